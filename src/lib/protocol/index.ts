@@ -1,0 +1,76 @@
+/**
+ * The wire protocol of the live room: every socket.io event with its TypeScript type AND its
+ * runtime schema. The server validates every inbound payload with these schemas; the browser
+ * imports the same types.
+ */
+import * as v from 'valibot';
+import type { Role } from './roles';
+
+export * from './roles';
+
+export const PROTOCOL_VERSION = 1;
+
+export interface ParticipantView {
+	id: string;
+	name: string;
+	role: Role;
+	online: boolean;
+}
+
+export interface ItemView {
+	id: string;
+	title: string;
+	status: 'pending' | 'discussing' | 'voting' | 'resolved' | 'unresolved';
+	docName: string;
+	position: number;
+}
+
+export interface RoomState {
+	protocolVersion: number;
+	sessionId: string;
+	title: string;
+	kind: 'live' | 'cloud';
+	status: 'open' | 'closed';
+	participants: ParticipantView[];
+	items: ItemView[];
+	currentItemId: string | null;
+	/** Who this connection is, as the server decided it. */
+	me: { participantId: string; role: Role; canWrite: boolean };
+}
+
+export interface ErrorBody {
+	code: string;
+	message: string;
+}
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+export type AckFn<T extends object = object> = (answer: Ack<T>) => void;
+
+export const sessionJoinSchema = v.object({
+	sessionId: v.pipe(v.string(), v.minLength(1), v.maxLength(64))
+});
+export type SessionJoin = v.InferOutput<typeof sessionJoinSchema>;
+
+export interface ClientToServerEvents {
+	'session:join': (payload: SessionJoin, ack: AckFn<{ state: RoomState }>) => void;
+}
+
+export interface ServerToClientEvents {
+	presence: (payload: { participants: ParticipantView[] }) => void;
+	/** The room changed in a way a snapshot describes best (current item, status). */
+	'session:state': (state: Omit<RoomState, 'me'>) => void;
+	/** The server ends this connection's membership (logout, removal). */
+	'session:ended': (payload: { reason: string }) => void;
+}
+
+/** Inbound schemas by event name; the server refuses events missing here. */
+export const inboundSchemas = {
+	'session:join': sessionJoinSchema
+} satisfies Record<keyof ClientToServerEvents, v.GenericSchema>;
+
+/** Largest socket.io message the server accepts; room payloads are small. */
+export const MAX_SOCKET_MESSAGE_BYTES = 16 * 1024;
+/** Largest y-websocket frame; bigger ones close the socket with 1009 (CONTRACT §3). */
+export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
+
+/** The Y.XmlFragment that holds a proposal (y-prosemirror's default). */
+export const PROPOSAL_FRAGMENT = 'prosemirror';

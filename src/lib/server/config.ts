@@ -1,0 +1,66 @@
+/** Reads process.env once; typed; fails fast with a message naming the bad variable. */
+export interface Config {
+	port: number;
+	host: string;
+	/** Public origin without a trailing slash; links, QR codes, cookie `Secure`, Origin checks. */
+	origin: string;
+	secureCookies: boolean;
+	dataDir: string;
+	databaseUrl: string | undefined;
+	adminUser: string | undefined;
+	adminPassword: string | undefined;
+	logLevel: string;
+	/** Yjs updates are written in batches at most this far apart (the crash-loss window). */
+	docFlushMs: number;
+	/** Updates appended to a document before they are folded into its snapshot. */
+	docCompactEvery: number;
+}
+
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+	const raw = env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < min) {
+		throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+	}
+	return value;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	const port = int(env, 'PORT', 3000, 0);
+	const rawOrigin = env.ORIGIN || `http://localhost:${port}`;
+	let origin: string;
+	try {
+		const url = new URL(rawOrigin);
+		if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+		origin = url.origin;
+	} catch {
+		throw new ConfigError(`ORIGIN must be an http(s) origin such as https://yishi.example.cn, got "${rawOrigin}"`);
+	}
+	const databaseUrl = env.DATABASE_URL || undefined;
+	if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+		throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+	}
+	const adminUser = env.YISHI_ADMIN_USER || undefined;
+	const adminPassword = env.YISHI_ADMIN_PASSWORD || undefined;
+	if (adminPassword !== undefined && adminPassword.length < 8) {
+		throw new ConfigError('YISHI_ADMIN_PASSWORD must have at least 8 characters');
+	}
+	return {
+		port,
+		host: env.HOST || '0.0.0.0',
+		origin,
+		secureCookies: origin.startsWith('https:'),
+		dataDir: env.DATA_DIR || './data',
+		databaseUrl,
+		adminUser,
+		adminPassword,
+		logLevel: env.LOG_LEVEL || 'info',
+		docFlushMs: int(env, 'YISHI_DOC_FLUSH_MS', 50, 1),
+		docCompactEvery: int(env, 'YISHI_DOC_COMPACT_EVERY', 500, 10)
+	};
+}

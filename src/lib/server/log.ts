@@ -1,0 +1,8 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** One JSON object per line on stdout (CONTRACT §1). */
+export function createLogger(level: string): Logger {
+	return pino({ level, base: { app: 'yishi' }, timestamp: pino.stdTimeFunctions.isoTime });
+}
