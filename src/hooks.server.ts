@@ -1,0 +1,68 @@
+import { sequence } from '@sveltejs/kit/hooks';
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { getApp, startApp } from '$lib/server/app';
+import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
+import { clearSessionCookie, errorResponse, setSessionCookie } from '$lib/server/http';
+
+export const init: ServerInit = async () => {
+	await startApp();
+};
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Every mutating request must come from our own ORIGIN (CONTRACT §2). */
+const originHandle: Handle = async ({ event, resolve }) => {
+	const app = await getApp();
+	event.locals.ctx = app.ctx;
+	if (MUTATING.has(event.request.method)) {
+		const origin = event.request.headers.get('origin');
+		if (origin !== app.config.origin) {
+			return errorResponse(403, 'forbidden_origin', 'requests must come from this site');
+		}
+	}
+	return resolve(event);
+};
+
+/** Lucia guide: validate the cookie, slide its expiry, clear it when stale. */
+const authHandle: Handle = async ({ event, resolve }) => {
+	const { ctx } = event.locals;
+	const token = event.cookies.get(SESSION_COOKIE);
+	event.locals.viewer = { authSessionId: null, user: null };
+	if (token) {
+		const { session, user, fresh } = await validateSessionToken(ctx.db, token);
+		if (session) {
+			event.locals.viewer = { authSessionId: session.id, user };
+			if (fresh) setSessionCookie(event.cookies, token, session, ctx.config.secureCookies);
+		} else {
+			clearSessionCookie(event.cookies);
+		}
+	}
+	return resolve(event);
+};
+
+const i18nHandle: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, {
+			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
+		});
+	});
+
+const headersHandle: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const h = response.headers;
+	h.set('x-content-type-options', 'nosniff');
+	h.set('referrer-policy', 'same-origin');
+	h.set('x-frame-options', 'DENY');
+	h.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+	h.set('cross-origin-opener-policy', 'same-origin');
+	if (event.locals.ctx?.config.secureCookies) {
+		h.set('strict-transport-security', 'max-age=31536000');
+	}
+	// WeChat caches HTML aggressively; hashed assets carry their own long cache headers.
+	if (h.get('content-type')?.startsWith('text/html')) h.set('cache-control', 'no-cache');
+	return response;
+};
+
+export const handle = sequence(headersHandle, originHandle, authHandle, i18nHandle);

@@ -1,0 +1,107 @@
+/**
+ * The one application object of a process: configuration, store, logger, the realtime layer.
+ * It lives on globalThis so that the production entry (`src/server.ts`), the SvelteKit bundle
+ * and Vite's dev module graph all reach the same instance (STACK-NOTES #7: PGlite opens its
+ * directory from one place only).
+ */
+import type { Server as HttpServer } from 'node:http';
+import { readConfig, type Config } from './config';
+import { openStore, type Store } from './db/client';
+import { createLogger, type Logger } from './log';
+import { createDocPersistence } from './realtime/doc-persistence';
+import { createLiveEvents } from './realtime/io';
+import { createDocServer, type DocServer } from './realtime/ydoc';
+import { attachYjs } from './realtime/yjs-endpoint';
+import { SOCKET_PATH } from './realtime/io';
+import { viewerFromRequest } from './realtime/handshake';
+import * as accounts from './services/accounts';
+import type { Ctx, RealtimeHooks } from './services/context';
+import * as sessionsService from './services/sessions';
+
+export interface App {
+	config: Config;
+	log: Logger;
+	store: Store;
+	ctx: Ctx;
+	docs: DocServer;
+	attachRealtime(server: HttpServer): void;
+	shutdown(): Promise<void>;
+}
+
+const KEY = Symbol.for('yishi.app');
+type Holder = { [KEY]?: Promise<App>; [key: symbol]: unknown };
+const holder = globalThis as unknown as Holder;
+
+const quietHooks: RealtimeHooks = {
+	onlineParticipantIds: () => new Set(),
+	presenceChanged: () => {},
+	disconnectAuthSession: () => {}
+};
+
+/** Starts the app once per process: store opened and migrated, first admin bootstrapped. */
+export function startApp(): Promise<App> {
+	holder[KEY] ??= create().catch((error: unknown) => {
+		delete holder[KEY];
+		throw error;
+	});
+	return holder[KEY];
+}
+
+/** The started app; routes run only after `init` awaited `startApp()`. */
+export async function getApp(): Promise<App> {
+	return startApp();
+}
+
+async function create(): Promise<App> {
+	const config = readConfig();
+	const log = createLogger(config.logLevel);
+	const started = Date.now();
+	const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+	log.info({ store: store.kind, ms: Date.now() - started }, 'store ready');
+	const ctx: Ctx = { db: store.db, config, log, realtime: quietHooks };
+	await accounts.bootstrap(ctx);
+	const persistence = createDocPersistence({
+		db: store.db,
+		log,
+		flushMs: config.docFlushMs,
+		compactEvery: config.docCompactEvery
+	});
+	const docs = createDocServer({ persistence, log });
+	const closers: (() => Promise<void>)[] = [];
+
+	return {
+		config,
+		log,
+		store,
+		ctx,
+		docs,
+		attachRealtime(server) {
+			const live = createLiveEvents({ db: store.db, config, log });
+			ctx.realtime = live.hooks;
+			const yjs = attachYjs(server, {
+				docServer: docs,
+				origin: config.origin,
+				log,
+				authorize: async (req, docName) =>
+					sessionsService.documentAccess(ctx, await viewerFromRequest(store.db, req), docName)
+			});
+			// Route /socket.io/ before the app's own request listeners (SvelteKit or Vite).
+			const previous = server.listeners('request') as ((...args: unknown[]) => void)[];
+			server.removeAllListeners('request');
+			server.on('request', (req, res) => {
+				if (req.url?.startsWith(SOCKET_PATH)) return live.handleRequest(req, res);
+				for (const listener of previous) listener.call(server, req, res);
+			});
+			server.on('upgrade', (req, socket, head) => {
+				if (req.url?.startsWith(SOCKET_PATH)) live.handleUpgrade(req, socket, head);
+			});
+			closers.push(() => live.close(), () => yjs.close());
+		},
+		async shutdown() {
+			for (const close of closers) await close().catch((err: unknown) => log.error({ err }, 'close failed'));
+			await docs.close();
+			await store.close();
+			log.info('stopped');
+		}
+	};
+}

@@ -1,0 +1,63 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from './client';
+import { authSessions, participants } from './schema';
+
+export type Participant = typeof participants.$inferSelect;
+
+export async function insert(db: Db, row: typeof participants.$inferInsert): Promise<Participant> {
+	const [participant] = await db.insert(participants).values(row).returning();
+	return participant!;
+}
+
+export async function findById(db: Db, id: string): Promise<Participant | null> {
+	const rows = await db.select().from(participants).where(eq(participants.id, id)).limit(1);
+	return rows[0] ?? null;
+}
+
+export async function findByDevice(
+	db: Db,
+	sessionId: string,
+	authSessionId: string
+): Promise<Participant | null> {
+	const rows = await db
+		.select()
+		.from(participants)
+		.where(and(eq(participants.sessionId, sessionId), eq(participants.authSessionId, authSessionId)))
+		.limit(1);
+	return rows[0] ?? null;
+}
+
+export async function findByUser(
+	db: Db,
+	sessionId: string,
+	userId: string
+): Promise<Participant | null> {
+	const rows = await db
+		.select()
+		.from(participants)
+		.where(and(eq(participants.sessionId, sessionId), eq(participants.userId, userId)))
+		.limit(1);
+	return rows[0] ?? null;
+}
+
+export async function listForSession(db: Db, sessionId: string): Promise<Participant[]> {
+	return db
+		.select()
+		.from(participants)
+		.where(eq(participants.sessionId, sessionId))
+		.orderBy(asc(participants.createdAt));
+}
+
+/** Participants whose device is signed in with this auth session (all their rooms). */
+export async function listForAuthSession(db: Db, authSessionId: string): Promise<Participant[]> {
+	return db.select().from(participants).where(eq(participants.authSessionId, authSessionId));
+}
+
+export async function existsAuthSession(db: Db, ids: string[]): Promise<Set<string>> {
+	if (ids.length === 0) return new Set();
+	const rows = await db
+		.select({ id: authSessions.id })
+		.from(authSessions)
+		.where(inArray(authSessions.id, ids));
+	return new Set(rows.map((r) => r.id));
+}

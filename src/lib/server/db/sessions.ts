@@ -1,0 +1,45 @@
+import { asc, desc, eq } from 'drizzle-orm';
+import type { Db } from './client';
+import { items, sessions } from './schema';
+
+export type Session = typeof sessions.$inferSelect;
+export type Item = typeof items.$inferSelect;
+export type SessionWithItems = Session & { items: Item[] };
+
+export async function insert(
+	db: Db,
+	session: typeof sessions.$inferInsert,
+	itemRows: (typeof items.$inferInsert)[]
+): Promise<SessionWithItems> {
+	const [created] = await db.insert(sessions).values(session).returning();
+	const createdItems = itemRows.length ? await db.insert(items).values(itemRows).returning() : [];
+	return { ...created!, items: createdItems.sort((a, b) => a.position - b.position) };
+}
+
+export async function find(db: Db, id: string): Promise<SessionWithItems | null> {
+	const [session] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
+	if (!session) return null;
+	const rows = await db
+		.select()
+		.from(items)
+		.where(eq(items.sessionId, id))
+		.orderBy(asc(items.position));
+	return { ...session, items: rows };
+}
+
+export async function list(db: Db, limit = 100): Promise<Session[]> {
+	return db.select().from(sessions).orderBy(desc(sessions.createdAt)).limit(limit);
+}
+
+export async function findItemByDocName(
+	db: Db,
+	docName: string
+): Promise<{ item: Item; session: Session } | null> {
+	const rows = await db
+		.select({ item: items, session: sessions })
+		.from(items)
+		.innerJoin(sessions, eq(items.sessionId, sessions.id))
+		.where(eq(items.docName, docName))
+		.limit(1);
+	return rows[0] ?? null;
+}

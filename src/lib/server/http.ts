@@ -1,0 +1,47 @@
+import { json, type Cookies, type RequestEvent } from '@sveltejs/kit';
+import { sessionCookieAttributes, SESSION_COOKIE, type AuthSession } from './auth/session';
+import { ServiceError } from './services/errors';
+
+export function errorResponse(status: number, code: string, message: string, headers?: HeadersInit) {
+	return json({ error: { code, message } }, { status, headers });
+}
+
+/** Runs an API handler; a ServiceError becomes the contract's error body, anything else 500. */
+export async function api(event: RequestEvent, run: () => Promise<Response>): Promise<Response> {
+	try {
+		return await run();
+	} catch (error) {
+		if (error instanceof ServiceError) {
+			const headers: Record<string, string> = {};
+			if (error.retryAfterSeconds) headers['retry-after'] = String(error.retryAfterSeconds);
+			return errorResponse(error.status, error.code, error.message, headers);
+		}
+		event.locals.ctx.log.error({ err: error, path: event.url.pathname }, 'request failed');
+		return errorResponse(500, 'internal_error', 'something went wrong');
+	}
+}
+
+/** Reads a JSON body; a missing or malformed one is `invalid_payload`, never a 500. */
+export async function readJson(request: Request): Promise<unknown> {
+	const text = await request.text();
+	if (text.length > 256 * 1024) throw new ServiceError(413, 'payload_too_large', 'body too large');
+	if (text.trim() === '') return {};
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw new ServiceError(400, 'invalid_payload', 'body is not valid JSON');
+	}
+}
+
+export function setSessionCookie(
+	cookies: Cookies,
+	token: string,
+	session: AuthSession,
+	secure: boolean
+) {
+	cookies.set(SESSION_COOKIE, token, sessionCookieAttributes(session.expiresAt, { secure }));
+}
+
+export function clearSessionCookie(cookies: Cookies) {
+	cookies.delete(SESSION_COOKIE, { path: '/' });
+}

@@ -1,0 +1,190 @@
+import { Server as Engine } from 'engine.io';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { Server, type Socket } from 'socket.io';
+import * as v from 'valibot';
+import {
+	inboundSchemas,
+	MAX_SOCKET_MESSAGE_BYTES,
+	type Ack,
+	type ClientToServerEvents,
+	type ServerToClientEvents
+} from '$lib/protocol';
+import type { Ctx, RealtimeHooks, Viewer } from '../services/context';
+import { ServiceError } from '../services/errors';
+import * as sessionsService from '../services/sessions';
+import { originAllowed, refuseUpgrade, viewerFromRequest } from './handshake';
+import { Presence } from './presence';
+
+interface SocketData {
+	viewer: Viewer;
+	/** sessionId → participantId for the rooms this socket joined. */
+	rooms: Map<string, string>;
+}
+type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const SOCKET_PATH = '/socket.io/';
+const roomOf = (sessionId: string) => `session:${sessionId}`;
+const deviceRoom = (authSessionId: string) => `auth:${authSessionId}`;
+
+export interface LiveEvents {
+	hooks: RealtimeHooks;
+	handleRequest(req: IncomingMessage, res: ServerResponse): void;
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+	close(): Promise<void>;
+}
+
+/**
+ * socket.io bound to its own engine.io server, so the handshake is checked before engine.io
+ * sees it: a foreign Origin gets 403 and a missing or stale session cookie 401 (CONTRACT §3),
+ * which engine.io's own `allowRequest` cannot tell apart.
+ */
+export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): LiveEvents {
+	const presence = new Presence();
+	const viewers = new WeakMap<IncomingMessage, Viewer>();
+	const engine = new Engine({
+		maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+		pingInterval: 15_000,
+		pingTimeout: 10_000,
+		transports: ['polling', 'websocket']
+	});
+	const io: IoServer = new Server({ serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
+	io.bind(engine);
+
+	const pending = new Set<string>();
+	let flushScheduled = false;
+	const hooks: RealtimeHooks = {
+		onlineParticipantIds: (sessionId) => presence.online(sessionId),
+		// Coalesced per tick: ten joins in one burst send one participant list, encoded once.
+		presenceChanged(sessionId) {
+			pending.add(sessionId);
+			if (flushScheduled) return;
+			flushScheduled = true;
+			setImmediate(() => {
+				flushScheduled = false;
+				const ids = [...pending];
+				pending.clear();
+				for (const id of ids) void sendPresence(id);
+			});
+		},
+		disconnectAuthSession(authSessionId) {
+			io.to(deviceRoom(authSessionId)).emit('session:ended', { reason: 'logout' });
+			io.in(deviceRoom(authSessionId)).disconnectSockets(true);
+		}
+	};
+	const ctx: Ctx = { ...ctxWithoutRealtime, realtime: hooks };
+
+	async function sendPresence(sessionId: string) {
+		try {
+			const participants = await sessionsService.participantViews(ctx, sessionId);
+			io.to(roomOf(sessionId)).emit('presence', { participants });
+		} catch (error) {
+			ctx.log.error({ err: error, sessionId }, 'presence broadcast failed');
+		}
+	}
+
+	/** New handshakes (no `sid` yet) must carry our Origin and a valid session. */
+	async function admit(req: IncomingMessage, upgrade: boolean): Promise<number | null> {
+		if (!originAllowed(req, ctx.config.origin, upgrade)) return 403;
+		const sid = new URL(req.url ?? '/', 'http://x').searchParams.get('sid');
+		if (sid) return null;
+		const viewer = await viewerFromRequest(ctx.db, req);
+		if (!viewer.authSessionId) return 401;
+		viewers.set(req, viewer);
+		return null;
+	}
+
+	const limiter = new RateLimiterMemory({ keyPrefix: 'socket', points: 30, duration: 1 });
+
+	io.on('connection', (socket: IoSocket) => {
+		const viewer = viewers.get(socket.request) ?? { authSessionId: null, user: null };
+		socket.data = { viewer, rooms: new Map() };
+		if (viewer.authSessionId) void socket.join(deviceRoom(viewer.authSessionId));
+
+		socket.on('session:join', (payload, ack) =>
+			handle(socket, 'session:join', payload, ack, async (input) => {
+				const { session, participant } = await sessionsService.enterRoom(ctx, viewer, input.sessionId);
+				await socket.join(roomOf(session.id));
+				if (!socket.data.rooms.has(session.id)) {
+					socket.data.rooms.set(session.id, participant.id);
+					if (presence.add(session.id, participant.id)) hooks.presenceChanged(session.id);
+				}
+				return { state: await sessionsService.roomState(ctx, session, participant) };
+			})
+		);
+
+		socket.on('disconnect', () => {
+			for (const [sessionId, participantId] of socket.data.rooms) {
+				if (presence.remove(sessionId, participantId)) hooks.presenceChanged(sessionId);
+			}
+			socket.data.rooms.clear();
+		});
+	});
+
+	/** Validates, rate-limits and answers one inbound event; errors become `{ok:false}` acks. */
+	async function handle<E extends keyof typeof inboundSchemas, R extends object>(
+		socket: IoSocket,
+		event: E,
+		payload: unknown,
+		ack: unknown,
+		run: (input: v.InferOutput<(typeof inboundSchemas)[E]>) => Promise<R>
+	) {
+		const reply = (typeof ack === 'function' ? ack : () => {}) as (answer: Ack<R>) => void;
+		try {
+			await limiter.consume(socket.id);
+		} catch {
+			return reply({ ok: false, error: { code: 'rate_limited', message: 'slow down' } });
+		}
+		const parsed = v.safeParse(inboundSchemas[event], payload);
+		if (!parsed.success) {
+			return reply({ ok: false, error: { code: 'invalid_payload', message: parsed.issues[0]?.message ?? 'invalid' } });
+		}
+		try {
+			reply({ ok: true, ...(await run(parsed.output)) });
+		} catch (error) {
+			if (error instanceof ServiceError) {
+				return reply({ ok: false, error: { code: error.code, message: error.message } });
+			}
+			ctx.log.error({ err: error, event }, 'socket event failed');
+			reply({ ok: false, error: { code: 'internal_error', message: 'something went wrong' } });
+		}
+	}
+
+	return {
+		hooks,
+		handleRequest(req, res) {
+			admit(req, false).then(
+				(status) => {
+					if (status === null) return engine.handleRequest(req, res);
+					res.writeHead(status, { 'content-type': 'application/json' });
+					res.end(JSON.stringify({ error: status === 403 ? { code: 'forbidden_origin', message: 'origin not allowed' } : { code: 'unauthorized', message: 'sign in first' } }));
+				},
+				(error: unknown) => {
+					ctx.log.error({ err: error }, 'socket.io handshake failed');
+					res.writeHead(503).end();
+				}
+			);
+		},
+		handleUpgrade(req, socket, head) {
+			admit(req, true).then(
+				(status) => {
+					if (status === null) return engine.handleUpgrade(req, socket, head);
+					refuseUpgrade(socket, status, status === 403 ? 'forbidden_origin' : 'unauthorized');
+				},
+				(error: unknown) => {
+					ctx.log.error({ err: error }, 'socket.io upgrade failed');
+					refuseUpgrade(socket, 503, 'unavailable');
+				}
+			);
+		},
+		async close() {
+			io.disconnectSockets(true);
+			await new Promise<void>((resolve) => {
+				engine.close();
+				resolve();
+			});
+		}
+	};
+}

@@ -1,0 +1,28 @@
+import * as v from 'valibot';
+
+/** An error a user or client can act on: a stable snake_case code, an HTTP status, a message. */
+export class ServiceError extends Error {
+	override name = 'ServiceError';
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message: string,
+		readonly retryAfterSeconds?: number
+	) {
+		super(message);
+	}
+}
+
+export const notFound = (code: string, what: string) => new ServiceError(404, code, `${what} not found`);
+export const forbidden = (message = 'not allowed') => new ServiceError(403, 'forbidden', message);
+export const unauthorized = () => new ServiceError(401, 'unauthorized', 'sign in first');
+
+/** Parses input with a schema, or throws `invalid_payload` naming the first bad field. */
+export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+	const result = v.safeParse(schema, input);
+	if (result.success) return result.output;
+	const issue = result.issues[0];
+	const path = issue?.path?.map((p) => String(p.key)).join('.');
+	const message = path ? `${path}: ${issue?.message}` : (issue?.message ?? 'invalid input');
+	throw new ServiceError(400, 'invalid_payload', message);
+}

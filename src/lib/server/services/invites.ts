@@ -1,0 +1,152 @@
+import QRCode from 'qrcode';
+import { createInviteSchema, joinSchema } from '$lib/protocol/api';
+import * as invites from '../db/invites';
+import * as participants from '../db/participants';
+import * as sessions from '../db/sessions';
+import { createSession, generateSessionToken, type AuthSession } from '../auth/session';
+import { newId, newToken } from '../ids';
+import type { Ctx, Viewer } from './context';
+import { notFound, parse, ServiceError } from './errors';
+import { requireModerator } from './sessions';
+
+export interface InviteView {
+	id: string;
+	url: string;
+	role: string;
+	expiresAt: string | null;
+	maxUses: number | null;
+	uses: number;
+	revoked: boolean;
+}
+
+export const inviteUrl = (ctx: Ctx, token: string) => `${ctx.config.origin}/join/${token}`;
+
+export function toView(ctx: Ctx, invite: invites.Invite): InviteView {
+	return {
+		id: invite.id,
+		url: inviteUrl(ctx, invite.token),
+		role: invite.role,
+		expiresAt: invite.expiresAt?.toISOString() ?? null,
+		maxUses: invite.maxUses,
+		uses: invite.uses,
+		revoked: invite.revokedAt !== null
+	};
+}
+
+/** A QR code as a self-contained SVG (node-qrcode: maintained, no canvas needed server-side). */
+export function qrSvg(text: string): Promise<string> {
+	return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+}
+
+export async function create(
+	ctx: Ctx,
+	viewer: Viewer,
+	sessionId: string,
+	input: unknown,
+	now = new Date()
+): Promise<invites.Invite> {
+	const user = requireModerator(viewer);
+	const body = parse(createInviteSchema, input);
+	const session = await sessions.find(ctx.db, sessionId);
+	if (!session) throw notFound('session_not_found', 'session');
+	const invite = await invites.insert(ctx.db, {
+		id: newId(),
+		sessionId,
+		token: newToken(),
+		role: body.role,
+		maxUses: body.maxUses ?? null,
+		expiresAt: body.expiresInMinutes ? new Date(now.getTime() + body.expiresInMinutes * 60_000) : null,
+		createdBy: user.id
+	});
+	ctx.log.info({ sessionId, inviteId: invite.id, role: invite.role }, 'invite created');
+	return invite;
+}
+
+export async function list(ctx: Ctx, viewer: Viewer, sessionId: string) {
+	requireModerator(viewer);
+	return invites.listForSession(ctx.db, sessionId);
+}
+
+export async function revoke(ctx: Ctx, viewer: Viewer, inviteId: string, now = new Date()) {
+	requireModerator(viewer);
+	const invite = await invites.findById(ctx.db, inviteId);
+	if (!invite) throw notFound('invite_not_found', 'invite');
+	await invites.revoke(ctx.db, inviteId, now);
+	ctx.log.info({ inviteId }, 'invite revoked');
+}
+
+/** Why an invite cannot be used now, as the contract names it; null when it can. */
+export function inviteProblem(invite: invites.Invite | null, now: Date): ServiceError | null {
+	if (!invite) return new ServiceError(404, 'invite_not_found', 'this invitation link does not exist');
+	if (invite.revokedAt) return new ServiceError(410, 'invite_revoked', 'this invitation link was withdrawn');
+	if (invite.expiresAt && invite.expiresAt.getTime() <= now.getTime()) {
+		return new ServiceError(410, 'invite_expired', 'this invitation link has expired');
+	}
+	if (invite.maxUses !== null && invite.uses >= invite.maxUses) {
+		return new ServiceError(410, 'invite_used_up', 'this invitation link has been used up');
+	}
+	return null;
+}
+
+export async function peek(ctx: Ctx, token: string, now = new Date()) {
+	const invite = await invites.findByToken(ctx.db, token);
+	const problem = inviteProblem(invite, now);
+	const session = invite ? await sessions.find(ctx.db, invite.sessionId) : null;
+	return { invite, problem, session };
+}
+
+export interface JoinResult {
+	participant: participants.Participant;
+	sessionId: string;
+	/** Set when the device had no valid auth session: the caller sets this cookie. */
+	newCookie: { token: string; session: AuthSession } | null;
+}
+
+/**
+ * One use of an invite = one participant. A device that already joined this session (its
+ * auth session has a participant there) gets the same participant back and uses nothing.
+ */
+export async function join(
+	ctx: Ctx,
+	viewer: Viewer,
+	token: string,
+	input: unknown,
+	now = new Date()
+): Promise<JoinResult> {
+	const { name } = parse(joinSchema, input);
+	const invite = await invites.findByToken(ctx.db, token);
+	if (!invite) throw inviteProblem(null, now)!;
+	if (viewer.authSessionId) {
+		const existing = await participants.findByDevice(ctx.db, invite.sessionId, viewer.authSessionId);
+		if (existing) return { participant: existing, sessionId: invite.sessionId, newCookie: null };
+	}
+	const problem = inviteProblem(invite, now);
+	if (problem) throw problem;
+	const result = await ctx.db.transaction(async (tx) => {
+		if (!(await invites.takeUse(tx, invite.id, now))) {
+			throw inviteProblem({ ...invite, uses: invite.maxUses ?? invite.uses }, now)!;
+		}
+		let newCookie: JoinResult['newCookie'] = null;
+		let authSessionId = viewer.authSessionId;
+		if (!authSessionId) {
+			const cookieToken = generateSessionToken();
+			const session = await createSession(tx, cookieToken, null, now);
+			newCookie = { token: cookieToken, session };
+			authSessionId = session.id;
+		}
+		const participant = await participants.insert(tx, {
+			id: newId(),
+			sessionId: invite.sessionId,
+			authSessionId,
+			// A person who came by link is that participant, not their account (if any).
+			userId: null,
+			inviteId: invite.id,
+			name,
+			role: invite.role
+		});
+		return { participant, sessionId: invite.sessionId, newCookie };
+	});
+	ctx.log.info({ sessionId: invite.sessionId, participantId: result.participant.id }, 'joined');
+	ctx.realtime.presenceChanged(invite.sessionId);
+	return result;
+}

@@ -1,0 +1,192 @@
+import { createSessionSchema } from '$lib/protocol/api';
+import { canModerate, canWrite, type Role } from '$lib/protocol/roles';
+import type { ItemView, ParticipantView, RoomState } from '$lib/protocol';
+import { PROTOCOL_VERSION } from '$lib/protocol';
+import * as sessions from '../db/sessions';
+import * as participants from '../db/participants';
+import { DEFAULT_COMMUNITY_ID } from '../db/orgs';
+import { newId } from '../ids';
+import type { Ctx, Viewer } from './context';
+import { forbidden, notFound, parse, unauthorized } from './errors';
+
+export type SessionWithItems = sessions.SessionWithItems;
+
+export interface SessionView {
+	id: string;
+	title: string;
+	kind: 'live' | 'cloud';
+	status: 'open' | 'closed';
+	communityId: string;
+	opensAt: string | null;
+	closesAt: string | null;
+	currentItemId: string | null;
+	items: { id: string; title: string; body: string | null; status: ItemView['status']; docName: string }[];
+}
+
+export function toView(s: SessionWithItems): SessionView {
+	return {
+		id: s.id,
+		title: s.title,
+		kind: s.kind,
+		status: s.status,
+		communityId: s.communityId,
+		opensAt: s.opensAt?.toISOString() ?? null,
+		closesAt: s.closesAt?.toISOString() ?? null,
+		currentItemId: s.currentItemId,
+		items: s.items.map((i) => ({
+			id: i.id,
+			title: i.title,
+			body: i.body,
+			status: i.status,
+			docName: i.docName
+		}))
+	};
+}
+
+/** Staff who run sessions: moderators and administrators (clerks join as staff members). */
+export function isStaff(viewer: Viewer): boolean {
+	const role = viewer.user?.role;
+	return role === 'admin' || role === 'moderator' || role === 'clerk';
+}
+
+export function requireModerator(viewer: Viewer) {
+	if (!viewer.user) throw unauthorized();
+	if (!canModerate(viewer.user.role)) throw forbidden('only a moderator can do this');
+	return viewer.user;
+}
+
+export async function create(ctx: Ctx, viewer: Viewer, input: unknown): Promise<SessionWithItems> {
+	const user = requireModerator(viewer);
+	const body = parse(createSessionSchema, input);
+	const id = newId();
+	const items = body.items.map((item, position) => {
+		const itemId = newId();
+		return { id: itemId, sessionId: id, position, title: item.title, body: item.body ?? null, docName: `item-${itemId}` };
+	});
+	const created = await ctx.db.transaction((tx) =>
+		sessions.insert(
+			tx,
+			{
+				id,
+				communityId: DEFAULT_COMMUNITY_ID,
+				title: body.title,
+				kind: body.kind,
+				currentItemId: items[0]?.id ?? null,
+				opensAt: body.opensAt ? new Date(body.opensAt) : null,
+				closesAt: body.closesAt ? new Date(body.closesAt) : null,
+				createdBy: user.id
+			},
+			items
+		)
+	);
+	ctx.log.info({ sessionId: id, by: user.id }, 'session created');
+	return created;
+}
+
+export async function list(ctx: Ctx, viewer: Viewer) {
+	if (!isStaff(viewer)) throw forbidden();
+	return sessions.list(ctx.db);
+}
+
+/** The participant this viewer is in a session, or null when they are not a member. */
+export async function findMember(
+	ctx: Ctx,
+	viewer: Viewer,
+	sessionId: string
+): Promise<participants.Participant | null> {
+	if (viewer.user) {
+		const own = await participants.findByUser(ctx.db, sessionId, viewer.user.id);
+		if (own) return own;
+	}
+	if (viewer.authSessionId) {
+		return participants.findByDevice(ctx.db, sessionId, viewer.authSessionId);
+	}
+	return null;
+}
+
+/**
+ * The viewer's participant in a session: an existing one, or — for staff opening the room —
+ * a new one with the account's role. Throws when the viewer has no place in the room.
+ */
+export async function enterRoom(
+	ctx: Ctx,
+	viewer: Viewer,
+	sessionId: string
+): Promise<{ session: SessionWithItems; participant: participants.Participant }> {
+	const session = await sessions.find(ctx.db, sessionId);
+	if (!session) throw notFound('session_not_found', 'session');
+	const member = await findMember(ctx, viewer, sessionId);
+	if (member) return { session, participant: member };
+	if (!viewer.user) throw viewer.authSessionId ? forbidden('not a member of this session') : unauthorized();
+	if (!isStaff(viewer)) throw forbidden('not a member of this session');
+	const participant = await participants
+		.insert(ctx.db, {
+			id: newId(),
+			sessionId,
+			userId: viewer.user.id,
+			name: viewer.user.username,
+			role: viewer.user.role
+		})
+		.catch(async (error: unknown) => {
+			// Two tabs of the same account raced; the unique key kept one row.
+			const again = await participants.findByUser(ctx.db, sessionId, viewer.user!.id);
+			if (again) return again;
+			throw error;
+		});
+	return { session, participant };
+}
+
+export async function get(ctx: Ctx, viewer: Viewer, id: string): Promise<SessionWithItems> {
+	const session = await sessions.find(ctx.db, id);
+	if (!session) throw notFound('session_not_found', 'session');
+	if (session.status === 'closed' || isStaff(viewer)) return session;
+	if (!viewer.authSessionId && !viewer.user) throw unauthorized();
+	if (!(await findMember(ctx, viewer, id))) throw forbidden('not a member of this session');
+	return session;
+}
+
+export async function participantViews(ctx: Ctx, sessionId: string): Promise<ParticipantView[]> {
+	const online = ctx.realtime.onlineParticipantIds(sessionId);
+	const rows = await participants.listForSession(ctx.db, sessionId);
+	return rows.map((p) => ({ id: p.id, name: p.name, role: p.role as Role, online: online.has(p.id) }));
+}
+
+export async function roomState(
+	ctx: Ctx,
+	session: SessionWithItems,
+	me: participants.Participant
+): Promise<RoomState> {
+	const role = me.role as Role;
+	return {
+		protocolVersion: PROTOCOL_VERSION,
+		sessionId: session.id,
+		title: session.title,
+		kind: session.kind,
+		status: session.status,
+		participants: await participantViews(ctx, session.id),
+		items: session.items.map((i) => ({
+			id: i.id,
+			title: i.title,
+			status: i.status,
+			docName: i.docName,
+			position: i.position
+		})),
+		currentItemId: session.currentItemId,
+		me: { participantId: me.id, role, canWrite: canWrite(role, session.status) }
+	};
+}
+
+/** Whether this viewer may write into a proposal document, decided from the database. */
+export async function documentAccess(
+	ctx: Ctx,
+	viewer: Viewer,
+	docName: string
+): Promise<{ ok: true; canWrite: boolean } | { ok: false; status: 401 | 403 | 404 }> {
+	if (!viewer.authSessionId) return { ok: false, status: 401 };
+	const found = await sessions.findItemByDocName(ctx.db, docName);
+	if (!found) return { ok: false, status: 404 };
+	const member = await findMember(ctx, viewer, found.session.id);
+	const role = (member?.role ?? (isStaff(viewer) ? viewer.user!.role : null)) as Role | null;
+	if (!role) return { ok: false, status: 403 };
+	return { ok: true, canWrite: canWrite(role, found.session.status) };
+}

@@ -1,0 +1,20 @@
+import { json } from '@sveltejs/kit';
+import { api, readJson } from '$lib/server/http';
+import * as invites from '$lib/server/services/invites';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = (event) =>
+	api(event, async () => {
+		const { ctx, viewer } = event.locals;
+		const body = await readJson(event.request);
+		const invite = await invites.create(ctx, viewer, event.params.id, body);
+		const { id, url, role, expiresAt, maxUses } = invites.toView(ctx, invite);
+		return json({ id, url, role, expiresAt, maxUses }, { status: 201 });
+	});
+
+export const GET: RequestHandler = (event) =>
+	api(event, async () => {
+		const { ctx, viewer } = event.locals;
+		const rows = await invites.list(ctx, viewer, event.params.id);
+		return json(rows.map((row) => invites.toView(ctx, row)));
+	});
