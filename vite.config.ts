@@ -1,7 +1,8 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Server } from 'node:http';
-import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
+import { type Plugin, type ViteDevServer } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 /**
  * Runs the same realtime wiring as `src/server.ts` inside `vite dev`: socket.io and the

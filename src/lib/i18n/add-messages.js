@@ -3,7 +3,7 @@
 // { "zh-CN": { "key": "…" }, "zh-TW": { … }, "en": { … } }
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const additions = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const additions = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'));
 for (const [locale, messages] of Object.entries(additions)) {
 	const path = new URL(`./messages/${locale}.json`, import.meta.url);
 	const current = JSON.parse(readFileSync(path, 'utf8'));

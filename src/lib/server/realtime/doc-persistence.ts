@@ -42,6 +42,8 @@ export interface DocPersistence {
 	flush(docName?: string): Promise<void>;
 	/** Folds stored updates into a snapshot when `compactEvery` is reached. Never throws. */
 	compactIfDue(docName: string, doc: Y.Doc): Promise<void>;
+	/** Forgets a document's bookkeeping once it is unloaded and nothing of it is queued. */
+	release(docName: string): void;
 	stats(): DocPersistenceStats;
 	/** Final flush; stops retry timers. */
 	close(): Promise<void>;
@@ -74,7 +76,14 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 	const entry = (docName: string): DocQueue => {
 		let q = docs.get(docName);
 		if (!q) {
-			q = { queue: [], timer: null, chain: Promise.resolve(), lastId: 0, sinceSnapshot: 0, failures: 0 };
+			q = {
+				queue: [],
+				timer: null,
+				chain: Promise.resolve(),
+				lastId: 0,
+				sinceSnapshot: 0,
+				failures: 0
+			};
 			docs.set(docName, q);
 		}
 		return q;
@@ -123,7 +132,22 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 		});
 	};
 
+	const flush = async (docName?: string): Promise<void> => {
+		const names = docName === undefined ? [...docs.keys()] : [docName];
+		const results = await Promise.allSettled(names.map((name) => flushDoc(name)));
+		const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+		if (failed) throw failed.reason;
+	};
+
+	const pending = () => {
+		let n = 0;
+		for (const q of docs.values()) n += q.queue.length;
+		return n;
+	};
+
 	return {
+		flush,
+
 		async load(docName) {
 			const q = entry(docName);
 			// Anything still queued from an earlier life of the doc is written first (or, if
@@ -147,13 +171,6 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 			schedule(docName, q, flushMs);
 		},
 
-		async flush(docName) {
-			const names = docName === undefined ? [...docs.keys()] : [docName];
-			const results = await Promise.allSettled(names.map((name) => flushDoc(name)));
-			const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-			if (failed) throw failed.reason;
-		},
-
 		async compactIfDue(docName, doc) {
 			const q = docs.get(docName);
 			if (!q || q.sinceSnapshot < compactEvery) return;
@@ -174,10 +191,14 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 			});
 		},
 
+		release(docName) {
+			const q = docs.get(docName);
+			// A doc with queued updates keeps its entry: its retry timer still needs it.
+			if (q && q.queue.length === 0 && !q.timer) docs.delete(docName);
+		},
+
 		stats() {
-			let pending = 0;
-			for (const q of docs.values()) pending += q.queue.length;
-			return { ...counters, pending };
+			return { ...counters, pending: pending() };
 		},
 
 		async close() {
@@ -187,9 +208,9 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 				q.timer = null;
 			}
 			try {
-				await this.flush();
+				await flush();
 			} catch (error) {
-				log.error({ err: error, pending: this.stats().pending }, 'yjs updates lost at shutdown');
+				log.error({ err: error, pending: pending() }, 'yjs updates lost at shutdown');
 			}
 		}
 	};

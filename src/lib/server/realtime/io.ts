@@ -22,8 +22,18 @@ interface SocketData {
 	/** sessionId → participantId for the rooms this socket joined. */
 	rooms: Map<string, string>;
 }
-type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type IoServer = Server<
+	ClientToServerEvents,
+	ServerToClientEvents,
+	Record<string, never>,
+	SocketData
+>;
+type IoSocket = Socket<
+	ClientToServerEvents,
+	ServerToClientEvents,
+	Record<string, never>,
+	SocketData
+>;
 
 export const SOCKET_PATH = '/socket.io/';
 const roomOf = (sessionId: string) => `session:${sessionId}`;
@@ -50,7 +60,10 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 		pingTimeout: 10_000,
 		transports: ['polling', 'websocket']
 	});
-	const io: IoServer = new Server({ serveClient: false, maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES });
+	const io: IoServer = new Server({
+		serveClient: false,
+		maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES
+	});
 	io.bind(engine);
 
 	const pending = new Set<string>();
@@ -105,7 +118,11 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 
 		socket.on('session:join', (payload, ack) =>
 			handle(socket, 'session:join', payload, ack, async (input) => {
-				const { session, participant } = await sessionsService.enterRoom(ctx, viewer, input.sessionId);
+				const { session, participant } = await sessionsService.enterRoom(
+					ctx,
+					viewer,
+					input.sessionId
+				);
 				await socket.join(roomOf(session.id));
 				if (!socket.data.rooms.has(session.id)) {
 					socket.data.rooms.set(session.id, participant.id);
@@ -139,7 +156,10 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 		}
 		const parsed = v.safeParse(inboundSchemas[event], payload);
 		if (!parsed.success) {
-			return reply({ ok: false, error: { code: 'invalid_payload', message: parsed.issues[0]?.message ?? 'invalid' } });
+			return reply({
+				ok: false,
+				error: { code: 'invalid_payload', message: parsed.issues[0]?.message ?? 'invalid' }
+			});
 		}
 		try {
 			reply({ ok: true, ...(await run(parsed.output)) });
@@ -159,7 +179,14 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 				(status) => {
 					if (status === null) return engine.handleRequest(req, res);
 					res.writeHead(status, { 'content-type': 'application/json' });
-					res.end(JSON.stringify({ error: status === 403 ? { code: 'forbidden_origin', message: 'origin not allowed' } : { code: 'unauthorized', message: 'sign in first' } }));
+					res.end(
+						JSON.stringify({
+							error:
+								status === 403
+									? { code: 'forbidden_origin', message: 'origin not allowed' }
+									: { code: 'unauthorized', message: 'sign in first' }
+						})
+					);
 				},
 				(error: unknown) => {
 					ctx.log.error({ err: error }, 'socket.io handshake failed');

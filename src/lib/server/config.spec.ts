@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from './config';
+
+describe('readConfig', () => {
+	it('defaults to port 3000, all interfaces, ORIGIN from the port, embedded store', () => {
+		const c = readConfig({});
+		expect(c).toMatchObject({ port: 3000, host: '0.0.0.0', origin: 'http://localhost:3000', dataDir: './data' });
+		expect(c.databaseUrl).toBeUndefined();
+		expect(c.secureCookies).toBe(false);
+	});
+
+	it('derives the origin from PORT and marks cookies Secure for https origins', () => {
+		expect(readConfig({ PORT: '8080' }).origin).toBe('http://localhost:8080');
+		const c = readConfig({ ORIGIN: 'https://yishi.example.cn/' });
+		expect(c.origin).toBe('https://yishi.example.cn');
+		expect(c.secureCookies).toBe(true);
+	});
+
+	it('fails fast naming the variable that is wrong', () => {
+		expect(() => readConfig({ PORT: 'abc' })).toThrow(/PORT/);
+		expect(() => readConfig({ ORIGIN: 'ftp://x' })).toThrow(ConfigError);
+		expect(() => readConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+		expect(() => readConfig({ YISHI_ADMIN_PASSWORD: 'short' })).toThrow(/YISHI_ADMIN_PASSWORD/);
+	});
+});

@@ -1,0 +1,148 @@
+/**
+ * The storage contract (ARCHITECTURE rule 5): ONE suite, registered against every store —
+ * embedded PGlite always, Postgres when DATABASE_URL is set.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId, newToken } from '../ids';
+import * as authSessions from './auth-sessions';
+import type { Db } from './client';
+import * as invites from './invites';
+import * as orgs from './orgs';
+import * as participants from './participants';
+import * as sessions from './sessions';
+import * as setupTokens from './setup-tokens';
+import { storeFactories, type OpenedStore } from './test-stores';
+import * as users from './users';
+
+for (const factory of storeFactories()) {
+	describe(`store contract on ${factory.name}`, () => {
+		let opened: OpenedStore;
+		let db: Db;
+		let moderatorId: string;
+
+		beforeAll(async () => {
+			opened = await factory.open();
+			db = opened.store.db;
+			await orgs.ensureDefaults(db, { street: '四平路街道', community: '鞍山四村' });
+			moderatorId = (
+				await users.insert(db, { id: newId(), username: 'moderator', passwordHash: 'x', role: 'moderator' })
+			).id;
+		});
+		afterAll(() => opened?.dispose());
+
+		async function newSession(title = '电梯更新议事会') {
+			const id = newId();
+			const itemId = newId();
+			return sessions.insert(
+				db,
+				{ id, communityId: orgs.DEFAULT_COMMUNITY_ID, title, kind: 'live', createdBy: moderatorId },
+				[{ id: itemId, sessionId: id, position: 0, title: '二次筹集维修资金', docName: `item-${itemId}` }]
+			);
+		}
+
+		it('keeps the default street and community once, and renames them', async () => {
+			await orgs.ensureDefaults(db, { street: 'other', community: 'other' });
+			expect((await orgs.listCommunities(db)).map((c) => c.name)).toEqual(['鞍山四村']);
+			expect(await orgs.renameCommunity(db, orgs.DEFAULT_COMMUNITY_ID, '和平花园')).toBe(true);
+			expect((await orgs.findCommunity(db, orgs.DEFAULT_COMMUNITY_ID))?.name).toBe('和平花园');
+			expect(await orgs.renameStreet(db, 'missing', 'x')).toBe(false);
+		});
+
+		it('refuses a second account with the same username', async () => {
+			const row = { id: newId(), username: 'clerk-wang', passwordHash: 'h', role: 'clerk' as const };
+			expect(await users.insertIfFree(db, row)).not.toBeNull();
+			expect(await users.insertIfFree(db, { ...row, id: newId() })).toBeNull();
+			expect((await users.findByUsername(db, 'clerk-wang'))?.role).toBe('clerk');
+		});
+
+		it('stores auth sessions by id with their account, extends and removes them', async () => {
+			const id = newToken();
+			const expiresAt = new Date(Date.now() + 1000);
+			await authSessions.insert(db, { id, userId: moderatorId, expiresAt });
+			const found = await authSessions.findWithUser(db, id);
+			expect(found?.user?.username).toBe('moderator');
+			expect(found?.session.expiresAt.getTime()).toBe(expiresAt.getTime());
+			const later = new Date(expiresAt.getTime() + 86_400_000);
+			await authSessions.extend(db, id, later);
+			expect((await authSessions.findWithUser(db, id))?.session.expiresAt.getTime()).toBe(later.getTime());
+			await authSessions.remove(db, id);
+			expect(await authSessions.findWithUser(db, id)).toBeNull();
+		});
+
+		it('creates a session with its agenda in order and finds an item by document name', async () => {
+			const session = await newSession();
+			const found = await sessions.find(db, session.id);
+			expect(found?.items.map((i) => i.title)).toEqual(['二次筹集维修资金']);
+			expect(found?.status).toBe('open');
+			const byDoc = await sessions.findItemByDocName(db, session.items[0]!.docName);
+			expect(byDoc?.session.id).toBe(session.id);
+			expect(await sessions.findItemByDocName(db, 'item-missing')).toBeNull();
+		});
+
+		it('hands out the last use of an invite to exactly one of many racing joins', async () => {
+			const session = await newSession();
+			const invite = await invites.insert(db, {
+				id: newId(),
+				sessionId: session.id,
+				token: newToken(),
+				role: 'resident',
+				maxUses: 3,
+				createdBy: moderatorId
+			});
+			const now = new Date();
+			const results = await Promise.all(
+				Array.from({ length: 10 }, () => invites.takeUse(db, invite.id, now))
+			);
+			expect(results.filter(Boolean)).toHaveLength(3);
+			expect((await invites.findById(db, invite.id))?.uses).toBe(3);
+		});
+
+		it('gives no use of an expired or revoked invite', async () => {
+			const session = await newSession();
+			const now = new Date();
+			const expired = await invites.insert(db, {
+				id: newId(),
+				sessionId: session.id,
+				token: newToken(),
+				role: 'owner',
+				expiresAt: new Date(now.getTime() - 1),
+				createdBy: moderatorId
+			});
+			expect(await invites.takeUse(db, expired.id, now)).toBe(false);
+			const open = await invites.insert(db, {
+				id: newId(),
+				sessionId: session.id,
+				token: newToken(),
+				role: 'owner',
+				createdBy: moderatorId
+			});
+			expect(await invites.takeUse(db, open.id, now)).toBe(true);
+			await invites.revoke(db, open.id, now);
+			expect(await invites.takeUse(db, open.id, now)).toBe(false);
+			expect((await invites.findByToken(db, open.token))?.revokedAt).not.toBeNull();
+		});
+
+		it('keeps one participant per device and per account in a session', async () => {
+			const session = await newSession();
+			const device = newToken();
+			await participants.insert(db, { id: newId(), sessionId: session.id, authSessionId: device, name: '王阿姨', role: 'resident' });
+			await expect(
+				participants.insert(db, { id: newId(), sessionId: session.id, authSessionId: device, name: 'again', role: 'resident' })
+			).rejects.toThrow();
+			expect((await participants.findByDevice(db, session.id, device))?.name).toBe('王阿姨');
+			await participants.insert(db, { id: newId(), sessionId: session.id, userId: moderatorId, name: 'moderator', role: 'moderator' });
+			await expect(
+				participants.insert(db, { id: newId(), sessionId: session.id, userId: moderatorId, name: 'm2', role: 'moderator' })
+			).rejects.toThrow();
+			expect((await participants.listForSession(db, session.id)).map((p) => p.name)).toEqual(['王阿姨', 'moderator']);
+		});
+
+		it('consumes a setup token once', async () => {
+			await setupTokens.replace(db, 'hash-a');
+			expect(await setupTokens.exists(db, 'hash-a')).toBe(true);
+			expect(await setupTokens.consume(db, 'hash-b')).toBe(false);
+			expect(await setupTokens.consume(db, 'hash-a')).toBe(true);
+			expect(await setupTokens.consume(db, 'hash-a')).toBe(false);
+		});
+	});
+}

@@ -1,0 +1,82 @@
+import { fail } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
+import { renameSchema } from '$lib/protocol/api';
+import * as orgs from '$lib/server/db/orgs';
+import * as accounts from '$lib/server/services/accounts';
+import { parse, ServiceError } from '$lib/server/services/errors';
+import { invalidField, pageError, requireAdmin } from '../guards.server';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireAdmin(event);
+	const { ctx, viewer } = event.locals;
+	const [users, streets, communities] = await Promise.all([
+		accounts.listUsers(ctx, viewer),
+		orgs.listStreets(ctx.db),
+		orgs.listCommunities(ctx.db)
+	]);
+	return {
+		users: users.map((u) => ({
+			id: u.id,
+			username: u.username,
+			role: u.role,
+			createdAt: u.createdAt.toISOString()
+		})),
+		streets: streets.map((s) => ({ id: s.id, name: s.name })),
+		communities: communities.map((c) => ({ id: c.id, name: c.name }))
+	};
+};
+
+/** Renames one street or community; orgs has no service layer, so the admin check is here. */
+async function rename(
+	event: Parameters<Actions[string]>[0],
+	kind: 'street' | 'community'
+) {
+	requireAdmin(event);
+	const form = await event.request.formData();
+	const id = String(form.get('id') ?? '');
+	const name = String(form.get('name') ?? '');
+	let parsed: { name: string };
+	try {
+		parsed = parse(renameSchema, { name });
+	} catch {
+		return fail(400, { action: kind, id, message: m.admin_error_name() });
+	}
+	const db = event.locals.ctx.db;
+	const found =
+		kind === 'street'
+			? await orgs.renameStreet(db, id, parsed.name)
+			: await orgs.renameCommunity(db, id, parsed.name);
+	if (!found) return fail(404, { action: kind, id, message: m.error_generic() });
+	return { action: kind, id, renamed: parsed.name };
+}
+
+export const actions = {
+	createUser: async (event) => {
+		const form = await event.request.formData();
+		const username = String(form.get('username') ?? '');
+		const role = String(form.get('role') ?? '');
+		const input = { username, password: String(form.get('password') ?? ''), role };
+		const { ctx, viewer } = event.locals;
+		try {
+			const user = await accounts.createUser(ctx, viewer, input);
+			return { action: 'createUser' as const, created: user.username };
+		} catch (e) {
+			if (!(e instanceof ServiceError) || (e.status !== 400 && e.status !== 409)) {
+				pageError(e, event.url);
+			}
+			const field = e.status === 409 ? 'username' : (invalidField(e) ?? 'username');
+			const message =
+				e.status === 409
+					? m.admin_error_taken({ username: username.trim() })
+					: field === 'password'
+						? m.admin_error_password()
+						: field === 'role'
+							? m.admin_error_role()
+							: m.admin_error_username();
+			return fail(e.status, { action: 'createUser' as const, username, role, field, message });
+		}
+	},
+	renameStreet: (event) => rename(event, 'street'),
+	renameCommunity: (event) => rename(event, 'community')
+} satisfies Actions;

@@ -1,0 +1,40 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * E2E tests on Debian's Chromium (browsers cannot be downloaded here: STACK-NOTES #2). Each spec
+ * starts its own production server through the integration harness (port 0), so there is no
+ * `webServer` here and specs can run side by side.
+ */
+export default defineConfig({
+	testDir: './e2e',
+	outputDir: '../test-results',
+	timeout: 180_000,
+	expect: { timeout: 15_000 },
+	fullyParallel: false,
+	forbidOnly: !!process.env.CI,
+	retries: 0,
+	workers: 2,
+	use: {
+		browserName: 'chromium',
+		headless: true,
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai',
+		actionTimeout: 15_000,
+		navigationTimeout: 30_000,
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		}
+	}
+});
