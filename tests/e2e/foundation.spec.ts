@@ -125,8 +125,6 @@ async function typeAtEnd(page: Page, text: string) {
 }
 
 test.describe('foundation: invite → room → shared editing → restart', () => {
-	test.describe.configure({ mode: 'serial' });
-
 	let server: ServerHandle;
 
 	test.beforeAll(async () => {

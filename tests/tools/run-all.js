@@ -78,7 +78,9 @@ function runVitest(tmp) {
 	const json = readJson(report);
 	if (!json) {
 		counts.failed = 1;
-		counts.notes.push(`vitest crashed without a report (exit ${status}${error ? `: ${error}` : ''})`);
+		counts.notes.push(
+			`vitest crashed without a report (exit ${status}${error ? `: ${error}` : ''})`
+		);
 		return counts;
 	}
 	for (const file of json.testResults ?? []) {
@@ -93,13 +95,17 @@ function runVitest(tmp) {
 		if (file.status === 'failed' && failedHere === 0) {
 			failedHere = 1;
 			const name = path.relative(ROOT, file.name ?? '?');
-			counts.notes.push(`vitest: ${name} failed outside its tests: ${(file.message ?? '').split('\n')[0]}`);
+			counts.notes.push(
+				`vitest: ${name} failed outside its tests: ${(file.message ?? '').split('\n')[0]}`
+			);
 		}
 		counts.failed += failedHere;
 	}
 	if (status !== 0 && counts.failed === 0) {
 		counts.failed = 1;
-		counts.notes.push(`vitest exited ${status} with no failed test (unhandled error or no test files)`);
+		counts.notes.push(
+			`vitest exited ${status} with no failed test (unhandled error or no test files)`
+		);
 	}
 	return counts;
 }
@@ -131,7 +137,9 @@ function runPlaywright(tmp, chromium) {
 	const json = readJson(report);
 	if (!json?.stats) {
 		counts.failed = 1;
-		counts.notes.push(`playwright crashed without a report (exit ${status}${error ? `: ${error}` : ''})`);
+		counts.notes.push(
+			`playwright crashed without a report (exit ${status}${error ? `: ${error}` : ''})`
+		);
 		return counts;
 	}
 	const stats = json.stats;

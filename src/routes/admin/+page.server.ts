@@ -5,7 +5,7 @@ import * as orgs from '$lib/server/db/orgs';
 import * as accounts from '$lib/server/services/accounts';
 import { parse, ServiceError } from '$lib/server/services/errors';
 import { invalidField, pageError, requireAdmin } from '../guards.server';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
@@ -28,10 +28,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 /** Renames one street or community; orgs has no service layer, so the admin check is here. */
-async function rename(
-	event: Parameters<Actions[string]>[0],
-	kind: 'street' | 'community'
-) {
+async function rename(event: RequestEvent, kind: 'street' | 'community') {
 	requireAdmin(event);
 	const form = await event.request.formData();
 	const id = String(form.get('id') ?? '');

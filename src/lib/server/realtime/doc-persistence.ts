@@ -59,6 +59,8 @@ interface DocQueue {
 	lastId: number;
 	sinceSnapshot: number;
 	failures: number;
+	/** A compaction sits on the chain already; don't pile up one per incoming update. */
+	compactPending: boolean;
 }
 
 const MAX_RETRY_MS = 5_000;
@@ -82,7 +84,8 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 				chain: Promise.resolve(),
 				lastId: 0,
 				sinceSnapshot: 0,
-				failures: 0
+				failures: 0,
+				compactPending: false
 			};
 			docs.set(docName, q);
 		}
@@ -104,32 +107,36 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 		}, delay);
 	};
 
-	/** Writes the queue in batches; on failure keeps the rest queued and re-arms with backoff. */
+	/**
+	 * Writes the queue in batches; on failure keeps the rest queued and re-arms with backoff.
+	 * Call only from inside `serially`.
+	 */
+	const writeQueue = async (docName: string, q: DocQueue): Promise<void> => {
+		while (q.queue.length > 0) {
+			const batch = q.queue.slice(0, maxBatch);
+			try {
+				const lastId = await store.append(db, docName, batch);
+				// Only now leave the queue: a failed INSERT keeps every update (none are lost).
+				q.queue.splice(0, batch.length);
+				q.lastId = Math.max(q.lastId, lastId);
+				q.sinceSnapshot += batch.length;
+				q.failures = 0;
+				counters.writes++;
+				counters.rows += batch.length;
+			} catch (error) {
+				q.failures++;
+				counters.failures++;
+				const retryMs = Math.min(flushMs * 2 ** q.failures, MAX_RETRY_MS);
+				log.error({ err: error, docName, queued: q.queue.length, retryMs }, 'yjs append failed');
+				schedule(docName, q, retryMs);
+				throw error;
+			}
+		}
+	};
+
 	const flushDoc = (docName: string): Promise<void> => {
 		const q = docs.get(docName);
-		if (!q) return Promise.resolve();
-		return serially(q, async () => {
-			while (q.queue.length > 0) {
-				const batch = q.queue.slice(0, maxBatch);
-				try {
-					const lastId = await store.append(db, docName, batch);
-					// Only now leave the queue: a failed INSERT keeps every update (none are lost).
-					q.queue.splice(0, batch.length);
-					q.lastId = Math.max(q.lastId, lastId);
-					q.sinceSnapshot += batch.length;
-					q.failures = 0;
-					counters.writes++;
-					counters.rows += batch.length;
-				} catch (error) {
-					q.failures++;
-					counters.failures++;
-					const retryMs = Math.min(flushMs * 2 ** q.failures, MAX_RETRY_MS);
-					log.error({ err: error, docName, queued: q.queue.length, retryMs }, 'yjs append failed');
-					schedule(docName, q, retryMs);
-					throw error;
-				}
-			}
-		});
+		return q ? serially(q, () => writeQueue(docName, q)) : Promise.resolve();
 	};
 
 	const flush = async (docName?: string): Promise<void> => {
@@ -173,11 +180,16 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 
 		async compactIfDue(docName, doc) {
 			const q = docs.get(docName);
-			if (!q || q.sinceSnapshot < compactEvery) return;
+			// Counting the queue too: the update that reaches the threshold triggers compaction
+			// at once, instead of waiting for an edit that may never come after the write.
+			if (!q || q.compactPending || q.sinceSnapshot + q.queue.length < compactEvery) return;
+			q.compactPending = true;
 			await serially(q, async () => {
-				if (q.sinceSnapshot < compactEvery) return; // another call compacted meanwhile
-				// Encoded after every earlier write finished: the state holds all rows <= lastId
-				// (they all came from this doc), plus perhaps queued ones, which are idempotent.
+				q.compactPending = false;
+				await writeQueue(docName, q);
+				if (q.sinceSnapshot < compactEvery) return;
+				// Encoded after every write finished: the state holds all rows <= lastId (they
+				// all came from this doc), plus perhaps newer queued ones, which are idempotent.
 				const upToId = q.lastId;
 				const state = Y.encodeStateAsUpdate(doc);
 				const rows = q.sinceSnapshot;

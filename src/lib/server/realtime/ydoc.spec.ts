@@ -111,10 +111,14 @@ async function waitFor(check: () => boolean, ms = 3_000) {
  */
 async function roundTrip(provider: WebsocketProvider) {
 	const ws = provider.ws as unknown as WebSocket;
-	const answered = new Promise<void>((resolve) => {
-		const onMessage = (data: Buffer) => {
-			if (data[0] === 0 && data[1] === syncProtocol.messageYjsSyncStep2) {
+	const answered = new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('no sync step 2 answer')), 3_000);
+		// The provider sets binaryType 'arraybuffer'.
+		const onMessage = (data: ArrayBuffer | Buffer) => {
+			const bytes = new Uint8Array(data);
+			if (bytes[0] === 0 && bytes[1] === syncProtocol.messageYjsSyncStep2) {
 				ws.off('message', onMessage);
+				clearTimeout(timer);
 				resolve();
 			}
 		};

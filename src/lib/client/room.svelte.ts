@@ -1,0 +1,185 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+	canWrite,
+	type ClientToServerEvents,
+	type ErrorBody,
+	type RoomState,
+	type ServerToClientEvents
+} from '$lib/protocol';
+
+export type RoomStatus = 'connecting' | 'online' | 'reconnecting' | 'offline' | 'ended';
+
+type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A join not answered by then means the socket only looks alive (a thawed WeChat tab). */
+const JOIN_TIMEOUT_MS = 8_000;
+/** Retry delay after the server refused a join for a passing reason (rate limit, hiccup). */
+const JOIN_RETRY_MS = 3_000;
+/** Refusals that another attempt cannot change: the person has to open their link again. */
+const FINAL_JOIN_ERRORS = new Set(['unauthorized', 'forbidden', 'session_not_found']);
+
+/**
+ * Calls `resume` whenever a frozen or offline page comes back: WeChat freezes background tabs
+ * and drops their sockets (STACK-NOTES, WeChat section), and waiting out a reconnect backoff
+ * after the person looks at the screen again is what makes a room feel broken.
+ * Returns the function that removes the listeners.
+ */
+export function watchResume(resume: () => void): () => void {
+	const onVisibility = () => {
+		if (document.visibilityState === 'visible') resume();
+	};
+	document.addEventListener('visibilitychange', onVisibility);
+	window.addEventListener('online', resume);
+	window.addEventListener('pageshow', resume);
+	return () => {
+		document.removeEventListener('visibilitychange', onVisibility);
+		window.removeEventListener('online', resume);
+		window.removeEventListener('pageshow', resume);
+	};
+}
+
+const browserOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
+/**
+ * The live room of one session over socket.io: the one bridge between that socket and the
+ * components, which only read `status`, `state` and `error`.
+ *
+ * Every (re)connect sends `session:join` and replaces `state` with the snapshot in its answer,
+ * so events missed while away never matter (CONTRACT §3).
+ */
+export class RoomConnection {
+	status = $state<RoomStatus>('connecting');
+	state = $state.raw<RoomState | null>(null);
+	error = $state.raw<ErrorBody | null>(null);
+
+	readonly sessionId: string;
+	#socket: RoomSocket;
+	#everOnline = false;
+	#destroyed = false;
+	/** Only the answer to the latest join may replace the state. */
+	#joinSeq = 0;
+	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+	#stopWatching: () => void;
+
+	constructor(sessionId: string) {
+		this.sessionId = sessionId;
+		// Websocket first: polling through WeChat's proxies is slow; fall back when blocked.
+		this.#socket = io({
+			transports: ['websocket', 'polling'],
+			tryAllTransports: true,
+			withCredentials: true
+		});
+		const socket = this.#socket;
+		socket.on('connect', this.#join);
+		socket.on('disconnect', this.#onDisconnect);
+		socket.on('connect_error', this.#onConnectError);
+		socket.on('presence', this.#onPresence);
+		socket.on('session:state', this.#onSessionState);
+		socket.on('session:ended', this.#onEnded);
+		window.addEventListener('offline', this.#onOffline);
+		this.#stopWatching = watchResume(this.#resume);
+	}
+
+	/** Closes the socket and removes every listener; the object is dead afterwards. */
+	destroy(): void {
+		if (this.#destroyed) return;
+		this.#destroyed = true;
+		this.#clearRetry();
+		this.#stopWatching();
+		window.removeEventListener('offline', this.#onOffline);
+		this.#socket.disconnect();
+		this.#socket.off();
+	}
+
+	#join = () => {
+		if (this.#destroyed || this.status === 'ended') return;
+		this.#clearRetry();
+		const seq = ++this.#joinSeq;
+		this.#socket
+			.timeout(JOIN_TIMEOUT_MS)
+			.emit('session:join', { sessionId: this.sessionId }, (timedOut, answer) => {
+				if (seq !== this.#joinSeq || this.#destroyed || this.status === 'ended') return;
+				if (timedOut) return this.#reconnectNow();
+				if (answer.ok) {
+					this.state = answer.state;
+					this.error = null;
+					this.status = 'online';
+					this.#everOnline = true;
+					return;
+				}
+				this.error = answer.error;
+				if (FINAL_JOIN_ERRORS.has(answer.error.code)) return this.#end();
+				this.#retryTimer = setTimeout(this.#join, JOIN_RETRY_MS);
+			});
+	};
+
+	#onDisconnect = (reason: Socket.DisconnectReason) => {
+		if (this.#destroyed || this.status === 'ended') return;
+		this.#clearRetry();
+		this.status = this.#waitingStatus();
+		// The server closed us without ending the membership (e.g. it restarted): socket.io
+		// does not retry that case by itself.
+		if (reason === 'io server disconnect') this.#socket.connect();
+	};
+
+	#onConnectError = () => {
+		if (this.#destroyed || this.status === 'ended') return;
+		this.status = this.#waitingStatus();
+	};
+
+	#onPresence: ServerToClientEvents['presence'] = ({ participants }) => {
+		if (this.state) this.state = { ...this.state, participants };
+	};
+
+	#onSessionState: ServerToClientEvents['session:state'] = (snapshot) => {
+		const current = this.state;
+		if (!current) return;
+		// The server re-checks every write; this only keeps the page honest after a close.
+		const me = { ...current.me, canWrite: canWrite(current.me.role, snapshot.status) };
+		this.state = { ...snapshot, me };
+	};
+
+	#onEnded: ServerToClientEvents['session:ended'] = ({ reason }) => {
+		this.error = { code: 'session_ended', message: reason };
+		this.#end();
+	};
+
+	#onOffline = () => {
+		if (this.#destroyed || this.status === 'ended') return;
+		this.status = 'offline';
+	};
+
+	/** Back from a frozen tab or a dead network: reconnect now, or prove the link still lives. */
+	#resume = () => {
+		if (this.#destroyed || this.status === 'ended') return;
+		if (this.#socket.connected) {
+			// A thawed socket can look connected and be dead: the join answers or times out.
+			this.#join();
+			return;
+		}
+		this.#reconnectNow();
+	};
+
+	/** Skips socket.io's backoff: its manager only restarts from a clean close. */
+	#reconnectNow() {
+		this.status = this.#waitingStatus();
+		this.#socket.disconnect();
+		this.#socket.connect();
+	}
+
+	#end() {
+		this.#clearRetry();
+		this.status = 'ended';
+		this.#socket.disconnect();
+	}
+
+	#waitingStatus(): RoomStatus {
+		if (browserOffline()) return 'offline';
+		return this.#everOnline ? 'reconnecting' : 'connecting';
+	}
+
+	#clearRetry() {
+		if (this.#retryTimer) clearTimeout(this.#retryTimer);
+		this.#retryTimer = null;
+	}
+}

@@ -1,0 +1,71 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
+import { canModerate } from '$lib/protocol/roles';
+import * as invites from '$lib/server/services/invites';
+import * as sessions from '$lib/server/services/sessions';
+import { ServiceError } from '$lib/server/services/errors';
+import { pageError, requireStaff } from '../../guards.server';
+import { inviteRows } from './invite-views.server';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireStaff(event);
+	const { ctx, viewer } = event.locals;
+	let session: sessions.SessionWithItems;
+	try {
+		session = await sessions.get(ctx, viewer, event.params.id);
+	} catch (e) {
+		pageError(e, event.url);
+	}
+	const moderator = canModerate(user.role);
+	const rows = moderator ? await invites.list(ctx, viewer, session.id) : [];
+	return {
+		session: {
+			...sessions.toView(session),
+			createdAt: session.createdAt.toISOString()
+		},
+		canInvite: moderator,
+		invites: inviteRows(ctx, rows)
+	};
+};
+
+/** "" or absent → none; other text becomes a number (NaN too) for the schema to judge. */
+function optionalInt(value: FormDataEntryValue | null): number | null {
+	const text = String(value ?? '').trim();
+	return text === '' ? null : Number(text);
+}
+
+export const actions = {
+	createInvite: async (event) => {
+		const form = await event.request.formData();
+		const role = String(form.get('role') ?? '');
+		const maxUses = optionalInt(form.get('maxUses'));
+		const expiresInMinutes = optionalInt(form.get('expiresInMinutes'));
+		const { ctx, viewer } = event.locals;
+		let created: Awaited<ReturnType<typeof invites.create>>;
+		try {
+			created = await invites.create(ctx, viewer, event.params.id, {
+				role,
+				maxUses,
+				expiresInMinutes
+			});
+		} catch (e) {
+			if (!(e instanceof ServiceError) || e.status !== 400) pageError(e, event.url);
+			const field = /^maxUses/.test(e.message) ? 'maxUses' : 'role';
+			const message = field === 'maxUses' ? m.invite_error_max_uses() : m.invite_error_role();
+			return fail(400, { action: 'createInvite' as const, field, message, role });
+		}
+		redirect(303, `/sessions/${event.params.id}#invite-${created.id}`);
+	},
+	revokeInvite: async (event) => {
+		const form = await event.request.formData();
+		const inviteId = String(form.get('inviteId') ?? '');
+		const { ctx, viewer } = event.locals;
+		try {
+			await invites.revoke(ctx, viewer, inviteId);
+		} catch (e) {
+			pageError(e, event.url);
+		}
+		redirect(303, `/sessions/${event.params.id}#invite-${inviteId}`);
+	}
+} satisfies Actions;
