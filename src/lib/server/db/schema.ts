@@ -2,10 +2,13 @@ import { sql } from 'drizzle-orm';
 import {
 	bigint,
 	bigserial,
+	boolean,
 	customType,
 	index,
 	integer,
+	jsonb,
 	pgTable,
+	primaryKey,
 	text,
 	timestamp,
 	uniqueIndex
@@ -69,6 +72,8 @@ export const sessions = pgTable(
 		currentItemId: text('current_item_id'),
 		opensAt: timestamp('opens_at', { withTimezone: true, mode: 'date' }),
 		closesAt: timestamp('closes_at', { withTimezone: true, mode: 'date' }),
+		/** Default speaking time a moderator gives with the floor. */
+		speakingLimitSeconds: integer('speaking_limit_seconds').notNull().default(180),
 		createdBy: text('created_by')
 			.notNull()
 			.references(() => users.id),
@@ -172,3 +177,145 @@ export const setupTokens = pgTable('setup_tokens', {
 	tokenHash: text('token_hash').primaryKey(),
 	createdAt: createdAt()
 });
+
+/** The household register (户) of a community; areas in integer hundredths of m². */
+export const households = pgTable(
+	'households',
+	{
+		id: text('id').primaryKey(),
+		communityId: text('community_id')
+			.notNull()
+			.references(() => communities.id),
+		building: text('building').notNull(),
+		unit: text('unit').notNull(),
+		area: integer('area').notNull(),
+		/** Units sharing an owner key belong to one owner and vote together (SPC interpretation). */
+		ownerKey: text('owner_key').notNull(),
+		/** What the printed voting slip's QR code holds. */
+		seatCode: text('seat_code').notNull().unique(),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('households_unit_idx').on(t.communityId, t.building, t.unit)]
+);
+
+/**
+ * Who holds an owner's seat in a session: one participant per owner key at a time. Claiming any
+ * unit of an owner holds all of that owner's units.
+ */
+export const seats = pgTable(
+	'seats',
+	{
+		sessionId: text('session_id')
+			.notNull()
+			.references(() => sessions.id, { onDelete: 'cascade' }),
+		ownerKey: text('owner_key').notNull(),
+		householdId: text('household_id')
+			.notNull()
+			.references(() => households.id),
+		participantId: text('participant_id')
+			.notNull()
+			.references(() => participants.id, { onDelete: 'cascade' }),
+		claimedAt: createdAt()
+	},
+	(t) => [
+		primaryKey({ columns: [t.sessionId, t.ownerKey] }),
+		index('seats_participant_idx').on(t.participantId)
+	]
+);
+
+/** A hand in the speaker queue, then the speech it became (for per-bloc speaking time). */
+export const hands = pgTable(
+	'hands',
+	{
+		id: text('id').primaryKey(),
+		sessionId: text('session_id')
+			.notNull()
+			.references(() => sessions.id, { onDelete: 'cascade' }),
+		participantId: text('participant_id')
+			.notNull()
+			.references(() => participants.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: ['speak', 'point_of_order'] }).notNull(),
+		status: text('status', { enum: ['waiting', 'speaking', 'done', 'lowered'] }).notNull(),
+		raisedAt: timestamp('raised_at', { withTimezone: true, mode: 'date' }).notNull(),
+		/** Set when the moderator queued this person on their behalf. */
+		addedBy: text('added_by'),
+		startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+		endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+		limitSeconds: integer('limit_seconds')
+	},
+	(t) => [
+		index('hands_session_idx').on(t.sessionId, t.status),
+		// One live hand per person: a double tap or two phones cannot queue someone twice.
+		uniqueIndex('hands_one_live_idx')
+			.on(t.sessionId, t.participantId)
+			.where(sql`${t.status} in ('waiting', 'speaking')`),
+		// One speaker at a time.
+		uniqueIndex('hands_one_speaker_idx')
+			.on(t.sessionId)
+			.where(sql`${t.status} = 'speaking'`)
+	]
+);
+
+export interface VoterWeight {
+	key: string;
+	headcount: number;
+	area: number;
+}
+
+export const votes = pgTable(
+	'votes',
+	{
+		id: text('id').primaryKey(),
+		sessionId: text('session_id')
+			.notNull()
+			.references(() => sessions.id, { onDelete: 'cascade' }),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
+		question: text('question').notNull(),
+		kind: text('kind', { enum: ['yes_no_abstain', 'single', 'multiple'] }).notNull(),
+		options: jsonb('options').$type<{ id: string; label: string }[]>().notNull(),
+		minChoices: integer('min_choices').notNull().default(1),
+		maxChoices: integer('max_choices').notNull().default(1),
+		secret: boolean('secret').notNull(),
+		tallyMode: text('tally_mode', { enum: ['live', 'hidden'] }).notNull(),
+		eligibility: text('eligibility', { enum: ['participants', 'households'] }).notNull(),
+		changeable: boolean('changeable').notNull().default(false),
+		rule: jsonb('rule').notNull(),
+		status: text('status', { enum: ['draft', 'open', 'closed'] })
+			.notNull()
+			.default('draft'),
+		/** Voters and their weights, frozen when the vote opens; weights never come from clients. */
+		eligible: jsonb('eligible').$type<VoterWeight[]>(),
+		/** Secret ballots are keyed by a salted hash, so rows do not name the voter. */
+		salt: text('salt').notNull(),
+		result: jsonb('result'),
+		closesAt: timestamp('closes_at', { withTimezone: true, mode: 'date' }),
+		openedAt: timestamp('opened_at', { withTimezone: true, mode: 'date' }),
+		closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+		createdBy: text('created_by').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('votes_session_idx').on(t.sessionId)]
+);
+
+export const ballots = pgTable(
+	'ballots',
+	{
+		id: text('id').primaryKey(),
+		voteId: text('vote_id')
+			.notNull()
+			.references(() => votes.id, { onDelete: 'cascade' }),
+		/** The seat: an owner key, a participant id, or their salted hash for secret votes. */
+		voterKey: text('voter_key').notNull(),
+		/** Null for secret votes. */
+		participantId: text('participant_id'),
+		choice: jsonb('choice').$type<string[]>().notNull(),
+		paper: boolean('paper').notNull().default(false),
+		enteredBy: text('entered_by'),
+		castAt: timestamp('cast_at', { withTimezone: true, mode: 'date' }).notNull(),
+		updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull()
+	},
+	// One ballot per eligible seat, enforced by the database (issue 3).
+	(t) => [uniqueIndex('ballots_one_per_seat_idx').on(t.voteId, t.voterKey)]
+);
