@@ -4,8 +4,18 @@
  * imports the same types.
  */
 import * as v from 'valibot';
+import {
+	ballotCastSchema,
+	handLowerSchema,
+	handRaiseSchema,
+	type QueueView,
+	type SeatView,
+	type TallyView,
+	type VoteView
+} from './meeting';
 import type { Role } from './roles';
 
+export * from './meeting';
 export * from './roles';
 
 export const PROTOCOL_VERSION = 1;
@@ -35,8 +45,20 @@ export interface RoomState {
 	items: ItemView[];
 	currentItemId: string | null;
 	/** Who this connection is, as the server decided it. */
-	me: { participantId: string; role: Role; canWrite: boolean };
+	me: { participantId: string; role: Role; canWrite: boolean; seats: SeatView[] };
+	queue: QueueView;
+	speakingLimitSeconds: number;
+	/** Seconds spoken per bloc in finished turns. */
+	speakingTotals: Record<string, number>;
+	votes: VoteView[];
+	/** This participant's ballots by vote id (what they have and have not voted on). */
+	myBallots: Record<string, string[]>;
 }
+
+export type SessionStateView = Pick<
+	RoomState,
+	'sessionId' | 'title' | 'kind' | 'status' | 'items' | 'currentItemId' | 'speakingLimitSeconds'
+>;
 
 export interface ErrorBody {
 	code: string;
@@ -52,19 +74,31 @@ export type SessionJoin = v.InferOutput<typeof sessionJoinSchema>;
 
 export interface ClientToServerEvents {
 	'session:join': (payload: SessionJoin, ack: AckFn<{ state: RoomState }>) => void;
+	'hand:raise': (payload: { kind?: 'speak' | 'point_of_order' }, ack: AckFn) => void;
+	'hand:lower': (payload: Record<string, never>, ack: AckFn) => void;
+	'ballot:cast': (payload: { voteId: string; choice: string | string[] }, ack: AckFn) => void;
 }
 
 export interface ServerToClientEvents {
 	presence: (payload: { participants: ParticipantView[] }) => void;
-	/** The room changed in a way a snapshot describes best (current item, status). */
-	'session:state': (state: Omit<RoomState, 'me'>) => void;
+	/** The room changed in a way a snapshot describes best (agenda, current item, status). */
+	'session:state': (state: SessionStateView) => void;
 	/** The server ends this connection's membership (logout, removal). */
 	'session:ended': (payload: { reason: string }) => void;
+	queue: (payload: QueueView & { speakingTotals: Record<string, number> }) => void;
+	'vote:tally': (payload: TallyView) => void;
+	/** A vote was created, opened or closed (no personal data: the same for everyone). */
+	'vote:state': (payload: VoteView) => void;
+	/** This participant's household seats changed (claimed, or released by the moderator). */
+	'me:seats': (payload: { seats: SeatView[] }) => void;
 }
 
 /** Inbound schemas by event name; the server refuses events missing here. */
 export const inboundSchemas = {
-	'session:join': sessionJoinSchema
+	'session:join': sessionJoinSchema,
+	'hand:raise': handRaiseSchema,
+	'hand:lower': handLowerSchema,
+	'ballot:cast': ballotCastSchema
 } satisfies Record<keyof ClientToServerEvents, v.GenericSchema>;
 
 /** Largest socket.io message the server accepts; room payloads are small. */

@@ -32,10 +32,16 @@ const KEY = Symbol.for('yishi.app');
 type Holder = { [KEY]?: Promise<App>; [key: symbol]: unknown };
 const holder = globalThis as unknown as Holder;
 
+const quiet = () => {};
 const quietHooks: RealtimeHooks = {
 	onlineParticipantIds: () => new Set(),
-	presenceChanged: () => {},
-	disconnectAuthSession: () => {}
+	presenceChanged: quiet,
+	disconnectAuthSession: quiet,
+	sessionChanged: quiet,
+	queueChanged: quiet,
+	voteChanged: quiet,
+	tallyChanged: quiet,
+	seatsChanged: quiet
 };
 
 /** Starts the app once per process: store opened and migrated, first admin bootstrapped. */
@@ -100,6 +106,7 @@ async function create(): Promise<App> {
 		async shutdown() {
 			for (const close of closers) await close().catch((err: unknown) => log.error({ err }, 'close failed'));
 			await docs.close();
+			await persistence.close();
 			await store.close();
 			log.info('stopped');
 		}

@@ -13,7 +13,12 @@ import {
 } from '$lib/protocol';
 import type { Ctx, RealtimeHooks, Viewer } from '../services/context';
 import { ServiceError } from '../services/errors';
+import * as participants from '../db/participants';
+import * as queueService from '../services/queue';
 import * as sessionsService from '../services/sessions';
+import * as votesService from '../services/votes';
+import { createBroadcasts } from './broadcasts';
+import { deviceRoom, participantRoom, roomOf } from './rooms';
 import { originAllowed, refuseUpgrade, viewerFromRequest } from './handshake';
 import { Presence } from './presence';
 
@@ -21,8 +26,10 @@ interface SocketData {
 	viewer: Viewer;
 	/** sessionId → participantId for the rooms this socket joined. */
 	rooms: Map<string, string>;
+	/** The room that hands and ballots of this socket go to: the one joined last. */
+	current: { sessionId: string; participantId: string } | null;
 }
-type IoServer = Server<
+export type IoServer = Server<
 	ClientToServerEvents,
 	ServerToClientEvents,
 	Record<string, never>,
@@ -36,8 +43,7 @@ type IoSocket = Socket<
 >;
 
 export const SOCKET_PATH = '/socket.io/';
-const roomOf = (sessionId: string) => `session:${sessionId}`;
-const deviceRoom = (authSessionId: string) => `auth:${authSessionId}`;
+
 
 export interface LiveEvents {
 	hooks: RealtimeHooks;
@@ -66,37 +72,15 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 	});
 	io.bind(engine);
 
-	const pending = new Set<string>();
-	let flushScheduled = false;
-	const hooks: RealtimeHooks = {
-		onlineParticipantIds: (sessionId) => presence.online(sessionId),
-		// Coalesced per tick: ten joins in one burst send one participant list, encoded once.
-		presenceChanged(sessionId) {
-			pending.add(sessionId);
-			if (flushScheduled) return;
-			flushScheduled = true;
-			setImmediate(() => {
-				flushScheduled = false;
-				const ids = [...pending];
-				pending.clear();
-				for (const id of ids) void sendPresence(id);
-			});
-		},
-		disconnectAuthSession(authSessionId) {
+	const hooks = {} as RealtimeHooks;
+	const ctx: Ctx = { ...ctxWithoutRealtime, realtime: hooks };
+	const broadcasts = createBroadcasts(ctx, io, presence);
+	Object.assign(hooks, broadcasts.hooks, {
+		disconnectAuthSession(authSessionId: string) {
 			io.to(deviceRoom(authSessionId)).emit('session:ended', { reason: 'logout' });
 			io.in(deviceRoom(authSessionId)).disconnectSockets(true);
 		}
-	};
-	const ctx: Ctx = { ...ctxWithoutRealtime, realtime: hooks };
-
-	async function sendPresence(sessionId: string) {
-		try {
-			const participants = await sessionsService.participantViews(ctx, sessionId);
-			io.to(roomOf(sessionId)).emit('presence', { participants });
-		} catch (error) {
-			ctx.log.error({ err: error, sessionId }, 'presence broadcast failed');
-		}
-	}
+	} satisfies Partial<RealtimeHooks>);
 
 	/** New handshakes (no `sid` yet) must carry our Origin and a valid session. */
 	async function admit(req: IncomingMessage, upgrade: boolean): Promise<number | null> {
@@ -111,24 +95,56 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 
 	const limiter = new RateLimiterMemory({ keyPrefix: 'socket', points: 30, duration: 1 });
 
+	/** The participant a socket speaks for, re-read on every event (rule 1: roles from the db). */
+	async function current(socket: IoSocket) {
+		const joined = socket.data.current;
+		if (!joined) throw new ServiceError(409, 'not_joined', 'send session:join first');
+		const participant = await participants.findById(ctx.db, joined.participantId);
+		if (!participant || participant.sessionId !== joined.sessionId) {
+			throw new ServiceError(403, 'forbidden', 'no longer a member of this session');
+		}
+		return { sessionId: joined.sessionId, participant };
+	}
+
 	io.on('connection', (socket: IoSocket) => {
 		const viewer = viewers.get(socket.request) ?? { authSessionId: null, user: null };
-		socket.data = { viewer, rooms: new Map() };
+		socket.data = { viewer, rooms: new Map(), current: null };
 		if (viewer.authSessionId) void socket.join(deviceRoom(viewer.authSessionId));
 
 		socket.on('session:join', (payload, ack) =>
 			handle(socket, 'session:join', payload, ack, async (input) => {
-				const { session, participant } = await sessionsService.enterRoom(
-					ctx,
-					viewer,
-					input.sessionId
-				);
-				await socket.join(roomOf(session.id));
+				const { session, participant } = await sessionsService.enterRoom(ctx, viewer, input.sessionId);
+				await socket.join([roomOf(session.id), participantRoom(participant.id)]);
+				socket.data.current = { sessionId: session.id, participantId: participant.id };
 				if (!socket.data.rooms.has(session.id)) {
 					socket.data.rooms.set(session.id, participant.id);
 					if (presence.add(session.id, participant.id)) hooks.presenceChanged(session.id);
 				}
 				return { state: await sessionsService.roomState(ctx, session, participant) };
+			})
+		);
+
+		socket.on('hand:raise', (payload, ack) =>
+			handle(socket, 'hand:raise', payload, ack, async (input) => {
+				const { sessionId, participant } = await current(socket);
+				await queueService.raise(ctx, sessionId, participant, input.kind);
+				return {};
+			})
+		);
+
+		socket.on('hand:lower', (payload, ack) =>
+			handle(socket, 'hand:lower', payload ?? {}, ack, async () => {
+				const { sessionId, participant } = await current(socket);
+				await queueService.lower(ctx, sessionId, participant.id);
+				return {};
+			})
+		);
+
+		socket.on('ballot:cast', (payload, ack) =>
+			handle(socket, 'ballot:cast', payload, ack, async (input) => {
+				const { sessionId, participant } = await current(socket);
+				await votesService.cast(ctx, sessionId, participant, input.voteId, input.choice);
+				return {};
 			})
 		);
 
@@ -207,6 +223,7 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 			);
 		},
 		async close() {
+			broadcasts.stop();
 			io.disconnectSockets(true);
 			await new Promise<void>((resolve) => {
 				engine.close();

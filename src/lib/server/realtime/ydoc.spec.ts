@@ -1,6 +1,7 @@
 import * as encoding from 'lib0/encoding';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer, type ClientOptions } from 'ws';
@@ -214,6 +215,19 @@ describe('y-websocket document server', () => {
 		expect(fresh.fragment.toString()).not.toContain('from observer');
 	});
 
+	it("removes a connection's awareness states when it closes", async () => {
+		const a = connect(h, 'presence');
+		const b = connect(h, 'presence');
+		await Promise.all([synced(a.provider), synced(b.provider)]);
+		a.provider.awareness.setLocalStateField('user', 'a');
+		await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user === 'a');
+		// A dropped link (no goodbye frame, unlike provider.disconnect()): only the server can
+		// clear the state, which would otherwise linger until the 30 s awareness timeout.
+		a.provider.shouldConnect = false;
+		(a.provider.ws as unknown as WebSocket).terminate();
+		await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID));
+	});
+
 	it('closes only the socket that sends a malformed frame', async () => {
 		const a = connect(h, 'garbage');
 		const b = connect(h, 'garbage');
@@ -270,9 +284,9 @@ describe('y-websocket document server', () => {
 
 	it('leaves other upgrade paths to their own listeners (socket.io, Vite HMR)', async () => {
 		const other = new WebSocketServer({ noServer: true });
-		const onUpgrade = (req: { url?: string }, socket: never, head: Buffer) => {
+		const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 			if (req.url !== '/other') return;
-			other.handleUpgrade(req as never, socket, head, (ws) => ws.send('mine'));
+			other.handleUpgrade(req, socket, head, (ws) => ws.send('mine'));
 		};
 		h.http.on('upgrade', onUpgrade);
 		try {

@@ -45,7 +45,6 @@ export interface DocServerOptions {
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_UNSUPPORTED = 1003;
 const CLOSE_INVALID = 1007;
-const CLOSE_INTERNAL = 1011;
 const CLOSE_TRY_LATER = 1013;
 
 /** Frames a connection may send while its doc loads; a flood beyond this is not a client. */
@@ -147,7 +146,7 @@ export function createDocServer(options: DocServerOptions): DocServer {
 			for (const conn of live.conns)
 				if (conn !== origin && conn.pending === null) send(conn, message);
 			persistence.enqueue(name, update);
-			void persistence.compactIfDue(name, doc);
+			if (live.loaded) void persistence.compactIfDue(name, doc);
 		});
 
 		awareness.on(
@@ -311,7 +310,9 @@ export function createDocServer(options: DocServerOptions): DocServer {
 			// Still queued inside persistence and retried; a reload merges the queue back in.
 			log.warn({ err: error, docName: live.name }, 'yjs final flush failed; left queued');
 		}
-		await persistence.compactIfDue(live.name, live.doc);
+		// Never compact a doc whose load has not finished: its (empty) state would replace the
+		// stored snapshot and the rows it covers would be deleted.
+		if (live.loaded) await persistence.compactIfDue(live.name, live.doc);
 		// Someone may have reconnected while we were writing: they keep this doc.
 		if (live.conns.size > 0 || docs.get(live.name) !== live) return;
 		docs.delete(live.name);

@@ -10,6 +10,15 @@ export interface RealtimeHooks {
 	presenceChanged(sessionId: string): void;
 	/** Closes every live socket signed in with this auth session (logout). */
 	disconnectAuthSession(authSessionId: string): void;
+	/** Agenda, current item or settings changed: everyone gets `session:state`. */
+	sessionChanged(sessionId: string): void;
+	queueChanged(sessionId: string): void;
+	/** A vote was created, opened or closed: `vote:state` and `vote:tally`. */
+	voteChanged(sessionId: string, voteId: string): void;
+	/** Ballots came in: `vote:tally`, coalesced so a burst sends one tally per interval. */
+	tallyChanged(sessionId: string, voteId: string): void;
+	/** A participant's seats changed: their own sockets get `me:seats`. */
+	seatsChanged(sessionId: string, participantId: string): void;
 }
 
 export interface Ctx {

@@ -1,12 +1,15 @@
 import { createSessionSchema } from '$lib/protocol/api';
 import { canModerate, canWrite, type Role } from '$lib/protocol/roles';
-import type { ItemView, ParticipantView, RoomState } from '$lib/protocol';
+import type { ParticipantView, RoomState, SessionStateView } from '$lib/protocol';
 import { PROTOCOL_VERSION } from '$lib/protocol';
 import * as sessions from '../db/sessions';
 import * as participants from '../db/participants';
 import { DEFAULT_COMMUNITY_ID } from '../db/orgs';
 import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
+import * as householdsService from './households';
+import * as queueService from './queue';
+import * as votesService from './votes';
 import { forbidden, notFound, parse, unauthorized } from './errors';
 
 export type SessionWithItems = sessions.SessionWithItems;
@@ -20,7 +23,7 @@ export interface SessionView {
 	opensAt: string | null;
 	closesAt: string | null;
 	currentItemId: string | null;
-	items: { id: string; title: string; body: string | null; status: ItemView['status']; docName: string }[];
+	items: { id: string; title: string; body: string | null; status: SessionStateView['items'][number]['status']; docName: string }[];
 }
 
 export function toView(s: SessionWithItems): SessionView {
@@ -151,19 +154,13 @@ export async function participantViews(ctx: Ctx, sessionId: string): Promise<Par
 	return rows.map((p) => ({ id: p.id, name: p.name, role: p.role as Role, online: online.has(p.id) }));
 }
 
-export async function roomState(
-	ctx: Ctx,
-	session: SessionWithItems,
-	me: participants.Participant
-): Promise<RoomState> {
-	const role = me.role as Role;
+/** The part of the room state that is the same for everyone (`session:state`). */
+export function sessionState(session: SessionWithItems): SessionStateView {
 	return {
-		protocolVersion: PROTOCOL_VERSION,
 		sessionId: session.id,
 		title: session.title,
 		kind: session.kind,
 		status: session.status,
-		participants: await participantViews(ctx, session.id),
 		items: session.items.map((i) => ({
 			id: i.id,
 			title: i.title,
@@ -172,7 +169,33 @@ export async function roomState(
 			position: i.position
 		})),
 		currentItemId: session.currentItemId,
-		me: { participantId: me.id, role, canWrite: canWrite(role, session.status) }
+		speakingLimitSeconds: session.speakingLimitSeconds
+	};
+}
+
+/** Everything a client needs after (re)connecting, so it never needs an event it missed. */
+export async function roomState(
+	ctx: Ctx,
+	session: SessionWithItems,
+	me: participants.Participant
+): Promise<RoomState> {
+	const role = me.role as Role;
+	const [people, queue, meeting, seats] = await Promise.all([
+		participantViews(ctx, session.id),
+		queueService.view(ctx.db, session.id),
+		votesService.forRoom(ctx, session.id, me.id),
+		householdsService.seatViews(ctx, session.id, me.id)
+	]);
+	const { speakingTotals, ...queueView } = queue;
+	return {
+		protocolVersion: PROTOCOL_VERSION,
+		...sessionState(session),
+		participants: people,
+		me: { participantId: me.id, role, canWrite: canWrite(role, session.status), seats },
+		queue: queueView,
+		speakingTotals,
+		votes: meeting.votes,
+		myBallots: meeting.myBallots
 	};
 }
 

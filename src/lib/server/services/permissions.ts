@@ -1,0 +1,19 @@
+import type { Viewer } from './context';
+import { forbidden, unauthorized } from './errors';
+
+/** Runs the meeting: agenda, queue, register, votes (issue 3: clerks too). */
+export function requireConsole(viewer: Viewer) {
+	if (!viewer.user) throw unauthorized();
+	const role = viewer.user.role;
+	if (role !== 'admin' && role !== 'moderator' && role !== 'clerk') {
+		throw forbidden('only the moderator or the clerk can do this');
+	}
+	return viewer.user;
+}
+
+/** Opens and closes votes: moderators and administrators, not clerks (issue 3). */
+export function requireVoteControl(viewer: Viewer) {
+	const user = requireConsole(viewer);
+	if (user.role === 'clerk') throw forbidden('only a moderator opens or closes a vote');
+	return user;
+}

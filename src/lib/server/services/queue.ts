@@ -1,0 +1,151 @@
+/** The speaker queue: domain rules in `domain/speaker-queue`, rows in `db/hands`. */
+import { floorSchema, handOnBehalfSchema, type HandKind, type QueueView } from '$lib/protocol';
+import { canWrite, type Role } from '$lib/protocol/roles';
+import type { Db } from '../db/client';
+import * as hands from '../db/hands';
+import * as participants from '../db/participants';
+import * as sessions from '../db/sessions';
+import * as queueRules from '../domain/speaker-queue';
+import { newId } from '../ids';
+import type { Ctx, Viewer } from './context';
+import { forbidden, notFound, parse, ServiceError } from './errors';
+import { requireConsole } from './permissions';
+
+function toQueue(rows: hands.HandRow[]): queueRules.Queue {
+	const speaking = rows.find((r) => r.status === 'speaking');
+	return {
+		entries: queueRules.ordered(
+			rows.filter((r) => r.status === 'waiting').map((r) => ({ participantId: r.participantId, kind: r.kind, at: r.raisedAt }))
+		),
+		speaking: speaking
+			? { participantId: speaking.participantId, startedAt: speaking.startedAt!, limitSeconds: speaking.limitSeconds ?? 0 }
+			: null
+	};
+}
+
+export async function view(db: Db, sessionId: string): Promise<QueueView & { speakingTotals: Record<string, number> }> {
+	const [rows, turns] = await Promise.all([hands.live(db, sessionId), hands.turns(db, sessionId)]);
+	const q = toQueue(rows);
+	return {
+		entries: q.entries.map((e) => ({ participantId: e.participantId, kind: e.kind, at: e.at.toISOString() })),
+		speaking: q.speaking
+			? { participantId: q.speaking.participantId, startedAt: q.speaking.startedAt.toISOString(), limitSeconds: q.speaking.limitSeconds }
+			: null,
+		speakingTotals: queueRules.speakingTotals(turns)
+	};
+}
+
+const queueError = (error: queueRules.QueueError) =>
+	new ServiceError(409, error, {
+		already_queued: 'your hand is already up',
+		not_queued: 'no hand is up',
+		queue_empty: 'nobody is waiting to speak',
+		already_speaking: 'you have the floor'
+	}[error]);
+
+/** A unique-key violation from Postgres or PGlite (SQLSTATE 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+	for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+		if ((e as { code?: string }).code === '23505') return true;
+	}
+	return false;
+}
+
+async function openSessionOf(db: Db, sessionId: string) {
+	const session = await sessions.find(db, sessionId);
+	if (!session) throw notFound('session_not_found', 'session');
+	if (session.status === 'closed') throw new ServiceError(409, 'session_closed', 'this session is closed');
+	return session;
+}
+
+export async function raise(
+	ctx: Ctx,
+	sessionId: string,
+	participant: participants.Participant,
+	kind: HandKind,
+	addedBy: string | null = null,
+	now = new Date()
+): Promise<void> {
+	const session = await openSessionOf(ctx.db, sessionId);
+	if (!canWrite(participant.role as Role, session.status)) throw forbidden('observers cannot ask for the floor');
+	try {
+		await ctx.db.transaction(async (tx) => {
+			const result = queueRules.raise(toQueue(await hands.live(tx, sessionId)), { participantId: participant.id, kind, at: now });
+			if (!result.ok) throw queueError(result.error);
+			await hands.insert(tx, { id: newId(), sessionId, participantId: participant.id, kind, status: 'waiting', raisedAt: now, addedBy });
+		});
+	} catch (error) {
+		// Two phones of one person raced; the partial unique index kept one hand.
+		if (isUniqueViolation(error)) throw queueError('already_queued');
+		throw error;
+	}
+	ctx.realtime.queueChanged(sessionId);
+}
+
+export async function lower(ctx: Ctx, sessionId: string, participantId: string): Promise<void> {
+	const rows = await hands.live(ctx.db, sessionId);
+	const hand = rows.find((r) => r.participantId === participantId && r.status === 'waiting');
+	if (!hand) throw queueError('not_queued');
+	await hands.setStatus(ctx.db, hand.id, { status: 'lowered', endedAt: new Date() });
+	ctx.realtime.queueChanged(sessionId);
+}
+
+/** The moderator queues someone on their behalf (an elderly resident without a phone). */
+export async function raiseOnBehalf(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
+	const user = requireConsole(viewer);
+	const { participantId, kind } = parse(handOnBehalfSchema, input);
+	const participant = await participants.findById(ctx.db, participantId);
+	if (!participant || participant.sessionId !== sessionId) throw notFound('participant_not_found', 'participant');
+	await raise(ctx, sessionId, participant, kind, user.id);
+}
+
+export async function lowerOnBehalf(ctx: Ctx, viewer: Viewer, sessionId: string, participantId: string) {
+	requireConsole(viewer);
+	await lower(ctx, sessionId, participantId);
+}
+
+/** Gives the floor to someone (default: the head of the queue); the current turn ends. */
+export async function giveFloor(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown, now = new Date()) {
+	const user = requireConsole(viewer);
+	const body = parse(floorSchema, input);
+	const session = await openSessionOf(ctx.db, sessionId);
+	const limitSeconds = body.limitSeconds ?? session.speakingLimitSeconds;
+	if (body.participantId) {
+		const p = await participants.findById(ctx.db, body.participantId);
+		if (!p || p.sessionId !== sessionId) throw notFound('participant_not_found', 'participant');
+	}
+	await ctx.db.transaction(async (tx) => {
+		const rows = await hands.live(tx, sessionId);
+		const result = queueRules.give(toQueue(rows), now, limitSeconds, body.participantId);
+		if (!result.ok) throw queueError(result.error);
+		const current = rows.find((r) => r.status === 'speaking');
+		if (current) await hands.setStatus(tx, current.id, { status: 'done', endedAt: now });
+		const next = result.queue.speaking!.participantId;
+		const waiting = rows.find((r) => r.participantId === next && r.status === 'waiting');
+		if (waiting) {
+			await hands.setStatus(tx, waiting.id, { status: 'speaking', startedAt: now, limitSeconds });
+		} else {
+			await hands.insert(tx, {
+				id: newId(),
+				sessionId,
+				participantId: next,
+				kind: 'speak',
+				status: 'speaking',
+				raisedAt: now,
+				addedBy: user.id,
+				startedAt: now,
+				limitSeconds
+			});
+		}
+	});
+	ctx.realtime.queueChanged(sessionId);
+}
+
+export async function endTurn(ctx: Ctx, viewer: Viewer, sessionId: string, now = new Date()) {
+	requireConsole(viewer);
+	const rows = await hands.live(ctx.db, sessionId);
+	const current = rows.find((r) => r.status === 'speaking');
+	if (!current) throw new ServiceError(409, 'nobody_speaking', 'nobody has the floor');
+	await hands.setStatus(ctx.db, current.id, { status: 'done', endedAt: now });
+	ctx.realtime.queueChanged(sessionId);
+}

@@ -1,0 +1,294 @@
+/**
+ * Votes: created on an item, opened (eligibility frozen), ballots cast — each committed before
+ * it is acknowledged — and closed, when the decision rule is evaluated and stored with its
+ * inputs. Weights come from the register frozen at opening, never from a payload.
+ */
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeHexLowerCase } from '@oslojs/encoding';
+import { eq } from 'drizzle-orm';
+import { createVoteSchema, paperBallotSchema, type TallyView, type VoteView } from '$lib/protocol';
+import type { Db } from '../db/client';
+import * as householdsDb from '../db/households';
+import * as participants from '../db/participants';
+import { items } from '../db/schema';
+import * as sessions from '../db/sessions';
+import * as votes from '../db/votes';
+import { RatioError } from '../domain/ratio';
+import { validateRule, type Rule } from '../domain/decision-rules';
+import * as tally from '../domain/tally';
+import { newId, newToken } from '../ids';
+import type { Ctx, Viewer } from './context';
+import { forbidden, notFound, parse, ServiceError } from './errors';
+import { requireConsole, requireVoteControl } from './permissions';
+
+const YES_NO_ABSTAIN = [
+	{ id: 'yes', label: '同意' },
+	{ id: 'no', label: '反对' },
+	{ id: 'abstain', label: '弃权' }
+];
+const VOTING_ROLES = new Set(['resident', 'owner']);
+
+const invalid = (message: string) => new ServiceError(400, 'invalid_payload', message);
+const conflict = (code: string, message: string) => new ServiceError(409, code, message);
+
+/** Secret ballots are stored under a salted hash of the seat, never the seat itself. */
+const seatKey = (vote: votes.VoteRow, key: string) =>
+	vote.secret ? encodeHexLowerCase(sha256(new TextEncoder().encode(`${vote.salt}:${key}`))) : key;
+
+function spec(vote: votes.VoteRow): tally.VoteSpec {
+	return {
+		id: vote.id,
+		kind: vote.kind,
+		options: vote.options,
+		minChoices: vote.minChoices,
+		maxChoices: vote.maxChoices,
+		status: vote.status,
+		tallyMode: vote.tallyMode,
+		rule: vote.rule as Rule,
+		eligible: (vote.eligible ?? []).map((w) => ({ ...w, key: seatKey(vote, w.key) }))
+	};
+}
+
+export function tallyOf(vote: votes.VoteRow, ballots: votes.BallotRow[]): TallyView {
+	return tally.view(spec(vote), ballots, (vote.result as TallyView['result']) ?? undefined);
+}
+
+export function toView(vote: votes.VoteRow, ballots: votes.BallotRow[]): VoteView {
+	return {
+		id: vote.id,
+		itemId: vote.itemId,
+		question: vote.question,
+		kind: vote.kind,
+		options: vote.options,
+		min: vote.minChoices,
+		max: vote.maxChoices,
+		secret: vote.secret,
+		tally: vote.tallyMode,
+		eligibility: vote.eligibility,
+		changeable: vote.changeable,
+		rule: vote.rule as Rule,
+		status: vote.status,
+		closesAt: vote.closesAt?.toISOString() ?? null,
+		current: tallyOf(vote, ballots)
+	};
+}
+
+export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
+	const user = requireConsole(viewer);
+	const body = parse(createVoteSchema, input);
+	const [item] = await ctx.db.select().from(items).where(eq(items.id, itemId));
+	if (!item) throw notFound('item_not_found', 'item');
+	const session = await sessions.find(ctx.db, item.sessionId);
+	if (session?.status !== 'open') throw conflict('session_closed', 'this session is closed');
+	try {
+		validateRule(body.rule);
+	} catch (error) {
+		if (error instanceof RatioError) throw invalid(`rule: ${error.message}`);
+		throw error;
+	}
+	if (body.rule.kind === 'civil_code_278' && body.eligibility !== 'households') {
+		throw invalid('rule: civil_code_278 counts owners and floor area, so eligibility must be "households"');
+	}
+	let options = YES_NO_ABSTAIN;
+	let [min, max] = [1, 1];
+	if (body.kind !== 'yes_no_abstain') {
+		if (!body.options || body.options.length < 2) throw invalid('options: at least two options');
+		options = body.options.map((o, i) => ({ id: `o${i + 1}`, label: o.label }));
+		if (body.kind === 'multiple') {
+			[min, max] = [body.min ?? 1, body.max ?? options.length];
+			if (min > max || max > options.length) throw invalid('min/max: need 1 ≤ min ≤ max ≤ number of options');
+		}
+	}
+	const vote = await votes.insert(ctx.db, {
+		id: newId(),
+		sessionId: item.sessionId,
+		itemId,
+		question: body.question,
+		kind: body.kind,
+		options,
+		minChoices: min,
+		maxChoices: max,
+		secret: body.secret,
+		tallyMode: body.tally,
+		eligibility: body.eligibility,
+		changeable: body.changeable,
+		rule: body.rule,
+		salt: newToken(),
+		closesAt: body.closesAt ? new Date(body.closesAt) : null,
+		createdBy: user.id
+	});
+	ctx.realtime.voteChanged(vote.sessionId, vote.id);
+	return { id: vote.id, status: vote.status, options: vote.options };
+}
+
+async function freezeEligibility(db: Db, vote: votes.VoteRow): Promise<tally.VoterWeight[]> {
+	if (vote.eligibility === 'participants') {
+		const rows = await participants.listForSession(db, vote.sessionId);
+		return rows.filter((p) => VOTING_ROLES.has(p.role)).map((p) => ({ key: p.id, headcount: 1, area: 0 }));
+	}
+	const session = await sessions.find(db, vote.sessionId);
+	return tally.householdVoters(await householdsDb.listForCommunity(db, session!.communityId));
+}
+
+export async function open(ctx: Ctx, viewer: Viewer, voteId: string, now = new Date()): Promise<TallyView> {
+	requireVoteControl(viewer);
+	const vote = await ctx.db.transaction(async (tx) => {
+		const row = await votes.lock(tx, voteId, 'update');
+		if (!row) throw notFound('vote_not_found', 'vote');
+		if (row.status !== 'draft') throw conflict('invalid_transition', `the vote is ${row.status}, not draft`);
+		const eligible = await freezeEligibility(tx, row);
+		if (eligible.length === 0) {
+			throw conflict('no_eligible_voters', row.eligibility === 'households' ? 'the household register is empty' : 'no resident or owner has joined');
+		}
+		return votes.update(tx, voteId, { status: 'open', eligible, openedAt: now });
+	});
+	ctx.log.info({ voteId, eligible: vote.eligible?.length }, 'vote opened');
+	ctx.realtime.voteChanged(vote.sessionId, vote.id);
+	return tallyOf(vote, []);
+}
+
+/** Closes a vote and stores the rule's result with every check (also used by deadlines). */
+export async function closeVote(ctx: Ctx, voteId: string, now = new Date()): Promise<TallyView> {
+	const { vote, ballots } = await ctx.db.transaction(async (tx) => {
+		const row = await votes.lock(tx, voteId, 'update');
+		if (!row) throw notFound('vote_not_found', 'vote');
+		if (row.status !== 'open') throw conflict('invalid_transition', `the vote is ${row.status}, not open`);
+		const ballots = await votes.ballotsOf(tx, voteId);
+		const decided = tally.decide(spec(row), ballots);
+		const result = { ...decided, rule: row.rule as Rule };
+		return { vote: await votes.update(tx, voteId, { status: 'closed', closedAt: now, result }), ballots };
+	});
+	ctx.log.info({ voteId, passed: (vote.result as { passed: boolean }).passed }, 'vote closed');
+	ctx.realtime.voteChanged(vote.sessionId, vote.id);
+	return tallyOf(vote, ballots);
+}
+
+export async function close(ctx: Ctx, viewer: Viewer, voteId: string): Promise<TallyView> {
+	requireVoteControl(viewer);
+	return closeVote(ctx, voteId);
+}
+
+export async function get(ctx: Ctx, viewer: Viewer, voteId: string): Promise<TallyView> {
+	const vote = await votes.find(ctx.db, voteId);
+	if (!vote) throw notFound('vote_not_found', 'vote');
+	const session = await sessions.find(ctx.db, vote.sessionId);
+	const member =
+		session?.status === 'closed' ||
+		['admin', 'moderator', 'clerk'].includes(viewer.user?.role ?? '') ||
+		(viewer.authSessionId && (await participants.findByDevice(ctx.db, vote.sessionId, viewer.authSessionId)));
+	if (!member) throw forbidden('not a member of this session');
+	return tallyOf(vote, await votes.ballotsOf(ctx.db, voteId));
+}
+
+/** The seats a participant votes for: themself, or the owners whose seats they hold. */
+async function seatsFor(db: Db, vote: votes.VoteRow, participantId: string): Promise<string[]> {
+	const eligible = new Set((vote.eligible ?? []).map((w) => w.key));
+	if (vote.eligibility === 'participants') return eligible.has(participantId) ? [participantId] : [];
+	const seats = await householdsDb.seatsOf(db, vote.sessionId, participantId);
+	return seats.map((s) => s.ownerKey).filter((k) => eligible.has(k));
+}
+
+function checkOpen(vote: votes.VoteRow | null, sessionId?: string): votes.VoteRow {
+	if (!vote || (sessionId && vote.sessionId !== sessionId)) throw notFound('vote_not_found', 'vote');
+	if (vote.status === 'draft') throw conflict('vote_not_open', 'this vote has not opened yet');
+	if (vote.status === 'closed') throw conflict('vote_closed', 'this vote is closed');
+	return vote;
+}
+
+function choiceOf(vote: votes.VoteRow, choice: unknown): string[] {
+	const valid = tally.validateChoice(spec(vote), choice);
+	if (valid === 'invalid_choice') {
+		throw invalid(vote.kind === 'multiple' ? `choice: pick ${vote.minChoices}–${vote.maxChoices} of the options` : 'choice: not an option of this vote');
+	}
+	return valid;
+}
+
+/** Casts (or, where allowed, changes) a participant's ballot; committed before it returns. */
+export async function cast(
+	ctx: Ctx,
+	sessionId: string,
+	participant: participants.Participant,
+	voteId: string,
+	choice: unknown,
+	now = new Date()
+): Promise<void> {
+	const vote = await ctx.db.transaction(async (tx) => {
+		const row = checkOpen(await votes.lock(tx, voteId, 'share'), sessionId);
+		const picked = choiceOf(row, choice);
+		const seats = await seatsFor(tx, row, participant.id);
+		if (seats.length === 0) {
+			throw forbidden(row.eligibility === 'households' ? 'scan your household slip to take your seat first' : 'you are not eligible in this vote');
+		}
+		for (const seat of seats) {
+			const placed = await votes.putBallot(
+				tx,
+				{
+					id: newId(),
+					voteId,
+					voterKey: seatKey(row, seat),
+					participantId: row.secret ? null : participant.id,
+					choice: picked,
+					castAt: now,
+					updatedAt: now
+				},
+				row.changeable
+			);
+			if (!placed) throw conflict('already_voted', 'this seat has already voted');
+		}
+		return row;
+	});
+	ctx.realtime.tallyChanged(vote.sessionId, vote.id);
+}
+
+/** A paper ballot entered by the moderator for a household (marked as paper). */
+export async function paper(ctx: Ctx, viewer: Viewer, voteId: string, input: unknown, now = new Date()) {
+	const user = requireConsole(viewer);
+	const body = parse(paperBallotSchema, input);
+	const vote = await ctx.db.transaction(async (tx) => {
+		const row = checkOpen(await votes.lock(tx, voteId, 'share'));
+		if (row.eligibility !== 'households') throw invalid('paper ballots are for household votes');
+		const household = await householdsDb.findById(tx, body.householdId);
+		const eligible = new Set((row.eligible ?? []).map((w) => w.key));
+		if (!household || !eligible.has(household.ownerKey)) throw notFound('household_not_found', 'household of this vote');
+		const placed = await votes.putBallot(
+			tx,
+			{
+				id: newId(),
+				voteId,
+				voterKey: seatKey(row, household.ownerKey),
+				participantId: null,
+				choice: choiceOf(row, body.choice),
+				paper: true,
+				enteredBy: user.id,
+				castAt: now,
+				updatedAt: now
+			},
+			row.changeable
+		);
+		if (!placed) throw conflict('already_voted', 'this household has already voted');
+		return row;
+	});
+	ctx.realtime.tallyChanged(vote.sessionId, vote.id);
+	return tallyOf((await votes.find(ctx.db, voteId))!, await votes.ballotsOf(ctx.db, voteId));
+}
+
+/** Every vote of a session with its current tally, and what this participant chose. */
+export async function forRoom(ctx: Ctx, sessionId: string, participantId: string) {
+	const rows = await votes.listForSession(ctx.db, sessionId);
+	const views: VoteView[] = [];
+	const mine: Record<string, string[]> = {};
+	for (const vote of rows) {
+		const ballots = await votes.ballotsOf(ctx.db, vote.id);
+		views.push(toView(vote, ballots));
+		const seats = vote.status === 'draft' ? [] : await seatsFor(ctx.db, vote, participantId);
+		const keys = new Set(seats.map((s) => seatKey(vote, s)));
+		const ballot = ballots.find((b) => keys.has(b.voterKey));
+		if (ballot) mine[vote.id] = ballot.choice;
+	}
+	return { votes: views, myBallots: mine };
+}
+
+export async function viewOf(ctx: Ctx, voteId: string): Promise<VoteView | null> {
+	const vote = await votes.find(ctx.db, voteId);
+	return vote ? toView(vote, await votes.ballotsOf(ctx.db, voteId)) : null;
+}

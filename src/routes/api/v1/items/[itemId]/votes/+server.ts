@@ -1,0 +1,11 @@
+import { json } from '@sveltejs/kit';
+import { api, readJson } from '$lib/server/http';
+import * as votes from '$lib/server/services/votes';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = (event) =>
+	api(event, async () => {
+		const { ctx, viewer } = event.locals;
+		const vote = await votes.create(ctx, viewer, event.params.itemId, await readJson(event.request));
+		return json(vote, { status: 201 });
+	});
