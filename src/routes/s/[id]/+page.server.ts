@@ -1,0 +1,37 @@
+import { canWrite, type ItemView, type Role } from '$lib/protocol';
+import * as sessions from '$lib/server/services/sessions';
+import { pageError } from '../../guards.server';
+import type { PageServerLoad } from './$types';
+
+/**
+ * The room shell: only what the first paint needs. Everything live (who is here, the current
+ * item as it changes) comes from `session:join` once the socket is up. Unknown query
+ * parameters (WeChat's `from=…&isappinstalled=0`) are ignored.
+ */
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	let entered: Awaited<ReturnType<typeof sessions.enterRoom>>;
+	try {
+		entered = await sessions.enterRoom(locals.ctx, locals.viewer, params.id);
+	} catch (e) {
+		// 401 (no device session) → sign in and come back; 403/404 → the error page.
+		pageError(e, new URL(url.pathname, url.origin));
+	}
+	const { session, participant } = entered;
+	const role = participant.role as Role;
+	return {
+		sessionId: session.id,
+		title: session.title,
+		items: session.items.map((item): Pick<ItemView, 'id' | 'title' | 'docName'> => ({
+			id: item.id,
+			title: item.title,
+			docName: item.docName
+		})),
+		currentItemId: session.currentItemId,
+		me: {
+			participantId: participant.id,
+			role,
+			name: participant.name,
+			canWrite: canWrite(role, session.status)
+		}
+	};
+};
