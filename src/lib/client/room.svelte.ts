@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import {
 	canWrite,
+	type Ack,
 	type ClientToServerEvents,
 	type ErrorBody,
 	type RoomState,
@@ -16,6 +17,8 @@ const JOIN_TIMEOUT_MS = 8_000;
 /** Retry delay after the server refused a join for a passing reason (rate limit, hiccup). */
 const JOIN_RETRY_MS = 3_000;
 /** Refusals that another attempt cannot change: the person has to open their link again. */
+/** How long an action waits for its acknowledgement before the UI offers to try again. */
+const ACK_TIMEOUT_MS = 10_000;
 const FINAL_JOIN_ERRORS = new Set(['unauthorized', 'forbidden', 'session_not_found']);
 
 /**
@@ -76,6 +79,10 @@ export class RoomConnection {
 		socket.on('presence', this.#onPresence);
 		socket.on('session:state', this.#onSessionState);
 		socket.on('session:ended', this.#onEnded);
+		socket.on('queue', this.#onQueue);
+		socket.on('vote:state', this.#onVoteState);
+		socket.on('vote:tally', this.#onTally);
+		socket.on('me:seats', this.#onSeats);
 		window.addEventListener('offline', this.#onOffline);
 		this.#stopWatching = watchResume(this.#resume);
 	}
@@ -136,8 +143,68 @@ export class RoomConnection {
 		if (!current) return;
 		// The server re-checks every write; this only keeps the page honest after a close.
 		const me = { ...current.me, canWrite: canWrite(current.me.role, snapshot.status) };
-		this.state = { ...snapshot, me };
+		this.state = { ...current, ...snapshot, me };
 	};
+
+	#onQueue: ServerToClientEvents['queue'] = ({ speakingTotals, ...queue }) => {
+		if (this.state) this.state = { ...this.state, queue, speakingTotals };
+	};
+
+	#onVoteState: ServerToClientEvents['vote:state'] = (vote) => {
+		const current = this.state;
+		if (!current) return;
+		const known = current.votes.some((v) => v.id === vote.id);
+		const votes = known ? current.votes.map((v) => (v.id === vote.id ? vote : v)) : [...current.votes, vote];
+		this.state = { ...current, votes };
+	};
+
+	#onTally: ServerToClientEvents['vote:tally'] = (tally) => {
+		const current = this.state;
+		if (!current) return;
+		this.state = {
+			...current,
+			votes: current.votes.map((v) => (v.id === tally.voteId ? { ...v, status: tally.status, current: tally } : v))
+		};
+	};
+
+	#onSeats: ServerToClientEvents['me:seats'] = ({ seats }) => {
+		if (this.state) this.state = { ...this.state, me: { ...this.state.me, seats } };
+	};
+
+	/** Asks for the floor; answers once the hand is stored (or why not). */
+	raiseHand(kind: 'speak' | 'point_of_order' = 'speak'): Promise<Ack> {
+		return this.#ask('hand:raise', { kind });
+	}
+
+	lowerHand(): Promise<Ack> {
+		return this.#ask('hand:lower', {});
+	}
+
+	/** Casts a ballot; `ok` only after the server committed it (never lost across a reconnect). */
+	async castBallot(voteId: string, choice: string | string[]): Promise<Ack> {
+		const answer = await this.#ask('ballot:cast', { voteId, choice });
+		if (answer.ok && this.state) {
+			const mine = Array.isArray(choice) ? choice : [choice];
+			this.state = { ...this.state, myBallots: { ...this.state.myBallots, [voteId]: mine } };
+		}
+		return answer;
+	}
+
+	#ask<E extends 'hand:raise' | 'hand:lower' | 'ballot:cast'>(
+		event: E,
+		payload: Parameters<ClientToServerEvents[E]>[0]
+	): Promise<Ack> {
+		if (!this.#socket.connected) {
+			return Promise.resolve({ ok: false, error: { code: 'offline', message: 'not connected' } });
+		}
+		const untyped = this.#socket as unknown as {
+			timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<Ack> };
+		};
+		return untyped
+			.timeout(ACK_TIMEOUT_MS)
+			.emitWithAck(event, payload)
+			.catch(() => ({ ok: false as const, error: { code: 'timeout', message: 'no answer from the server' } }));
+	}
 
 	#onEnded: ServerToClientEvents['session:ended'] = ({ reason }) => {
 		this.error = { code: 'session_ended', message: reason };
