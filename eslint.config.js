@@ -15,7 +15,10 @@ export default ts.config(
 		languageOptions: { globals: { ...globals.browser, ...globals.node } },
 		rules: {
 			'no-undef': 'off',
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+			]
 		}
 	},
 	{
@@ -30,6 +33,14 @@ export default ts.config(
 		}
 	},
 	{
-		ignores: ['build/', '.svelte-kit/', 'data/', 'bench/', 'src/lib/paraglide/', 'drizzle/meta/', 'test-results/']
+		ignores: [
+			'build/',
+			'.svelte-kit/',
+			'data/',
+			'bench/',
+			'src/lib/paraglide/',
+			'drizzle/meta/',
+			'test-results/'
+		]
 	}
 );

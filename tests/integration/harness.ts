@@ -24,7 +24,15 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/p
 
 /** The repository root: the server must run with it as its working directory. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SERVER_ENTRY = path.join(ROOT, 'build/server.js');
+/**
+ * The production entry. YISHI_SERVER_ENTRY points the harness at another copy of the build (e.g.
+ * a snapshot under node_modules/.cache while someone rebuilds `build/`); it still runs with the
+ * repository root as its working directory.
+ */
+export const SERVER_ENTRY = path.resolve(
+	ROOT,
+	process.env.YISHI_SERVER_ENTRY || path.join(ROOT, 'build/server.js')
+);
 
 /** The bootstrap administrator every test server starts with (unless the env overrides it). */
 export const ADMIN_USER = 'admin';

@@ -18,7 +18,10 @@ import {
 	type SessionFixture
 } from './harness';
 
-const register = readFileSync(new URL('../fixtures/heping-garden-block-d.csv', import.meta.url), 'utf8');
+const register = readFileSync(
+	new URL('../fixtures/heping-garden-block-d.csv', import.meta.url),
+	'utf8'
+);
 
 interface Household {
 	id: string;
@@ -29,7 +32,11 @@ interface Household {
 	seatCode: string;
 }
 
-async function joined(server: ServerHandle, client: ApiClient, sessionId: string): Promise<ClientSocket> {
+async function joined(
+	server: ServerHandle,
+	client: ApiClient,
+	sessionId: string
+): Promise<ClientSocket> {
 	const socket = await socketClient(server, client);
 	const ack = await emitAck(socket, 'session:join', { sessionId });
 	if (!ack.ok) throw new Error(ack.error.message);
@@ -47,7 +54,9 @@ describe('live votes under load', () => {
 
 	it('100 voters casting twice at once from two sockets each leave exactly one ballot per seat', async () => {
 		const voters = await Promise.all(
-			Array.from({ length: 100 }, (_, i) => joinAs(server, fx.invites.resident!.token, `居民${i + 1}`))
+			Array.from({ length: 100 }, (_, i) =>
+				joinAs(server, fx.invites.resident!.token, `居民${i + 1}`)
+			)
 		);
 		const vote = expectStatus<{ id: string; options: { id: string }[] }>(
 			await fx.moderator.post(`/api/v1/items/${fx.session.items[0]!.id}/votes`, {
@@ -66,7 +75,9 @@ describe('live votes under load', () => {
 		);
 		expectStatus(await fx.moderator.post(`/api/v1/votes/${vote.id}/open`, {}), 200);
 		const acks = await Promise.all(
-			sockets.map((s, i) => emitAck(s, 'ballot:cast', { voteId: vote.id, choice: i % 4 < 2 ? 'yes' : 'no' }))
+			sockets.map((s, i) =>
+				emitAck(s, 'ballot:cast', { voteId: vote.id, choice: i % 4 < 2 ? 'yes' : 'no' })
+			)
 		);
 		const accepted = acks.filter((a) => a.ok).length;
 		const refused = acks.filter((a) => !a.ok);
@@ -80,24 +91,44 @@ describe('live votes under load', () => {
 
 	it('a forged weight, voter id or option in a payload changes nothing', async () => {
 		const fxs = await createSessionWithInvites(server);
-		const [a, b] = await Promise.all([joinAs(server, fxs.invites.resident!.token, '甲'), joinAs(server, fxs.invites.resident!.token, '乙')]);
+		const [a, b] = await Promise.all([
+			joinAs(server, fxs.invites.resident!.token, '甲'),
+			joinAs(server, fxs.invites.resident!.token, '乙')
+		]);
 		const vote = expectStatus<{ id: string }>(
 			await fxs.moderator.post(`/api/v1/items/${fxs.session.items[0]!.id}/votes`, {
-				question: '试验', kind: 'yes_no_abstain', secret: false, tally: 'live', eligibility: 'participants', rule: { kind: 'majority_cast' }
+				question: '试验',
+				kind: 'yes_no_abstain',
+				secret: false,
+				tally: 'live',
+				eligibility: 'participants',
+				rule: { kind: 'majority_cast' }
 			}),
 			201
 		);
 		const sa = await joined(server, a, fxs.session.id);
 		expectStatus(await fxs.moderator.post(`/api/v1/votes/${vote.id}/open`, {}), 200);
-		const forged = { voteId: vote.id, choice: 'yes', weight: 1000, area: 99999, participantId: b.participant.id, voterKey: b.participant.id };
+		const forged = {
+			voteId: vote.id,
+			choice: 'yes',
+			weight: 1000,
+			area: 99999,
+			participantId: b.participant.id,
+			voterKey: b.participant.id
+		};
 		expect(await emitAck(sa, 'ballot:cast', forged as never)).toMatchObject({ ok: true });
-		expect(await emitAck(sa, 'ballot:cast', { voteId: vote.id, choice: 'maybe' })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+		expect(await emitAck(sa, 'ballot:cast', { voteId: vote.id, choice: 'maybe' })).toMatchObject({
+			ok: false,
+			error: { code: 'invalid_payload' }
+		});
 		const tally = expectStatus<TallyView>(await fxs.moderator.get(`/api/v1/votes/${vote.id}`), 200);
 		expect(tally.counts!.yes).toEqual({ headcount: 1, area: 0 });
 		expect(tally.participation.headcount).toBe(1);
 		// b has not voted: their seat is still free.
 		const sb = await joined(server, b, fxs.session.id);
-		expect(await emitAck(sb, 'ballot:cast', { voteId: vote.id, choice: 'no' })).toMatchObject({ ok: true });
+		expect(await emitAck(sb, 'ballot:cast', { voteId: vote.id, choice: 'no' })).toMatchObject({
+			ok: true
+		});
 		sa.disconnect();
 		sb.disconnect();
 	});
@@ -108,24 +139,49 @@ describe('live votes under load', () => {
 		const observer = await joinAs(server, fxs.invites.observer!.token, '列席');
 		const vote = expectStatus<{ id: string }>(
 			await fxs.moderator.post(`/api/v1/items/${fxs.session.items[0]!.id}/votes`, {
-				question: '试验', kind: 'yes_no_abstain', secret: true, tally: 'hidden', eligibility: 'participants', rule: { kind: 'majority_cast' }
+				question: '试验',
+				kind: 'yes_no_abstain',
+				secret: true,
+				tally: 'hidden',
+				eligibility: 'participants',
+				rule: { kind: 'majority_cast' }
 			}),
 			201
 		);
 		const s = await joined(server, voter, fxs.session.id);
 		const so = await joined(server, observer, fxs.session.id);
-		expect(await emitAck(s, 'ballot:cast', { voteId: vote.id, choice: 'yes' })).toMatchObject({ ok: false, error: { code: 'vote_not_open' } });
-		const opened = expectStatus<TallyView>(await fxs.moderator.post(`/api/v1/votes/${vote.id}/open`, {}), 200);
+		expect(await emitAck(s, 'ballot:cast', { voteId: vote.id, choice: 'yes' })).toMatchObject({
+			ok: false,
+			error: { code: 'vote_not_open' }
+		});
+		const opened = expectStatus<TallyView>(
+			await fxs.moderator.post(`/api/v1/votes/${vote.id}/open`, {}),
+			200
+		);
 		expect(opened.status).toBe('open');
-		expect(await emitAck(so, 'ballot:cast', { voteId: vote.id, choice: 'yes' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-		expect(await emitAck(s, 'ballot:cast', { voteId: vote.id, choice: 'yes' })).toMatchObject({ ok: true });
-		const hidden = expectStatus<TallyView>(await fxs.moderator.get(`/api/v1/votes/${vote.id}`), 200);
+		expect(await emitAck(so, 'ballot:cast', { voteId: vote.id, choice: 'yes' })).toMatchObject({
+			ok: false,
+			error: { code: 'forbidden' }
+		});
+		expect(await emitAck(s, 'ballot:cast', { voteId: vote.id, choice: 'yes' })).toMatchObject({
+			ok: true
+		});
+		const hidden = expectStatus<TallyView>(
+			await fxs.moderator.get(`/api/v1/votes/${vote.id}`),
+			200
+		);
 		expect(hidden.counts).toBeUndefined();
 		expect(hidden.participation.headcount).toBe(1);
-		const closed = expectStatus<TallyView>(await fxs.moderator.post(`/api/v1/votes/${vote.id}/close`, {}), 200);
+		const closed = expectStatus<TallyView>(
+			await fxs.moderator.post(`/api/v1/votes/${vote.id}/close`, {}),
+			200
+		);
 		expect(closed.result?.passed).toBe(true);
 		expect(closed.counts?.yes?.headcount).toBe(1);
-		expect(await emitAck(s, 'ballot:cast', { voteId: vote.id, choice: 'no' })).toMatchObject({ ok: false, error: { code: 'vote_closed' } });
+		expect(await emitAck(s, 'ballot:cast', { voteId: vote.id, choice: 'no' })).toMatchObject({
+			ok: false,
+			error: { code: 'vote_closed' }
+		});
 		expect((await fxs.moderator.post(`/api/v1/votes/${vote.id}/close`, {})).status).toBe(409);
 		s.disconnect();
 		so.disconnect();
@@ -138,7 +194,9 @@ describe('speaker queue and reconnects', () => {
 
 	it('orders hands, gives the floor with a countdown, and a reconnecting phone gets the exact state', async () => {
 		server = await startServer();
-		const fx = await createSessionWithInvites(server, { roles: ['resident', 'property', 'observer'] });
+		const fx = await createSessionWithInvites(server, {
+			roles: ['resident', 'property', 'observer']
+		});
 		const [wang, liu] = await Promise.all([
 			joinAs(server, fx.invites.resident!.token, '王阿姨'),
 			joinAs(server, fx.invites.property!.token, '物业刘经理')
@@ -146,12 +204,21 @@ describe('speaker queue and reconnects', () => {
 		const sw = await joined(server, wang, fx.session.id);
 		const sl = await joined(server, liu, fx.session.id);
 		expect(await emitAck(sw, 'hand:raise', {})).toMatchObject({ ok: true });
-		expect(await emitAck(sw, 'hand:raise', {})).toMatchObject({ ok: false, error: { code: 'already_queued' } });
+		expect(await emitAck(sw, 'hand:raise', {})).toMatchObject({
+			ok: false,
+			error: { code: 'already_queued' }
+		});
 		const queued = nextEvent(sw, 'queue', 5000, (q: QueueView) => q.entries.length === 2);
 		expect(await emitAck(sl, 'hand:raise', { kind: 'point_of_order' })).toMatchObject({ ok: true });
-		expect((await queued).entries.map((e) => e.participantId)).toEqual([liu.participant.id, wang.participant.id]);
+		expect((await queued).entries.map((e) => e.participantId)).toEqual([
+			liu.participant.id,
+			wang.participant.id
+		]);
 
-		const floor = expectStatus<QueueView>(await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/floor`, {}), 200);
+		const floor = expectStatus<QueueView>(
+			await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/floor`, {}),
+			200
+		);
 		expect(floor.speaking).toMatchObject({ participantId: liu.participant.id, limitSeconds: 180 });
 
 		// The resident's phone drops and comes back: session:join returns the same queue.
@@ -164,10 +231,15 @@ describe('speaker queue and reconnects', () => {
 
 		// The moderator queues someone without a phone; recorded as theirs.
 		const observerLike = await joinAs(server, fx.invites.resident!.token, '没有手机的张大爷');
-		const onBehalf = await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/hands`, { participantId: observerLike.participant.id });
+		const onBehalf = await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/hands`, {
+			participantId: observerLike.participant.id
+		});
 		expect(onBehalf.status).toBe(201);
 		expectStatus(await fx.moderator.del(`/api/v1/sessions/${fx.session.id}/floor`), 200);
-		const next = expectStatus<QueueView>(await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/floor`, {}), 200);
+		const next = expectStatus<QueueView>(
+			await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/floor`, {}),
+			200
+		);
 		expect(next.speaking?.participantId).toBe(wang.participant.id);
 		again.disconnect();
 		sl.disconnect();
@@ -180,7 +252,10 @@ describe('household register and a Civil Code art. 278 vote', () => {
 
 	it('imports all or nothing, seats owners by slip, and decides a major matter by owners AND area', async () => {
 		server = await startServer();
-		const fx = await createSessionWithInvites(server, { roles: ['owner'], title: '和平花园D栋业主大会' });
+		const fx = await createSessionWithInvites(server, {
+			roles: ['owner'],
+			title: '和平花园D栋业主大会'
+		});
 		const community = fx.session.communityId;
 		const bad = expectStatus<{ imported: number; errors: { line: number }[] }>(
 			await fx.moderator.request('POST', `/api/v1/communities/${community}/households`, {
@@ -190,7 +265,12 @@ describe('household register and a Civil Code art. 278 vote', () => {
 			200
 		);
 		expect(bad).toEqual({ imported: 0, errors: [expect.objectContaining({ line: 3 })] });
-		expect(expectStatus<Household[]>(await fx.moderator.get(`/api/v1/communities/${community}/households`), 200)).toEqual([]);
+		expect(
+			expectStatus<Household[]>(
+				await fx.moderator.get(`/api/v1/communities/${community}/households`),
+				200
+			)
+		).toEqual([]);
 
 		const ok = expectStatus<{ imported: number }>(
 			await fx.moderator.request('POST', `/api/v1/communities/${community}/households`, {
@@ -200,7 +280,10 @@ describe('household register and a Civil Code art. 278 vote', () => {
 			200
 		);
 		expect(ok.imported).toBe(192);
-		const list = expectStatus<Household[]>(await fx.moderator.get(`/api/v1/communities/${community}/households`), 200);
+		const list = expectStatus<Household[]>(
+			await fx.moderator.get(`/api/v1/communities/${community}/households`),
+			200
+		);
 		const byOwner = new Map<string, Household[]>();
 		for (const h of list) byOwner.set(h.owner, [...(byOwner.get(h.owner) ?? []), h]);
 		expect(byOwner.size).toBe(185);
@@ -219,32 +302,59 @@ describe('household register and a Civil Code art. 278 vote', () => {
 		// 150 owners on phones (seated by their slips), the rest on paper.
 		const owners = [...byOwner.values()];
 		const phones = await Promise.all(
-			owners.slice(0, 150).map((units, i) => joinAs(server, fx.invites.owner!.token, `业主${i + 1}`).then((c) => ({ c, units })))
+			owners
+				.slice(0, 150)
+				.map((units, i) =>
+					joinAs(server, fx.invites.owner!.token, `业主${i + 1}`).then((c) => ({ c, units }))
+				)
 		);
 		const seated = await Promise.all(
-			phones.map(({ c, units }) => c.post(`/api/v1/sessions/${fx.session.id}/seats`, { seatCode: units[units.length - 1]!.seatCode }))
+			phones.map(({ c, units }) =>
+				c.post(`/api/v1/sessions/${fx.session.id}/seats`, {
+					seatCode: units[units.length - 1]!.seatCode
+				})
+			)
 		);
 		expect(seated.map((r) => r.status)).toEqual(phones.map(() => 200));
 		// A second phone cannot take a seat someone holds — not even through the owner's other unit.
 		const twoUnits = phones.find((p) => p.units.length === 2)!;
 		const intruder = await joinAs(server, fx.invites.owner!.token, '冒名者');
-		const taken = await intruder.post(`/api/v1/sessions/${fx.session.id}/seats`, { seatCode: twoUnits.units[0]!.seatCode });
+		const taken = await intruder.post(`/api/v1/sessions/${fx.session.id}/seats`, {
+			seatCode: twoUnits.units[0]!.seatCode
+		});
 		expect(taken.status).toBe(409);
 		expect((taken.body as { error: { code: string } }).error.code).toBe('seat_taken');
 
 		expectStatus(await fx.moderator.post(`/api/v1/votes/${vote.id}/open`, {}), 200);
 		const sockets = await Promise.all(phones.map(({ c }) => joined(server, c, fx.session.id)));
 		// 120 yes, 30 no on phones; 20 paper yes, 15 absent.
-		const acks = await Promise.all(sockets.map((s, i) => emitAck(s, 'ballot:cast', { voteId: vote.id, choice: i < 120 ? 'yes' : 'no' })));
+		const acks = await Promise.all(
+			sockets.map((s, i) =>
+				emitAck(s, 'ballot:cast', { voteId: vote.id, choice: i < 120 ? 'yes' : 'no' })
+			)
+		);
 		expect(acks.every((a) => a.ok)).toBe(true);
 		for (const units of owners.slice(150, 170)) {
-			expectStatus(await fx.moderator.post(`/api/v1/votes/${vote.id}/paper-ballots`, { householdId: units[0]!.id, choice: 'yes' }), 200);
+			expectStatus(
+				await fx.moderator.post(`/api/v1/votes/${vote.id}/paper-ballots`, {
+					householdId: units[0]!.id,
+					choice: 'yes'
+				}),
+				200
+			);
 		}
-		const dup = await fx.moderator.post(`/api/v1/votes/${vote.id}/paper-ballots`, { householdId: owners[0]![0]!.id, choice: 'no' });
+		const dup = await fx.moderator.post(`/api/v1/votes/${vote.id}/paper-ballots`, {
+			householdId: owners[0]![0]!.id,
+			choice: 'no'
+		});
 		expect(dup.status).toBe(409);
 
-		const closed = expectStatus<TallyView>(await fx.moderator.post(`/api/v1/votes/${vote.id}/close`, {}), 200);
-		const area = (list: Household[][]) => Math.round(list.flat().reduce((s, h) => s + h.area * 100, 0)) / 100;
+		const closed = expectStatus<TallyView>(
+			await fx.moderator.post(`/api/v1/votes/${vote.id}/close`, {}),
+			200
+		);
+		const area = (list: Household[][]) =>
+			Math.round(list.flat().reduce((s, h) => s + h.area * 100, 0)) / 100;
 		expect(closed.participation).toEqual({
 			headcount: 170,
 			area: area(owners.slice(0, 170)),

@@ -93,17 +93,25 @@ describe('proposal documents over y-websocket', () => {
 		const ioUrl = server.url('/socket.io/?EIO=4&transport=websocket').replace(/^http/, 'ws');
 		for (const url of [yjsUrl, ioUrl]) {
 			expect(await upgradeStatus(url, { Origin: server.origin })).toBe(401);
-			expect(await upgradeStatus(url, { Origin: server.origin, Cookie: 'session=forged' })).toBe(401);
-			expect(await upgradeStatus(url, { Origin: 'https://evil.example', Cookie: member.cookieHeader() })).toBe(403);
+			expect(await upgradeStatus(url, { Origin: server.origin, Cookie: 'session=forged' })).toBe(
+				401
+			);
+			expect(
+				await upgradeStatus(url, { Origin: 'https://evil.example', Cookie: member.cookieHeader() })
+			).toBe(403);
 			expect(await upgradeStatus(url, { Cookie: member.cookieHeader() })).toBe(403);
-			expect(await upgradeStatus(url, { Origin: server.origin, Cookie: member.cookieHeader() })).toBe(101);
+			expect(
+				await upgradeStatus(url, { Origin: server.origin, Cookie: member.cookieHeader() })
+			).toBe(101);
 		}
 		const outsider = await joinAs(
 			server,
 			(await createSessionWithInvites(server)).invites.resident!.token,
 			'别的会的人'
 		);
-		expect(await upgradeStatus(yjsUrl, { Origin: server.origin, Cookie: outsider.cookieHeader() })).toBe(403);
+		expect(
+			await upgradeStatus(yjsUrl, { Origin: server.origin, Cookie: outsider.cookieHeader() })
+		).toBe(403);
 	});
 
 	it('closes only the socket that sends a malformed or oversized frame', async () => {
@@ -193,9 +201,15 @@ describe('live room over socket.io', () => {
 		const sw = await socketClient(server, wang);
 		const joined = await emitAck(sw, 'session:join', { sessionId: fx.session.id });
 		if (!joined.ok) throw new Error(joined.error.message);
-		expect(joined.state.items.map((i) => i.docName)).toEqual(fx.session.items.map((i) => i.docName));
+		expect(joined.state.items.map((i) => i.docName)).toEqual(
+			fx.session.items.map((i) => i.docName)
+		);
 		expect(joined.state.currentItemId).toBe(fx.session.items[0]!.id);
-		expect(joined.state.me).toMatchObject({ participantId: wang.participant.id, role: 'resident', canWrite: true });
+		expect(joined.state.me).toMatchObject({
+			participantId: wang.participant.id,
+			role: 'resident',
+			canWrite: true
+		});
 		const me = joined.state.participants.find((p) => p.id === wang.participant.id);
 		expect(me).toMatchObject({ name: '王阿姨', role: 'resident', online: true });
 
@@ -204,7 +218,9 @@ describe('live room over socket.io', () => {
 			p.participants.some((x) => x.id === liu.participant.id && x.online)
 		);
 		await emitAck(sl, 'session:join', { sessionId: fx.session.id });
-		expect((await liuOnline).participants.find((x) => x.id === liu.participant.id)?.role).toBe('property');
+		expect((await liuOnline).participants.find((x) => x.id === liu.participant.id)?.role).toBe(
+			'property'
+		);
 
 		const liuOffline = nextEvent(sw, 'presence', 10_000, (p) =>
 			p.participants.some((x) => x.id === liu.participant.id && !x.online)

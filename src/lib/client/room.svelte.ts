@@ -154,7 +154,9 @@ export class RoomConnection {
 		const current = this.state;
 		if (!current) return;
 		const known = current.votes.some((v) => v.id === vote.id);
-		const votes = known ? current.votes.map((v) => (v.id === vote.id ? vote : v)) : [...current.votes, vote];
+		const votes = known
+			? current.votes.map((v) => (v.id === vote.id ? vote : v))
+			: [...current.votes, vote];
 		this.state = { ...current, votes };
 	};
 
@@ -163,7 +165,9 @@ export class RoomConnection {
 		if (!current) return;
 		this.state = {
 			...current,
-			votes: current.votes.map((v) => (v.id === tally.voteId ? { ...v, status: tally.status, current: tally } : v))
+			votes: current.votes.map((v) =>
+				v.id === tally.voteId ? { ...v, status: tally.status, current: tally } : v
+			)
 		};
 	};
 
@@ -203,7 +207,10 @@ export class RoomConnection {
 		return untyped
 			.timeout(ACK_TIMEOUT_MS)
 			.emitWithAck(event, payload)
-			.catch(() => ({ ok: false as const, error: { code: 'timeout', message: 'no answer from the server' } }));
+			.catch(() => ({
+				ok: false as const,
+				error: { code: 'timeout', message: 'no answer from the server' }
+			}));
 	}
 
 	#onEnded: ServerToClientEvents['session:ended'] = ({ reason }) => {

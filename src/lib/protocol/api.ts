@@ -24,7 +24,9 @@ export const createSessionSchema = v.object({
 	title: trimmed(200),
 	kind: v.picklist(['live', 'cloud']),
 	items: v.pipe(
-		v.array(v.object({ title: trimmed(200), body: v.optional(v.pipe(v.string(), v.maxLength(20_000))) })),
+		v.array(
+			v.object({ title: trimmed(200), body: v.optional(v.pipe(v.string(), v.maxLength(20_000))) })
+		),
 		v.minLength(1, 'items: at least one agenda item'),
 		v.maxLength(50)
 	),
@@ -34,7 +36,9 @@ export const createSessionSchema = v.object({
 
 export const createInviteSchema = v.object({
 	role: v.picklist(PARTICIPANT_ROLES),
-	maxUses: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)))),
+	maxUses: v.optional(
+		v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)))
+	),
 	expiresInMinutes: v.optional(
 		v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(60 * 24 * 366)))
 	)

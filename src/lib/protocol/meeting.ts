@@ -27,7 +27,12 @@ export interface TallyView {
 	voteId: string;
 	status: 'draft' | 'open' | 'closed';
 	counts?: Record<string, { headcount: number; area: number }>;
-	participation: { headcount: number; area: number; eligibleHeadcount: number; eligibleArea: number };
+	participation: {
+		headcount: number;
+		area: number;
+		eligibleHeadcount: number;
+		eligibleArea: number;
+	};
 	result?: { passed: boolean; checks: RuleCheck[]; rule: Rule; winner?: string | null };
 }
 
@@ -100,14 +105,24 @@ export const itemStatusSchema = v.object({
 	status: v.picklist(['pending', 'discussing', 'voting', 'resolved', 'unresolved'])
 });
 export const currentItemSchema = v.object({ itemId: id });
-export const itemOrderSchema = v.object({ itemIds: v.pipe(v.array(id), v.minLength(1), v.maxLength(50)) });
-export const seatClaimSchema = v.object({ seatCode: v.pipe(v.string(), v.trim(), v.minLength(4), v.maxLength(64)) });
+export const itemOrderSchema = v.object({
+	itemIds: v.pipe(v.array(id), v.minLength(1), v.maxLength(50))
+});
+export const seatClaimSchema = v.object({
+	seatCode: v.pipe(v.string(), v.trim(), v.minLength(4), v.maxLength(64))
+});
 export const paperBallotSchema = v.object({
 	householdId: id,
 	choice: v.union([id, v.pipe(v.array(id), v.maxLength(50))])
 });
-export const floorSchema = v.object({ participantId: v.optional(id), limitSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(3600))) });
-export const handOnBehalfSchema = v.object({ participantId: id, kind: v.optional(v.picklist(HAND_KINDS), 'speak') });
+export const floorSchema = v.object({
+	participantId: v.optional(id),
+	limitSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(3600)))
+});
+export const handOnBehalfSchema = v.object({
+	participantId: id,
+	kind: v.optional(v.picklist(HAND_KINDS), 'speak')
+});
 export const sessionSettingsSchema = v.object({
 	speakingLimitSeconds: v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(3600))
 });

@@ -101,10 +101,14 @@ async function create(): Promise<App> {
 			server.on('upgrade', (req, socket, head) => {
 				if (req.url?.startsWith(SOCKET_PATH)) live.handleUpgrade(req, socket, head);
 			});
-			closers.push(() => live.close(), () => yjs.close());
+			closers.push(
+				() => live.close(),
+				() => yjs.close()
+			);
 		},
 		async shutdown() {
-			for (const close of closers) await close().catch((err: unknown) => log.error({ err }, 'close failed'));
+			for (const close of closers)
+				await close().catch((err: unknown) => log.error({ err }, 'close failed'));
 			await docs.close();
 			await persistence.close();
 			await store.close();

@@ -4,7 +4,12 @@ import { ConfigError, readConfig } from './config';
 describe('readConfig', () => {
 	it('defaults to port 3000, all interfaces, ORIGIN from the port, embedded store', () => {
 		const c = readConfig({});
-		expect(c).toMatchObject({ port: 3000, host: '0.0.0.0', origin: 'http://localhost:3000', dataDir: './data' });
+		expect(c).toMatchObject({
+			port: 3000,
+			host: '0.0.0.0',
+			origin: 'http://localhost:3000',
+			dataDir: './data'
+		});
 		expect(c.databaseUrl).toBeUndefined();
 		expect(c.secureCookies).toBe(false);
 	});

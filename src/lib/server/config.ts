@@ -39,7 +39,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
 		origin = url.origin;
 	} catch {
-		throw new ConfigError(`ORIGIN must be an http(s) origin such as https://yishi.example.cn, got "${rawOrigin}"`);
+		throw new ConfigError(
+			`ORIGIN must be an http(s) origin such as https://yishi.example.cn, got "${rawOrigin}"`
+		);
 	}
 	const databaseUrl = env.DATABASE_URL || undefined;
 	if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {

@@ -2,7 +2,12 @@ import { json, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { sessionCookieAttributes, SESSION_COOKIE, type AuthSession } from './auth/session';
 import { ServiceError } from './services/errors';
 
-export function errorResponse(status: number, code: string, message: string, headers?: HeadersInit) {
+export function errorResponse(
+	status: number,
+	code: string,
+	message: string,
+	headers?: HeadersInit
+) {
 	return json({ error: { code, message } }, { status, headers });
 }
 

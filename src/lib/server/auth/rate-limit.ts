@@ -12,14 +12,14 @@ export type LimitResult = { ok: true } | { ok: false; retryAfterSeconds: number 
 
 export async function consumeLoginAttempt(ip: string, username: string): Promise<LimitResult> {
 	try {
-		await Promise.all([
-			perUserAndIp.consume(`${username.toLowerCase()}|${ip}`),
-			perIp.consume(ip)
-		]);
+		await Promise.all([perUserAndIp.consume(`${username.toLowerCase()}|${ip}`), perIp.consume(ip)]);
 		return { ok: true };
 	} catch (rejection) {
 		if (rejection instanceof RateLimiterRes) {
-			return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+			return {
+				ok: false,
+				retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))
+			};
 		}
 		throw rejection;
 	}

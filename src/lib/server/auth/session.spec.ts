@@ -21,7 +21,9 @@ describe('sessions (Lucia guide)', () => {
 	beforeAll(async () => {
 		opened = await storeFactories()[0]!.open();
 		db = opened.store.db;
-		userId = (await users.insert(db, { id: newId(), username: 'admin', passwordHash: 'x', role: 'admin' })).id;
+		userId = (
+			await users.insert(db, { id: newId(), username: 'admin', passwordHash: 'x', role: 'admin' })
+		).id;
 	});
 	afterAll(() => opened?.dispose());
 

@@ -39,7 +39,10 @@ export async function takeUse(db: Db, id: string, now: Date): Promise<boolean> {
 			and(
 				eq(invites.id, id),
 				isNull(invites.revokedAt),
-				or(isNull(invites.expiresAt), lt(sql`${now.toISOString()}::timestamptz`, invites.expiresAt)),
+				or(
+					isNull(invites.expiresAt),
+					lt(sql`${now.toISOString()}::timestamptz`, invites.expiresAt)
+				),
 				or(isNull(invites.maxUses), lt(invites.uses, invites.maxUses))
 			)
 		)

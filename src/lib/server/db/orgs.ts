@@ -39,10 +39,6 @@ export async function renameStreet(db: Db, id: string, name: string): Promise<bo
 }
 
 export async function renameCommunity(db: Db, id: string, name: string): Promise<boolean> {
-	const rows = await db
-		.update(communities)
-		.set({ name })
-		.where(eq(communities.id, id))
-		.returning();
+	const rows = await db.update(communities).set({ name }).where(eq(communities.id, id)).returning();
 	return rows.length === 1;
 }

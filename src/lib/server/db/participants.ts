@@ -22,7 +22,9 @@ export async function findByDevice(
 	const rows = await db
 		.select()
 		.from(participants)
-		.where(and(eq(participants.sessionId, sessionId), eq(participants.authSessionId, authSessionId)))
+		.where(
+			and(eq(participants.sessionId, sessionId), eq(participants.authSessionId, authSessionId))
+		)
 		.limit(1);
 	return rows[0] ?? null;
 }

@@ -25,7 +25,12 @@ for (const factory of storeFactories()) {
 			db = opened.store.db;
 			await orgs.ensureDefaults(db, { street: '四平路街道', community: '鞍山四村' });
 			moderatorId = (
-				await users.insert(db, { id: newId(), username: 'moderator', passwordHash: 'x', role: 'moderator' })
+				await users.insert(db, {
+					id: newId(),
+					username: 'moderator',
+					passwordHash: 'x',
+					role: 'moderator'
+				})
 			).id;
 		});
 		afterAll(() => opened?.dispose());
@@ -36,7 +41,15 @@ for (const factory of storeFactories()) {
 			return sessions.insert(
 				db,
 				{ id, communityId: orgs.DEFAULT_COMMUNITY_ID, title, kind: 'live', createdBy: moderatorId },
-				[{ id: itemId, sessionId: id, position: 0, title: '二次筹集维修资金', docName: `item-${itemId}` }]
+				[
+					{
+						id: itemId,
+						sessionId: id,
+						position: 0,
+						title: '二次筹集维修资金',
+						docName: `item-${itemId}`
+					}
+				]
 			);
 		}
 
@@ -49,7 +62,12 @@ for (const factory of storeFactories()) {
 		});
 
 		it('refuses a second account with the same username', async () => {
-			const row = { id: newId(), username: 'clerk-wang', passwordHash: 'h', role: 'clerk' as const };
+			const row = {
+				id: newId(),
+				username: 'clerk-wang',
+				passwordHash: 'h',
+				role: 'clerk' as const
+			};
 			expect(await users.insertIfFree(db, row)).not.toBeNull();
 			expect(await users.insertIfFree(db, { ...row, id: newId() })).toBeNull();
 			expect((await users.findByUsername(db, 'clerk-wang'))?.role).toBe('clerk');
@@ -64,7 +82,9 @@ for (const factory of storeFactories()) {
 			expect(found?.session.expiresAt.getTime()).toBe(expiresAt.getTime());
 			const later = new Date(expiresAt.getTime() + 86_400_000);
 			await authSessions.extend(db, id, later);
-			expect((await authSessions.findWithUser(db, id))?.session.expiresAt.getTime()).toBe(later.getTime());
+			expect((await authSessions.findWithUser(db, id))?.session.expiresAt.getTime()).toBe(
+				later.getTime()
+			);
 			await authSessions.remove(db, id);
 			expect(await authSessions.findWithUser(db, id)).toBeNull();
 		});
@@ -125,16 +145,43 @@ for (const factory of storeFactories()) {
 		it('keeps one participant per device and per account in a session', async () => {
 			const session = await newSession();
 			const device = newToken();
-			await participants.insert(db, { id: newId(), sessionId: session.id, authSessionId: device, name: '王阿姨', role: 'resident' });
+			await participants.insert(db, {
+				id: newId(),
+				sessionId: session.id,
+				authSessionId: device,
+				name: '王阿姨',
+				role: 'resident'
+			});
 			await expect(
-				participants.insert(db, { id: newId(), sessionId: session.id, authSessionId: device, name: 'again', role: 'resident' })
+				participants.insert(db, {
+					id: newId(),
+					sessionId: session.id,
+					authSessionId: device,
+					name: 'again',
+					role: 'resident'
+				})
 			).rejects.toThrow();
 			expect((await participants.findByDevice(db, session.id, device))?.name).toBe('王阿姨');
-			await participants.insert(db, { id: newId(), sessionId: session.id, userId: moderatorId, name: 'moderator', role: 'moderator' });
+			await participants.insert(db, {
+				id: newId(),
+				sessionId: session.id,
+				userId: moderatorId,
+				name: 'moderator',
+				role: 'moderator'
+			});
 			await expect(
-				participants.insert(db, { id: newId(), sessionId: session.id, userId: moderatorId, name: 'm2', role: 'moderator' })
+				participants.insert(db, {
+					id: newId(),
+					sessionId: session.id,
+					userId: moderatorId,
+					name: 'm2',
+					role: 'moderator'
+				})
 			).rejects.toThrow();
-			expect((await participants.listForSession(db, session.id)).map((p) => p.name)).toEqual(['王阿姨', 'moderator']);
+			expect((await participants.listForSession(db, session.id)).map((p) => p.name)).toEqual([
+				'王阿姨',
+				'moderator'
+			]);
 		});
 
 		it('consumes a setup token once', async () => {

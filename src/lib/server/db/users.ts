@@ -39,7 +39,12 @@ export async function countAdmins(db: Db): Promise<number> {
 
 export async function list(db: Db): Promise<Omit<User, 'passwordHash'>[]> {
 	return db
-		.select({ id: users.id, username: users.username, role: users.role, createdAt: users.createdAt })
+		.select({
+			id: users.id,
+			username: users.username,
+			role: users.role,
+			createdAt: users.createdAt
+		})
 		.from(users)
 		.orderBy(asc(users.createdAt));
 }

@@ -25,10 +25,18 @@ export async function lock(db: Db, id: string, mode: 'share' | 'update'): Promis
 }
 
 export async function listForSession(db: Db, sessionId: string): Promise<VoteRow[]> {
-	return db.select().from(votes).where(eq(votes.sessionId, sessionId)).orderBy(asc(votes.createdAt));
+	return db
+		.select()
+		.from(votes)
+		.where(eq(votes.sessionId, sessionId))
+		.orderBy(asc(votes.createdAt));
 }
 
-export async function update(db: Db, id: string, patch: Partial<typeof votes.$inferInsert>): Promise<VoteRow> {
+export async function update(
+	db: Db,
+	id: string,
+	patch: Partial<typeof votes.$inferInsert>
+): Promise<VoteRow> {
 	const [vote] = await db.update(votes).set(patch).where(eq(votes.id, id)).returning();
 	return vote!;
 }
@@ -37,7 +45,11 @@ export async function ballotsOf(db: Db, voteId: string): Promise<BallotRow[]> {
 	return db.select().from(ballots).where(eq(ballots.voteId, voteId));
 }
 
-export async function findBallot(db: Db, voteId: string, voterKey: string): Promise<BallotRow | null> {
+export async function findBallot(
+	db: Db,
+	voteId: string,
+	voterKey: string
+): Promise<BallotRow | null> {
 	const rows = await db
 		.select()
 		.from(ballots)
@@ -60,7 +72,12 @@ export async function putBallot(
 		? await insert
 				.onConflictDoUpdate({
 					target: [ballots.voteId, ballots.voterKey],
-					set: { choice: row.choice, paper: row.paper, enteredBy: row.enteredBy, updatedAt: row.updatedAt }
+					set: {
+						choice: row.choice,
+						paper: row.paper,
+						enteredBy: row.enteredBy,
+						updatedAt: row.updatedAt
+					}
 				})
 				.returning({ id: ballots.id })
 		: await insert.onConflictDoNothing().returning({ id: ballots.id });

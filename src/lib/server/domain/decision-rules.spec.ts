@@ -4,8 +4,14 @@ import { evaluate, validateRule, type RuleInput, type Weight } from './decision-
 import { areaToHundredths, atLeast, moreThan, parseRatio } from './ratio';
 
 const w = (headcount: number, area = 0): Weight => ({ headcount, area });
-const input = (yes: Weight, no: Weight, cast: Weight, eligible: Weight): RuleInput => ({ yes, no, cast, eligible });
-const check = (r: ReturnType<typeof evaluate>, name: string) => r.checks.find((c) => c.name === name)!;
+const input = (yes: Weight, no: Weight, cast: Weight, eligible: Weight): RuleInput => ({
+	yes,
+	no,
+	cast,
+	eligible
+});
+const check = (r: ReturnType<typeof evaluate>, name: string) =>
+	r.checks.find((c) => c.name === name)!;
 
 describe('exact ratios', () => {
 	it('[RATIO-1] "以上" includes the bound itself and "过半数" is strictly more than half', () => {
@@ -20,12 +26,14 @@ describe('exact ratios', () => {
 		expect(areaToHundredths('88.50')).toBe(8850);
 		expect(areaToHundredths('104.2')).toBe(10420);
 		expect(areaToHundredths('70')).toBe(7000);
-		for (const bad of ['-1', '1.234', 'abc', '', '1e3', '12,5']) expect(areaToHundredths(bad)).toBeNull();
+		for (const bad of ['-1', '1.234', 'abc', '', '1e3', '12,5'])
+			expect(areaToHundredths(bad)).toBeNull();
 	});
 
 	it('[RATIO-3] a ratio must be a fraction between 0 and 1', () => {
 		expect(parseRatio(' 3 / 4 ')).toEqual({ n: 3, d: 4 });
-		for (const bad of ['4/3', '0/2', '2/0', '0.66', 'two thirds']) expect(() => parseRatio(bad)).toThrow();
+		for (const bad of ['4/3', '0/2', '2/0', '0.66', 'two thirds'])
+			expect(() => parseRatio(bad)).toThrow();
 	});
 });
 
@@ -61,7 +69,9 @@ describe('threshold', () => {
 	});
 	it('[VOTE-THR-4] a bad ratio is refused when the rule is made', () => {
 		expect(() => validateRule({ kind: 'threshold', ratio: '3/2', base: 'cast' })).toThrow();
-		expect(() => validateRule({ kind: 'threshold', ratio: '2/3', base: 'cast', quorum: 'x' })).toThrow();
+		expect(() =>
+			validateRule({ kind: 'threshold', ratio: '2/3', base: 'cast', quorum: 'x' })
+		).toThrow();
 	});
 });
 
@@ -75,26 +85,44 @@ describe('civil_code_278', () => {
 		expect(check(exactly, 'participation_area').ok).toBe(true);
 		expect(check(exactly, 'participation_owners').ok).toBe(true);
 		expect(exactly.passed).toBe(true);
-		const areaShort = evaluate(ordinary, input(w(250, 1_999_999), w(0), w(250, 1_999_999), eligible));
+		const areaShort = evaluate(
+			ordinary,
+			input(w(250, 1_999_999), w(0), w(250, 1_999_999), eligible)
+		);
 		expect(check(areaShort, 'participation_area').ok).toBe(false);
 		expect(areaShort.passed).toBe(false);
-		const ownersShort = evaluate(ordinary, input(w(199, 2_900_000), w(0), w(199, 2_900_000), eligible));
+		const ownersShort = evaluate(
+			ordinary,
+			input(w(199, 2_900_000), w(0), w(199, 2_900_000), eligible)
+		);
 		expect(check(ownersShort, 'participation_owners').ok).toBe(false);
 		expect(ownersShort.passed).toBe(false);
 	});
 
 	it('[VOTE-278-2] ordinary matters need MORE than half of participating area and owners', () => {
 		const cast = w(200, 2_000_000);
-		expect(evaluate(ordinary, input(w(100, 1_500_000), w(100, 500_000), cast, eligible)).passed).toBe(false);
-		expect(evaluate(ordinary, input(w(101, 1_000_000), w(99, 1_000_000), cast, eligible)).passed).toBe(false);
-		expect(evaluate(ordinary, input(w(101, 1_000_001), w(99, 999_999), cast, eligible)).passed).toBe(true);
+		expect(
+			evaluate(ordinary, input(w(100, 1_500_000), w(100, 500_000), cast, eligible)).passed
+		).toBe(false);
+		expect(
+			evaluate(ordinary, input(w(101, 1_000_000), w(99, 1_000_000), cast, eligible)).passed
+		).toBe(false);
+		expect(
+			evaluate(ordinary, input(w(101, 1_000_001), w(99, 999_999), cast, eligible)).passed
+		).toBe(true);
 	});
 
 	it('[VOTE-278-3] major matters need at least 3/4 of participating area and owners, bound included', () => {
 		const cast = w(200, 2_000_000);
-		expect(evaluate(major, input(w(150, 1_500_000), w(50, 500_000), cast, eligible)).passed).toBe(true);
-		expect(evaluate(major, input(w(149, 1_600_000), w(51, 400_000), cast, eligible)).passed).toBe(false);
-		expect(evaluate(major, input(w(160, 1_499_999), w(40, 500_001), cast, eligible)).passed).toBe(false);
+		expect(evaluate(major, input(w(150, 1_500_000), w(50, 500_000), cast, eligible)).passed).toBe(
+			true
+		);
+		expect(evaluate(major, input(w(149, 1_600_000), w(51, 400_000), cast, eligible)).passed).toBe(
+			false
+		);
+		expect(evaluate(major, input(w(160, 1_499_999), w(40, 500_001), cast, eligible)).passed).toBe(
+			false
+		);
 	});
 
 	it('[VOTE-278-4] abstentions count as participating, so they weigh against the motion', () => {
@@ -106,21 +134,32 @@ describe('civil_code_278', () => {
 	});
 
 	it('[VOTE-278-5] reports every check with the exact integers it compared', () => {
-		const r = evaluate(major, input(w(150, 1_500_000), w(50, 500_000), w(200, 2_000_000), eligible));
+		const r = evaluate(
+			major,
+			input(w(150, 1_500_000), w(50, 500_000), w(200, 2_000_000), eligible)
+		);
 		expect(r.checks.map((c) => c.name)).toEqual([
 			'participation_area',
 			'participation_owners',
 			'yes_area',
 			'yes_owners'
 		]);
-		expect(check(r, 'participation_area')).toMatchObject({ part: 2_000_000, whole: 3_000_000, required: '≥ 2/3', value: 0.6667 });
+		expect(check(r, 'participation_area')).toMatchObject({
+			part: 2_000_000,
+			whole: 3_000_000,
+			required: '≥ 2/3',
+			value: 0.6667
+		});
 	});
 });
 
 describe('[VOTE-278-LIFT] the lift levy of Heping Garden Block D (PRODUCT.md, shared/demo)', () => {
 	// 192 households, 185 distinct owners (six own two units; the developer's two unsold units
 	// count as one owner), 20 062.00 m². Raising maintenance funds is a major matter.
-	const rows = readFileSync(new URL('../../../../tests/fixtures/heping-garden-block-d.csv', import.meta.url), 'utf8')
+	const rows = readFileSync(
+		new URL('../../../../tests/fixtures/heping-garden-block-d.csv', import.meta.url),
+		'utf8'
+	)
 		.trim()
 		.split('\n')
 		.slice(1)

@@ -48,11 +48,25 @@ const TWO_THIRDS: Ratio = { n: 2, d: 3 };
 const THREE_QUARTERS: Ratio = { n: 3, d: 4 };
 
 function checkAtLeast(name: string, part: number, whole: number, r: Ratio): Check {
-	return { name, value: share(part, whole), required: `≥ ${formatRatio(r)}`, ok: atLeast(part, whole, r), part, whole };
+	return {
+		name,
+		value: share(part, whole),
+		required: `≥ ${formatRatio(r)}`,
+		ok: atLeast(part, whole, r),
+		part,
+		whole
+	};
 }
 
 function checkMoreThan(name: string, part: number, whole: number, r: Ratio): Check {
-	return { name, value: share(part, whole), required: `> ${formatRatio(r)}`, ok: moreThan(part, whole, r), part, whole };
+	return {
+		name,
+		value: share(part, whole),
+		required: `> ${formatRatio(r)}`,
+		ok: moreThan(part, whole, r),
+		part,
+		whole
+	};
 }
 
 /** Validates a rule's ratios up front, so a bad rule is refused when the vote is created. */
@@ -80,7 +94,14 @@ export function evaluate(rule: Rule, input: RuleInput): RuleResult {
 		case 'threshold': {
 			const ratio = parseRatio(rule.ratio);
 			if (rule.quorum !== undefined) {
-				checks.push(checkAtLeast('quorum', input.cast.headcount, input.eligible.headcount, parseRatio(rule.quorum)));
+				checks.push(
+					checkAtLeast(
+						'quorum',
+						input.cast.headcount,
+						input.eligible.headcount,
+						parseRatio(rule.quorum)
+					)
+				);
 			}
 			const base = rule.base === 'cast' ? input.cast.headcount : input.eligible.headcount;
 			checks.push(checkAtLeast(`yes_of_${rule.base}`, input.yes.headcount, base, ratio));
@@ -88,15 +109,24 @@ export function evaluate(rule: Rule, input: RuleInput): RuleResult {
 		}
 		case 'civil_code_278': {
 			// Art. 278 ¶2: participation ≥ 2/3 of the exclusive area AND ≥ 2/3 of the owners.
-			checks.push(checkAtLeast('participation_area', input.cast.area, input.eligible.area, TWO_THIRDS));
 			checks.push(
-				checkAtLeast('participation_owners', input.cast.headcount, input.eligible.headcount, TWO_THIRDS)
+				checkAtLeast('participation_area', input.cast.area, input.eligible.area, TWO_THIRDS)
+			);
+			checks.push(
+				checkAtLeast(
+					'participation_owners',
+					input.cast.headcount,
+					input.eligible.headcount,
+					TWO_THIRDS
+				)
 			);
 			if (rule.matter === 'major') {
 				// Matters 6–8 (raising maintenance funds, rebuilding, changing common parts):
 				// ≥ 3/4 of the participating area AND of the participating owners.
 				checks.push(checkAtLeast('yes_area', input.yes.area, input.cast.area, THREE_QUARTERS));
-				checks.push(checkAtLeast('yes_owners', input.yes.headcount, input.cast.headcount, THREE_QUARTERS));
+				checks.push(
+					checkAtLeast('yes_owners', input.yes.headcount, input.cast.headcount, THREE_QUARTERS)
+				);
 			} else {
 				// Every other matter: more than half ("过半数") of both.
 				checks.push(checkMoreThan('yes_area', input.yes.area, input.cast.area, HALF));

@@ -4,11 +4,20 @@ import { parseRegister } from './register';
 
 describe('household register CSV', () => {
 	it('[REG-1] reads the demo register of Heping Garden Block D', () => {
-		const text = readFileSync(new URL('../../../../tests/fixtures/heping-garden-block-d.csv', import.meta.url), 'utf8');
+		const text = readFileSync(
+			new URL('../../../../tests/fixtures/heping-garden-block-d.csv', import.meta.url),
+			'utf8'
+		);
 		const { rows, errors } = parseRegister(text);
 		expect(errors).toEqual([]);
 		expect(rows).toHaveLength(192);
-		expect(rows[0]).toEqual({ line: 2, building: 'D栋', unit: '101', area: 8850, ownerKey: 'owner-001' });
+		expect(rows[0]).toEqual({
+			line: 2,
+			building: 'D栋',
+			unit: '101',
+			area: 8850,
+			ownerKey: 'owner-001'
+		});
 		expect(rows.reduce((s, r) => s + r.area, 0)).toBe(2_006_200);
 	});
 
@@ -29,8 +38,12 @@ describe('household register CSV', () => {
 	});
 
 	it('[REG-3] refuses a file without the contract header, and accepts a BOM and quotes', () => {
-		expect(parseRegister('楼栋,单元,面积,业主\nD栋,101,88.5,x').errors[0]).toMatchObject({ line: 1 });
-		const { rows, errors } = parseRegister('\uFEFFbuilding,unit,area,owner\n"D栋","2408","170.75","developer"\n');
+		expect(parseRegister('楼栋,单元,面积,业主\nD栋,101,88.5,x').errors[0]).toMatchObject({
+			line: 1
+		});
+		const { rows, errors } = parseRegister(
+			'\uFEFFbuilding,unit,area,owner\n"D栋","2408","170.75","developer"\n'
+		);
 		expect(errors).toEqual([]);
 		expect(rows[0]?.area).toBe(17_075);
 	});

@@ -25,18 +25,35 @@ export const MAX_REGISTER_ROWS = 20_000;
 export function parseRegister(text: string): { rows: RegisterRow[]; errors: RegisterError[] } {
 	let records: string[][];
 	try {
-		records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true });
+		records = parse(text, {
+			bom: true,
+			relax_column_count: true,
+			skip_empty_lines: true,
+			trim: true
+		});
 	} catch (error) {
 		const line = (error as { lines?: number }).lines ?? 1;
 		return { rows: [], errors: [{ line, message: `not valid CSV: ${(error as Error).message}` }] };
 	}
 	const [header, ...body] = records;
 	if (!header || header.map((h) => h.toLowerCase()).join(',') !== HEADER.join(',')) {
-		return { rows: [], errors: [{ line: 1, message: `the first line must be exactly: ${HEADER.join(',')}` }] };
+		return {
+			rows: [],
+			errors: [{ line: 1, message: `the first line must be exactly: ${HEADER.join(',')}` }]
+		};
 	}
-	if (body.length === 0) return { rows: [], errors: [{ line: 2, message: 'no households after the header' }] };
+	if (body.length === 0)
+		return { rows: [], errors: [{ line: 2, message: 'no households after the header' }] };
 	if (body.length > MAX_REGISTER_ROWS) {
-		return { rows: [], errors: [{ line: MAX_REGISTER_ROWS + 2, message: `at most ${MAX_REGISTER_ROWS} households per import` }] };
+		return {
+			rows: [],
+			errors: [
+				{
+					line: MAX_REGISTER_ROWS + 2,
+					message: `at most ${MAX_REGISTER_ROWS} households per import`
+				}
+			]
+		};
 	}
 	const rows: RegisterRow[] = [];
 	const errors: RegisterError[] = [];
@@ -44,7 +61,10 @@ export function parseRegister(text: string): { rows: RegisterRow[]; errors: Regi
 	body.forEach((record, index) => {
 		const line = index + 2;
 		if (record.length !== 4) {
-			errors.push({ line, message: `expected 4 columns (building,unit,area,owner), found ${record.length}` });
+			errors.push({
+				line,
+				message: `expected 4 columns (building,unit,area,owner), found ${record.length}`
+			});
 			return;
 		}
 		const [building, unit, areaText, ownerKey] = record as [string, string, string, string];
@@ -53,7 +73,8 @@ export function parseRegister(text: string): { rows: RegisterRow[]; errors: Regi
 		if (!unit || unit.length > 64) problems.push('unit is empty or too long');
 		if (!ownerKey || ownerKey.length > 128) problems.push('owner is empty or too long');
 		const area = areaToHundredths(areaText);
-		if (area === null || area === 0) problems.push(`area "${areaText}" must be a positive number of m² with at most two decimals`);
+		if (area === null || area === 0)
+			problems.push(`area "${areaText}" must be a positive number of m² with at most two decimals`);
 		const key = `${building}\u0000${unit}`;
 		const first = seen.get(key);
 		if (first !== undefined) problems.push(`${building} ${unit} already appears on line ${first}`);

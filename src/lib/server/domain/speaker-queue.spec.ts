@@ -25,7 +25,10 @@ describe('speaker queue', () => {
 
 	it('[QUEUE-3] one hand per person; lowering a hand that is not up is refused', () => {
 		const q = must(raise(empty, { participantId: 'a', kind: 'speak', at: t(1) }));
-		expect(raise(q, { participantId: 'a', kind: 'point_of_order', at: t(2) })).toEqual({ ok: false, error: 'already_queued' });
+		expect(raise(q, { participantId: 'a', kind: 'point_of_order', at: t(2) })).toEqual({
+			ok: false,
+			error: 'already_queued'
+		});
 		expect(lower(q, 'b')).toEqual({ ok: false, error: 'not_queued' });
 		expect(must(lower(q, 'a')).entries).toEqual([]);
 	});
@@ -66,7 +69,7 @@ describe('speaker queue', () => {
 		}));
 		const expected = ordered(hands).map((h) => h.participantId);
 		let seed = 42;
-		const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+		const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 		for (let round = 0; round < 50; round++) {
 			const shuffled = [...hands].sort(() => random() - 0.5);
 			const q = shuffled.reduce<Queue>((acc, h) => must(raise(acc, h)), empty);

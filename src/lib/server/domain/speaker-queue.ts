@@ -29,20 +29,27 @@ const rank = (kind: HandKind) => (kind === 'point_of_order' ? 0 : 1);
 
 /** The order people are called in. */
 export function ordered(entries: readonly Hand[]): Hand[] {
-	return [...entries].sort((a, b) => rank(a.kind) - rank(b.kind) || a.at.getTime() - b.at.getTime());
+	return [...entries].sort(
+		(a, b) => rank(a.kind) - rank(b.kind) || a.at.getTime() - b.at.getTime()
+	);
 }
 
 export function raise(queue: Queue, hand: Hand): QueueResult {
 	if (queue.entries.some((e) => e.participantId === hand.participantId)) {
 		return { ok: false, error: 'already_queued' };
 	}
-	if (queue.speaking?.participantId === hand.participantId) return { ok: false, error: 'already_speaking' };
+	if (queue.speaking?.participantId === hand.participantId)
+		return { ok: false, error: 'already_speaking' };
 	return { ok: true, queue: { ...queue, entries: ordered([...queue.entries, hand]) } };
 }
 
 export function lower(queue: Queue, participantId: string): QueueResult {
-	if (!queue.entries.some((e) => e.participantId === participantId)) return { ok: false, error: 'not_queued' };
-	return { ok: true, queue: { ...queue, entries: queue.entries.filter((e) => e.participantId !== participantId) } };
+	if (!queue.entries.some((e) => e.participantId === participantId))
+		return { ok: false, error: 'not_queued' };
+	return {
+		ok: true,
+		queue: { ...queue, entries: queue.entries.filter((e) => e.participantId !== participantId) }
+	};
 }
 
 /**

@@ -37,7 +37,12 @@ describe('tally', () => {
 			no: { headcount: 1, area: 50.5 },
 			abstain: { headcount: 0, area: 0 }
 		});
-		expect(t.participation).toEqual({ headcount: 2, area: 150.5, eligibleHeadcount: 3, eligibleArea: 239 });
+		expect(t.participation).toEqual({
+			headcount: 2,
+			area: 150.5,
+			eligibleHeadcount: 3,
+			eligibleArea: 239
+		});
 	});
 
 	it('[TALLY-2] a ballot from a key outside the eligibility counts for nothing', () => {
@@ -50,7 +55,9 @@ describe('tally', () => {
 		const ballots = [{ voterKey: 'o1', choice: ['yes'] }];
 		expect(view(spec({ tallyMode: 'hidden' }), ballots).counts).toBeUndefined();
 		expect(view(spec({ tallyMode: 'hidden' }), ballots).participation.headcount).toBe(1);
-		expect(view(spec({ tallyMode: 'hidden', status: 'closed' }), ballots).counts?.yes?.headcount).toBe(1);
+		expect(
+			view(spec({ tallyMode: 'hidden', status: 'closed' }), ballots).counts?.yes?.headcount
+		).toBe(1);
 	});
 
 	it('[TALLY-4] units of one owner are one voter with the sum of their areas', () => {
@@ -70,13 +77,23 @@ describe('tally', () => {
 	});
 
 	it('[TALLY-5] choices are checked against the kind, the options and min/max', () => {
-		const single = spec({ kind: 'single', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] });
+		const single = spec({
+			kind: 'single',
+			options: [
+				{ id: 'a', label: 'A' },
+				{ id: 'b', label: 'B' }
+			]
+		});
 		expect(validateChoice(single, 'a')).toEqual(['a']);
 		expect(validateChoice(single, ['a'])).toBe('invalid_choice');
 		expect(validateChoice(single, 'zzz')).toBe('invalid_choice');
 		const multi = spec({
 			kind: 'multiple',
-			options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }, { id: 'c', label: 'C' }],
+			options: [
+				{ id: 'a', label: 'A' },
+				{ id: 'b', label: 'B' },
+				{ id: 'c', label: 'C' }
+			],
 			minChoices: 1,
 			maxChoices: 2
 		});
@@ -88,7 +105,13 @@ describe('tally', () => {
 	});
 
 	it('[TALLY-6] a choice vote is won by the leading option; a tie for the lead passes nothing', () => {
-		const single = spec({ kind: 'single', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] });
+		const single = spec({
+			kind: 'single',
+			options: [
+				{ id: 'a', label: 'A' },
+				{ id: 'b', label: 'B' }
+			]
+		});
 		const won = decide(single, [
 			{ voterKey: 'o1', choice: ['a'] },
 			{ voterKey: 'o2', choice: ['a'] },

@@ -25,21 +25,40 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 			ctx.log.error({ err: error, key }, `${what} broadcast failed`);
 		}
 	};
-	const presenceOut = new Coalescer(50, guard('presence', async (sessionId) => {
-		io.to(roomOf(sessionId)).emit('presence', { participants: await sessionsService.participantViews(ctx, sessionId) });
-	}));
-	const sessionOut = new Coalescer(0, guard('session', async (sessionId) => {
-		const session = await sessions.find(ctx.db, sessionId);
-		if (session) io.to(roomOf(sessionId)).emit('session:state', sessionsService.sessionState(session));
-	}));
-	const queueOut = new Coalescer(0, guard('queue', async (sessionId) => {
-		io.to(roomOf(sessionId)).emit('queue', await queueService.view(ctx.db, sessionId));
-	}));
-	const tallyOut = new Coalescer(TALLY_INTERVAL_MS, guard('tally', async (key) => {
-		const [sessionId, voteId] = key.split('|') as [string, string];
-		const vote = await votes.find(ctx.db, voteId);
-		if (vote) io.to(roomOf(sessionId)).emit('vote:tally', votesService.tallyOf(vote, await votes.ballotsOf(ctx.db, voteId)));
-	}));
+	const presenceOut = new Coalescer(
+		50,
+		guard('presence', async (sessionId) => {
+			io.to(roomOf(sessionId)).emit('presence', {
+				participants: await sessionsService.participantViews(ctx, sessionId)
+			});
+		})
+	);
+	const sessionOut = new Coalescer(
+		0,
+		guard('session', async (sessionId) => {
+			const session = await sessions.find(ctx.db, sessionId);
+			if (session)
+				io.to(roomOf(sessionId)).emit('session:state', sessionsService.sessionState(session));
+		})
+	);
+	const queueOut = new Coalescer(
+		0,
+		guard('queue', async (sessionId) => {
+			io.to(roomOf(sessionId)).emit('queue', await queueService.view(ctx.db, sessionId));
+		})
+	);
+	const tallyOut = new Coalescer(
+		TALLY_INTERVAL_MS,
+		guard('tally', async (key) => {
+			const [sessionId, voteId] = key.split('|') as [string, string];
+			const vote = await votes.find(ctx.db, voteId);
+			if (vote)
+				io.to(roomOf(sessionId)).emit(
+					'vote:tally',
+					votesService.tallyOf(vote, await votes.ballotsOf(ctx.db, voteId))
+				);
+		})
+	);
 
 	const hooks: Omit<RealtimeHooks, 'disconnectAuthSession'> = {
 		onlineParticipantIds: (sessionId) => presence.online(sessionId),

@@ -21,7 +21,10 @@ export class Coalescer {
 			this.#due.set(key, 'immediate');
 			setImmediate(() => void this.#run(key));
 		} else {
-			this.#due.set(key, setTimeout(() => void this.#run(key), wait));
+			this.#due.set(
+				key,
+				setTimeout(() => void this.#run(key), wait)
+			);
 		}
 	}
 

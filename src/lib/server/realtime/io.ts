@@ -44,7 +44,6 @@ type IoSocket = Socket<
 
 export const SOCKET_PATH = '/socket.io/';
 
-
 export interface LiveEvents {
 	hooks: RealtimeHooks;
 	handleRequest(req: IncomingMessage, res: ServerResponse): void;
@@ -113,7 +112,11 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 
 		socket.on('session:join', (payload, ack) =>
 			handle(socket, 'session:join', payload, ack, async (input) => {
-				const { session, participant } = await sessionsService.enterRoom(ctx, viewer, input.sessionId);
+				const { session, participant } = await sessionsService.enterRoom(
+					ctx,
+					viewer,
+					input.sessionId
+				);
 				await socket.join([roomOf(session.id), participantRoom(participant.id)]);
 				socket.data.current = { sessionId: session.id, participantId: participant.id };
 				if (!socket.data.rooms.has(session.id)) {

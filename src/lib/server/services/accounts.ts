@@ -22,7 +22,11 @@ export interface PublicUser {
 	username: string;
 	role: AccountRole;
 }
-const publicUser = (u: PublicUser): PublicUser => ({ id: u.id, username: u.username, role: u.role });
+const publicUser = (u: PublicUser): PublicUser => ({
+	id: u.id,
+	username: u.username,
+	role: u.role
+});
 
 export interface LoginResult {
 	user: PublicUser;
@@ -102,13 +106,12 @@ export async function isSetupTokenValid(ctx: Ctx, token: string): Promise<boolea
 }
 
 /** Creates the first administrator with the one-time token from the log, and signs them in. */
-export async function completeSetup(
-	ctx: Ctx,
-	token: string,
-	input: unknown
-): Promise<LoginResult> {
+export async function completeSetup(ctx: Ctx, token: string, input: unknown): Promise<LoginResult> {
 	const { username, password } = parse(createUserSchema, { ...(input as object), role: 'admin' });
-	if ((await users.countAdmins(ctx.db)) > 0 || !(await setupTokens.consume(ctx.db, hashToken(token)))) {
+	if (
+		(await users.countAdmins(ctx.db)) > 0 ||
+		!(await setupTokens.consume(ctx.db, hashToken(token)))
+	) {
 		throw new ServiceError(410, 'setup_done', 'this setup link was already used');
 	}
 	const user = await users.insert(ctx.db, {

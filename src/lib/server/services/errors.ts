@@ -13,7 +13,8 @@ export class ServiceError extends Error {
 	}
 }
 
-export const notFound = (code: string, what: string) => new ServiceError(404, code, `${what} not found`);
+export const notFound = (code: string, what: string) =>
+	new ServiceError(404, code, `${what} not found`);
 export const forbidden = (message = 'not allowed') => new ServiceError(403, 'forbidden', message);
 export const unauthorized = () => new ServiceError(401, 'unauthorized', 'sign in first');
 

@@ -67,7 +67,11 @@ export async function importCsv(
 	return { imported, errors: [] };
 }
 
-export async function list(ctx: Ctx, viewer: Viewer, communityId: string): Promise<HouseholdView[]> {
+export async function list(
+	ctx: Ctx,
+	viewer: Viewer,
+	communityId: string
+): Promise<HouseholdView[]> {
 	requireConsole(viewer);
 	await requireCommunity(ctx, communityId);
 	return (await households.listForCommunity(ctx.db, communityId)).map(toView);
@@ -92,7 +96,8 @@ export async function claimSeat(
 	const { seatCode } = parse(seatClaimSchema, input);
 	const session = await sessions.find(ctx.db, sessionId);
 	if (!session) throw notFound('session_not_found', 'session');
-	if (session.status === 'closed') throw new ServiceError(409, 'session_closed', 'this session is closed');
+	if (session.status === 'closed')
+		throw new ServiceError(409, 'session_closed', 'this session is closed');
 	if (participant.role === 'observer') throw forbidden('observers do not take a seat');
 	const household = await households.findBySeatCode(ctx.db, seatCodeOf(seatCode));
 	if (!household || household.communityId !== session.communityId) {
@@ -104,18 +109,29 @@ export async function claimSeat(
 		householdId: household.id,
 		participantId: participant.id
 	});
-	if (!seat) throw new ServiceError(409, 'seat_taken', 'someone else holds this seat; ask the moderator');
-	ctx.log.info({ sessionId, householdId: household.id, participantId: participant.id }, 'seat claimed');
+	if (!seat)
+		throw new ServiceError(409, 'seat_taken', 'someone else holds this seat; ask the moderator');
+	ctx.log.info(
+		{ sessionId, householdId: household.id, participantId: participant.id },
+		'seat claimed'
+	);
 	ctx.realtime.seatsChanged(sessionId, participant.id);
 	return { householdId: household.id };
 }
 
 /** The moderator frees a seat (a phone was lost, the wrong person scanned). */
-export async function releaseSeat(ctx: Ctx, viewer: Viewer, sessionId: string, householdId: string) {
+export async function releaseSeat(
+	ctx: Ctx,
+	viewer: Viewer,
+	sessionId: string,
+	householdId: string
+) {
 	requireConsole(viewer);
 	const household = await households.findById(ctx.db, householdId);
 	if (!household) throw notFound('household_not_found', 'household');
-	const held = (await households.seatsInSession(ctx.db, sessionId)).find((s) => s.ownerKey === household.ownerKey);
+	const held = (await households.seatsInSession(ctx.db, sessionId)).find(
+		(s) => s.ownerKey === household.ownerKey
+	);
 	if (!held || !(await households.releaseSeat(ctx.db, sessionId, household.ownerKey))) {
 		throw new ServiceError(409, 'seat_free', 'nobody holds this seat');
 	}
@@ -124,7 +140,10 @@ export async function releaseSeat(ctx: Ctx, viewer: Viewer, sessionId: string, h
 
 export async function seatViews(ctx: Ctx, sessionId: string, participantId: string) {
 	const seats = await households.seatsOf(ctx.db, sessionId, participantId);
-	const rows = await households.findMany(ctx.db, seats.map((s) => s.householdId));
+	const rows = await households.findMany(
+		ctx.db,
+		seats.map((s) => s.householdId)
+	);
 	return rows.map((h) => ({ householdId: h.id, building: h.building, unit: h.unit }));
 }
 

@@ -55,7 +55,9 @@ export async function create(
 		token: newToken(),
 		role: body.role,
 		maxUses: body.maxUses ?? null,
-		expiresAt: body.expiresInMinutes ? new Date(now.getTime() + body.expiresInMinutes * 60_000) : null,
+		expiresAt: body.expiresInMinutes
+			? new Date(now.getTime() + body.expiresInMinutes * 60_000)
+			: null,
 		createdBy: user.id
 	});
 	ctx.log.info({ sessionId, inviteId: invite.id, role: invite.role }, 'invite created');
@@ -77,8 +79,10 @@ export async function revoke(ctx: Ctx, viewer: Viewer, inviteId: string, now = n
 
 /** Why an invite cannot be used now, as the contract names it; null when it can. */
 export function inviteProblem(invite: invites.Invite | null, now: Date): ServiceError | null {
-	if (!invite) return new ServiceError(404, 'invite_not_found', 'this invitation link does not exist');
-	if (invite.revokedAt) return new ServiceError(410, 'invite_revoked', 'this invitation link was withdrawn');
+	if (!invite)
+		return new ServiceError(404, 'invite_not_found', 'this invitation link does not exist');
+	if (invite.revokedAt)
+		return new ServiceError(410, 'invite_revoked', 'this invitation link was withdrawn');
 	if (invite.expiresAt && invite.expiresAt.getTime() <= now.getTime()) {
 		return new ServiceError(410, 'invite_expired', 'this invitation link has expired');
 	}
@@ -117,7 +121,11 @@ export async function join(
 	const invite = await invites.findByToken(ctx.db, token);
 	if (!invite) throw inviteProblem(null, now)!;
 	if (viewer.authSessionId) {
-		const existing = await participants.findByDevice(ctx.db, invite.sessionId, viewer.authSessionId);
+		const existing = await participants.findByDevice(
+			ctx.db,
+			invite.sessionId,
+			viewer.authSessionId
+		);
 		if (existing) return { participant: existing, sessionId: invite.sessionId, newCookie: null };
 	}
 	const problem = inviteProblem(invite, now);

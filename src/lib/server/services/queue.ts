@@ -15,33 +15,54 @@ function toQueue(rows: hands.HandRow[]): queueRules.Queue {
 	const speaking = rows.find((r) => r.status === 'speaking');
 	return {
 		entries: queueRules.ordered(
-			rows.filter((r) => r.status === 'waiting').map((r) => ({ participantId: r.participantId, kind: r.kind, at: r.raisedAt }))
+			rows
+				.filter((r) => r.status === 'waiting')
+				.map((r) => ({ participantId: r.participantId, kind: r.kind, at: r.raisedAt }))
 		),
 		speaking: speaking
-			? { participantId: speaking.participantId, startedAt: speaking.startedAt!, limitSeconds: speaking.limitSeconds ?? 0 }
+			? {
+					participantId: speaking.participantId,
+					startedAt: speaking.startedAt!,
+					limitSeconds: speaking.limitSeconds ?? 0
+				}
 			: null
 	};
 }
 
-export async function view(db: Db, sessionId: string): Promise<QueueView & { speakingTotals: Record<string, number> }> {
+export async function view(
+	db: Db,
+	sessionId: string
+): Promise<QueueView & { speakingTotals: Record<string, number> }> {
 	const [rows, turns] = await Promise.all([hands.live(db, sessionId), hands.turns(db, sessionId)]);
 	const q = toQueue(rows);
 	return {
-		entries: q.entries.map((e) => ({ participantId: e.participantId, kind: e.kind, at: e.at.toISOString() })),
+		entries: q.entries.map((e) => ({
+			participantId: e.participantId,
+			kind: e.kind,
+			at: e.at.toISOString()
+		})),
 		speaking: q.speaking
-			? { participantId: q.speaking.participantId, startedAt: q.speaking.startedAt.toISOString(), limitSeconds: q.speaking.limitSeconds }
+			? {
+					participantId: q.speaking.participantId,
+					startedAt: q.speaking.startedAt.toISOString(),
+					limitSeconds: q.speaking.limitSeconds
+				}
 			: null,
 		speakingTotals: queueRules.speakingTotals(turns)
 	};
 }
 
 const queueError = (error: queueRules.QueueError) =>
-	new ServiceError(409, error, {
-		already_queued: 'your hand is already up',
-		not_queued: 'no hand is up',
-		queue_empty: 'nobody is waiting to speak',
-		already_speaking: 'you have the floor'
-	}[error]);
+	new ServiceError(
+		409,
+		error,
+		{
+			already_queued: 'your hand is already up',
+			not_queued: 'no hand is up',
+			queue_empty: 'nobody is waiting to speak',
+			already_speaking: 'you have the floor'
+		}[error]
+	);
 
 /** A unique-key violation from Postgres or PGlite (SQLSTATE 23505). */
 export function isUniqueViolation(error: unknown): boolean {
@@ -54,7 +75,8 @@ export function isUniqueViolation(error: unknown): boolean {
 async function openSessionOf(db: Db, sessionId: string) {
 	const session = await sessions.find(db, sessionId);
 	if (!session) throw notFound('session_not_found', 'session');
-	if (session.status === 'closed') throw new ServiceError(409, 'session_closed', 'this session is closed');
+	if (session.status === 'closed')
+		throw new ServiceError(409, 'session_closed', 'this session is closed');
 	return session;
 }
 
@@ -67,12 +89,25 @@ export async function raise(
 	now = new Date()
 ): Promise<void> {
 	const session = await openSessionOf(ctx.db, sessionId);
-	if (!canWrite(participant.role as Role, session.status)) throw forbidden('observers cannot ask for the floor');
+	if (!canWrite(participant.role as Role, session.status))
+		throw forbidden('observers cannot ask for the floor');
 	try {
 		await ctx.db.transaction(async (tx) => {
-			const result = queueRules.raise(toQueue(await hands.live(tx, sessionId)), { participantId: participant.id, kind, at: now });
+			const result = queueRules.raise(toQueue(await hands.live(tx, sessionId)), {
+				participantId: participant.id,
+				kind,
+				at: now
+			});
 			if (!result.ok) throw queueError(result.error);
-			await hands.insert(tx, { id: newId(), sessionId, participantId: participant.id, kind, status: 'waiting', raisedAt: now, addedBy });
+			await hands.insert(tx, {
+				id: newId(),
+				sessionId,
+				participantId: participant.id,
+				kind,
+				status: 'waiting',
+				raisedAt: now,
+				addedBy
+			});
 		});
 	} catch (error) {
 		// Two phones of one person raced; the partial unique index kept one hand.
@@ -95,17 +130,29 @@ export async function raiseOnBehalf(ctx: Ctx, viewer: Viewer, sessionId: string,
 	const user = requireConsole(viewer);
 	const { participantId, kind } = parse(handOnBehalfSchema, input);
 	const participant = await participants.findById(ctx.db, participantId);
-	if (!participant || participant.sessionId !== sessionId) throw notFound('participant_not_found', 'participant');
+	if (!participant || participant.sessionId !== sessionId)
+		throw notFound('participant_not_found', 'participant');
 	await raise(ctx, sessionId, participant, kind, user.id);
 }
 
-export async function lowerOnBehalf(ctx: Ctx, viewer: Viewer, sessionId: string, participantId: string) {
+export async function lowerOnBehalf(
+	ctx: Ctx,
+	viewer: Viewer,
+	sessionId: string,
+	participantId: string
+) {
 	requireConsole(viewer);
 	await lower(ctx, sessionId, participantId);
 }
 
 /** Gives the floor to someone (default: the head of the queue); the current turn ends. */
-export async function giveFloor(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown, now = new Date()) {
+export async function giveFloor(
+	ctx: Ctx,
+	viewer: Viewer,
+	sessionId: string,
+	input: unknown,
+	now = new Date()
+) {
 	const user = requireConsole(viewer);
 	const body = parse(floorSchema, input);
 	const session = await openSessionOf(ctx.db, sessionId);

@@ -23,7 +23,13 @@ export interface SessionView {
 	opensAt: string | null;
 	closesAt: string | null;
 	currentItemId: string | null;
-	items: { id: string; title: string; body: string | null; status: SessionStateView['items'][number]['status']; docName: string }[];
+	items: {
+		id: string;
+		title: string;
+		body: string | null;
+		status: SessionStateView['items'][number]['status'];
+		docName: string;
+	}[];
 }
 
 export function toView(s: SessionWithItems): SessionView {
@@ -64,7 +70,14 @@ export async function create(ctx: Ctx, viewer: Viewer, input: unknown): Promise<
 	const id = newId();
 	const items = body.items.map((item, position) => {
 		const itemId = newId();
-		return { id: itemId, sessionId: id, position, title: item.title, body: item.body ?? null, docName: `item-${itemId}` };
+		return {
+			id: itemId,
+			sessionId: id,
+			position,
+			title: item.title,
+			body: item.body ?? null,
+			docName: `item-${itemId}`
+		};
 	});
 	const created = await ctx.db.transaction((tx) =>
 		sessions.insert(
@@ -120,7 +133,8 @@ export async function enterRoom(
 	if (!session) throw notFound('session_not_found', 'session');
 	const member = await findMember(ctx, viewer, sessionId);
 	if (member) return { session, participant: member };
-	if (!viewer.user) throw viewer.authSessionId ? forbidden('not a member of this session') : unauthorized();
+	if (!viewer.user)
+		throw viewer.authSessionId ? forbidden('not a member of this session') : unauthorized();
 	if (!isStaff(viewer)) throw forbidden('not a member of this session');
 	const participant = await participants
 		.insert(ctx.db, {
@@ -151,7 +165,12 @@ export async function get(ctx: Ctx, viewer: Viewer, id: string): Promise<Session
 export async function participantViews(ctx: Ctx, sessionId: string): Promise<ParticipantView[]> {
 	const online = ctx.realtime.onlineParticipantIds(sessionId);
 	const rows = await participants.listForSession(ctx.db, sessionId);
-	return rows.map((p) => ({ id: p.id, name: p.name, role: p.role as Role, online: online.has(p.id) }));
+	return rows.map((p) => ({
+		id: p.id,
+		name: p.name,
+		role: p.role as Role,
+		online: online.has(p.id)
+	}));
 }
 
 /** The part of the room state that is the same for everyone (`session:state`). */

@@ -87,7 +87,9 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 		throw error;
 	}
 	if (body.rule.kind === 'civil_code_278' && body.eligibility !== 'households') {
-		throw invalid('rule: civil_code_278 counts owners and floor area, so eligibility must be "households"');
+		throw invalid(
+			'rule: civil_code_278 counts owners and floor area, so eligibility must be "households"'
+		);
 	}
 	let options = YES_NO_ABSTAIN;
 	let [min, max] = [1, 1];
@@ -96,7 +98,8 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 		options = body.options.map((o, i) => ({ id: `o${i + 1}`, label: o.label }));
 		if (body.kind === 'multiple') {
 			[min, max] = [body.min ?? 1, body.max ?? options.length];
-			if (min > max || max > options.length) throw invalid('min/max: need 1 ≤ min ≤ max ≤ number of options');
+			if (min > max || max > options.length)
+				throw invalid('min/max: need 1 ≤ min ≤ max ≤ number of options');
 		}
 	}
 	const vote = await votes.insert(ctx.db, {
@@ -124,21 +127,34 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 async function freezeEligibility(db: Db, vote: votes.VoteRow): Promise<tally.VoterWeight[]> {
 	if (vote.eligibility === 'participants') {
 		const rows = await participants.listForSession(db, vote.sessionId);
-		return rows.filter((p) => VOTING_ROLES.has(p.role)).map((p) => ({ key: p.id, headcount: 1, area: 0 }));
+		return rows
+			.filter((p) => VOTING_ROLES.has(p.role))
+			.map((p) => ({ key: p.id, headcount: 1, area: 0 }));
 	}
 	const session = await sessions.find(db, vote.sessionId);
 	return tally.householdVoters(await householdsDb.listForCommunity(db, session!.communityId));
 }
 
-export async function open(ctx: Ctx, viewer: Viewer, voteId: string, now = new Date()): Promise<TallyView> {
+export async function open(
+	ctx: Ctx,
+	viewer: Viewer,
+	voteId: string,
+	now = new Date()
+): Promise<TallyView> {
 	requireVoteControl(viewer);
 	const vote = await ctx.db.transaction(async (tx) => {
 		const row = await votes.lock(tx, voteId, 'update');
 		if (!row) throw notFound('vote_not_found', 'vote');
-		if (row.status !== 'draft') throw conflict('invalid_transition', `the vote is ${row.status}, not draft`);
+		if (row.status !== 'draft')
+			throw conflict('invalid_transition', `the vote is ${row.status}, not draft`);
 		const eligible = await freezeEligibility(tx, row);
 		if (eligible.length === 0) {
-			throw conflict('no_eligible_voters', row.eligibility === 'households' ? 'the household register is empty' : 'no resident or owner has joined');
+			throw conflict(
+				'no_eligible_voters',
+				row.eligibility === 'households'
+					? 'the household register is empty'
+					: 'no resident or owner has joined'
+			);
 		}
 		return votes.update(tx, voteId, { status: 'open', eligible, openedAt: now });
 	});
@@ -152,11 +168,15 @@ export async function closeVote(ctx: Ctx, voteId: string, now = new Date()): Pro
 	const { vote, ballots } = await ctx.db.transaction(async (tx) => {
 		const row = await votes.lock(tx, voteId, 'update');
 		if (!row) throw notFound('vote_not_found', 'vote');
-		if (row.status !== 'open') throw conflict('invalid_transition', `the vote is ${row.status}, not open`);
+		if (row.status !== 'open')
+			throw conflict('invalid_transition', `the vote is ${row.status}, not open`);
 		const ballots = await votes.ballotsOf(tx, voteId);
 		const decided = tally.decide(spec(row), ballots);
 		const result = { ...decided, rule: row.rule as Rule };
-		return { vote: await votes.update(tx, voteId, { status: 'closed', closedAt: now, result }), ballots };
+		return {
+			vote: await votes.update(tx, voteId, { status: 'closed', closedAt: now, result }),
+			ballots
+		};
 	});
 	ctx.log.info({ voteId, passed: (vote.result as { passed: boolean }).passed }, 'vote closed');
 	ctx.realtime.voteChanged(vote.sessionId, vote.id);
@@ -175,7 +195,8 @@ export async function get(ctx: Ctx, viewer: Viewer, voteId: string): Promise<Tal
 	const member =
 		session?.status === 'closed' ||
 		['admin', 'moderator', 'clerk'].includes(viewer.user?.role ?? '') ||
-		(viewer.authSessionId && (await participants.findByDevice(ctx.db, vote.sessionId, viewer.authSessionId)));
+		(viewer.authSessionId &&
+			(await participants.findByDevice(ctx.db, vote.sessionId, viewer.authSessionId)));
 	if (!member) throw forbidden('not a member of this session');
 	return tallyOf(vote, await votes.ballotsOf(ctx.db, voteId));
 }
@@ -183,13 +204,15 @@ export async function get(ctx: Ctx, viewer: Viewer, voteId: string): Promise<Tal
 /** The seats a participant votes for: themself, or the owners whose seats they hold. */
 async function seatsFor(db: Db, vote: votes.VoteRow, participantId: string): Promise<string[]> {
 	const eligible = new Set((vote.eligible ?? []).map((w) => w.key));
-	if (vote.eligibility === 'participants') return eligible.has(participantId) ? [participantId] : [];
+	if (vote.eligibility === 'participants')
+		return eligible.has(participantId) ? [participantId] : [];
 	const seats = await householdsDb.seatsOf(db, vote.sessionId, participantId);
 	return seats.map((s) => s.ownerKey).filter((k) => eligible.has(k));
 }
 
 function checkOpen(vote: votes.VoteRow | null, sessionId?: string): votes.VoteRow {
-	if (!vote || (sessionId && vote.sessionId !== sessionId)) throw notFound('vote_not_found', 'vote');
+	if (!vote || (sessionId && vote.sessionId !== sessionId))
+		throw notFound('vote_not_found', 'vote');
 	if (vote.status === 'draft') throw conflict('vote_not_open', 'this vote has not opened yet');
 	if (vote.status === 'closed') throw conflict('vote_closed', 'this vote is closed');
 	return vote;
@@ -198,7 +221,11 @@ function checkOpen(vote: votes.VoteRow | null, sessionId?: string): votes.VoteRo
 function choiceOf(vote: votes.VoteRow, choice: unknown): string[] {
 	const valid = tally.validateChoice(spec(vote), choice);
 	if (valid === 'invalid_choice') {
-		throw invalid(vote.kind === 'multiple' ? `choice: pick ${vote.minChoices}–${vote.maxChoices} of the options` : 'choice: not an option of this vote');
+		throw invalid(
+			vote.kind === 'multiple'
+				? `choice: pick ${vote.minChoices}–${vote.maxChoices} of the options`
+				: 'choice: not an option of this vote'
+		);
 	}
 	return valid;
 }
@@ -217,7 +244,11 @@ export async function cast(
 		const picked = choiceOf(row, choice);
 		const seats = await seatsFor(tx, row, participant.id);
 		if (seats.length === 0) {
-			throw forbidden(row.eligibility === 'households' ? 'scan your household slip to take your seat first' : 'you are not eligible in this vote');
+			throw forbidden(
+				row.eligibility === 'households'
+					? 'scan your household slip to take your seat first'
+					: 'you are not eligible in this vote'
+			);
 		}
 		for (const seat of seats) {
 			const placed = await votes.putBallot(
@@ -241,7 +272,13 @@ export async function cast(
 }
 
 /** A paper ballot entered by the moderator for a household (marked as paper). */
-export async function paper(ctx: Ctx, viewer: Viewer, voteId: string, input: unknown, now = new Date()) {
+export async function paper(
+	ctx: Ctx,
+	viewer: Viewer,
+	voteId: string,
+	input: unknown,
+	now = new Date()
+) {
 	const user = requireConsole(viewer);
 	const body = parse(paperBallotSchema, input);
 	const vote = await ctx.db.transaction(async (tx) => {
@@ -249,7 +286,8 @@ export async function paper(ctx: Ctx, viewer: Viewer, voteId: string, input: unk
 		if (row.eligibility !== 'households') throw invalid('paper ballots are for household votes');
 		const household = await householdsDb.findById(tx, body.householdId);
 		const eligible = new Set((row.eligible ?? []).map((w) => w.key));
-		if (!household || !eligible.has(household.ownerKey)) throw notFound('household_not_found', 'household of this vote');
+		if (!household || !eligible.has(household.ownerKey))
+			throw notFound('household_not_found', 'household of this vote');
 		const placed = await votes.putBallot(
 			tx,
 			{

@@ -6,7 +6,11 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = (event) =>
 	api(event, async () => {
 		const { ctx } = event.locals;
-		const result = await accounts.login(ctx, await readJson(event.request), event.getClientAddress());
+		const result = await accounts.login(
+			ctx,
+			await readJson(event.request),
+			event.getClientAddress()
+		);
 		setSessionCookie(event.cookies, result.token, result.session, ctx.config.secureCookies);
 		return json({ user: result.user });
 	});

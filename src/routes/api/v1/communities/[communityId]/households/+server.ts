@@ -13,7 +13,8 @@ export const POST: RequestHandler = (event) =>
 			return errorResponse(415, 'unsupported_media_type', 'send the register as text/csv');
 		}
 		const text = await event.request.text();
-		if (text.length > MAX_CSV_BYTES) return errorResponse(413, 'payload_too_large', 'the register is larger than 4 MB');
+		if (text.length > MAX_CSV_BYTES)
+			return errorResponse(413, 'payload_too_large', 'the register is larger than 4 MB');
 		return json(await households.importCsv(ctx, viewer, event.params.communityId, text));
 	});
 

@@ -6,6 +6,11 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = (event) =>
 	api(event, async () => {
 		const { ctx, viewer } = event.locals;
-		const vote = await votes.create(ctx, viewer, event.params.itemId, await readJson(event.request));
+		const vote = await votes.create(
+			ctx,
+			viewer,
+			event.params.itemId,
+			await readJson(event.request)
+		);
 		return json(vote, { status: 201 });
 	});

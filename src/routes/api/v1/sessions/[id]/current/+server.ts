@@ -7,6 +7,11 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = (event) =>
 	api(event, async () => {
 		const { ctx, viewer } = event.locals;
-		const session = await agenda.setCurrentItem(ctx, viewer, event.params.id, await readJson(event.request));
+		const session = await agenda.setCurrentItem(
+			ctx,
+			viewer,
+			event.params.id,
+			await readJson(event.request)
+		);
 		return json(sessions.toView(session));
 	});

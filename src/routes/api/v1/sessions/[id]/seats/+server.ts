@@ -16,5 +16,11 @@ export const GET: RequestHandler = (event) =>
 	api(event, async () => {
 		const { ctx, viewer } = event.locals;
 		const seats = await households.seatsOfSession(ctx, viewer, event.params.id);
-		return json(seats.map((s) => ({ householdId: s.householdId, ownerKey: s.ownerKey, participantId: s.participantId })));
+		return json(
+			seats.map((s) => ({
+				householdId: s.householdId,
+				ownerKey: s.ownerKey,
+				participantId: s.participantId
+			}))
+		);
 	});

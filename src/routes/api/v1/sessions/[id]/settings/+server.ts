@@ -7,6 +7,14 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = (event) =>
 	api(event, async () => {
 		const { ctx, viewer } = event.locals;
-		const session = await agenda.updateSettings(ctx, viewer, event.params.id, await readJson(event.request));
-		return json({ ...sessions.toView(session), speakingLimitSeconds: session.speakingLimitSeconds });
+		const session = await agenda.updateSettings(
+			ctx,
+			viewer,
+			event.params.id,
+			await readJson(event.request)
+		);
+		return json({
+			...sessions.toView(session),
+			speakingLimitSeconds: session.speakingLimitSeconds
+		});
 	});

@@ -4,4 +4,6 @@ import * as votes from '$lib/server/services/votes';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = (event) =>
-	api(event, async () => json(await votes.close(event.locals.ctx, event.locals.viewer, event.params.id)));
+	api(event, async () =>
+		json(await votes.close(event.locals.ctx, event.locals.viewer, event.params.id))
+	);
