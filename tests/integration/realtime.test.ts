@@ -146,6 +146,32 @@ describe('proposal documents over y-websocket', () => {
 			healthy.destroy();
 		}
 	});
+	it('logout closes the live sockets of that session, documents included', async () => {
+		const member = await joinAs(server, fx.invites.resident!.token, '周阿姨');
+		const other = await joinAs(server, fx.invites.resident!.token, '吴叔叔');
+		const doc = new Y.Doc();
+		const provider = yjsProvider(server, member, docName, doc);
+		const bystander = yjsProvider(server, other, docName, new Y.Doc());
+		await Promise.all([whenSynced(provider), whenSynced(bystander)]);
+		const socket = await socketClient(server, member);
+		await emitAck(socket, 'session:join', { sessionId: fx.session.id });
+		const docClosed = new Promise<void>((resolve) =>
+			provider.on('connection-close', () => resolve())
+		);
+		const socketClosed = new Promise<void>((resolve) => socket.on('disconnect', () => resolve()));
+		provider.shouldConnect = false; // the provider would otherwise retry
+		expect((await member.post('/api/v1/logout', {})).status).toBe(204);
+		await Promise.all([docClosed, socketClosed]);
+		expect(bystander.wsconnected).toBe(true);
+		expect(
+			await upgradeStatus(server.url(`/yjs/${docName}`).replace(/^http/, 'ws'), {
+				Origin: server.origin,
+				Cookie: member.cookieHeader()
+			})
+		).toBe(401);
+		provider.destroy();
+		bystander.destroy();
+	});
 });
 
 describe.each(availableStores())('durability on %s', (store) => {

@@ -101,6 +101,12 @@ async function create(): Promise<App> {
 			server.on('upgrade', (req, socket, head) => {
 				if (req.url?.startsWith(SOCKET_PATH)) live.handleUpgrade(req, socket, head);
 			});
+			// Logout ends the device's document sockets as well as its socket.io ones.
+			const disconnectSockets = live.hooks.disconnectAuthSession;
+			live.hooks.disconnectAuthSession = (authSessionId) => {
+				disconnectSockets(authSessionId);
+				yjs.closeAuthSession(authSessionId);
+			};
 			closers.push(
 				() => live.close(),
 				() => yjs.close()

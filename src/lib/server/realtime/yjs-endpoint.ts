@@ -1,11 +1,12 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { DocServer } from './ydoc';
 
 export type AuthorizeResult =
-	{ ok: true; canWrite: boolean } | { ok: false; status: 401 | 403 | 404 };
+	/** `authSessionId`: the device's auth session, so a logout can close its sockets. */
+	{ ok: true; canWrite: boolean; authSessionId?: string } | { ok: false; status: 401 | 403 | 404 };
 export type Authorize = (req: IncomingMessage, docName: string) => Promise<AuthorizeResult>;
 
 export interface YjsEndpointOptions {
@@ -17,6 +18,8 @@ export interface YjsEndpointOptions {
 }
 
 export interface YjsEndpoint {
+	/** Closes every document socket opened with this auth session (logout, CONTRACT §2). */
+	closeAuthSession(authSessionId: string): void;
 	close(): Promise<void>;
 }
 
@@ -63,6 +66,7 @@ export function attachYjs(httpServer: Server, options: YjsEndpointOptions): YjsE
 		clientTracking: false
 	});
 	let closed = false;
+	const byAuthSession = new Map<string, Set<WebSocket>>();
 
 	const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		const docName = parseDocPath(req.url);
@@ -88,6 +92,16 @@ export function attachYjs(httpServer: Server, options: YjsEndpointOptions): YjsE
 		if (socket.destroyed) return;
 		if (closed) return refuse(socket, 503);
 		wss.handleUpgrade(req, socket, head, (ws) => {
+			const key = access.authSessionId;
+			if (key) {
+				let set = byAuthSession.get(key);
+				if (!set) byAuthSession.set(key, (set = new Set()));
+				set.add(ws);
+				ws.once('close', () => {
+					set.delete(ws);
+					if (set.size === 0) byAuthSession.delete(key);
+				});
+			}
 			docServer.accept(ws, docName, { canWrite: access.canWrite });
 		});
 	};
@@ -95,6 +109,9 @@ export function attachYjs(httpServer: Server, options: YjsEndpointOptions): YjsE
 	httpServer.on('upgrade', onUpgrade);
 
 	return {
+		closeAuthSession(authSessionId) {
+			for (const ws of byAuthSession.get(authSessionId) ?? []) ws.close(4401, 'signed out');
+		},
 		close() {
 			closed = true;
 			httpServer.off('upgrade', onUpgrade);

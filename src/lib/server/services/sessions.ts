@@ -223,12 +223,18 @@ export async function documentAccess(
 	ctx: Ctx,
 	viewer: Viewer,
 	docName: string
-): Promise<{ ok: true; canWrite: boolean } | { ok: false; status: 401 | 403 | 404 }> {
+): Promise<
+	{ ok: true; canWrite: boolean; authSessionId: string } | { ok: false; status: 401 | 403 | 404 }
+> {
 	if (!viewer.authSessionId) return { ok: false, status: 401 };
 	const found = await sessions.findItemByDocName(ctx.db, docName);
 	if (!found) return { ok: false, status: 404 };
 	const member = await findMember(ctx, viewer, found.session.id);
 	const role = (member?.role ?? (isStaff(viewer) ? viewer.user!.role : null)) as Role | null;
 	if (!role) return { ok: false, status: 403 };
-	return { ok: true, canWrite: canWrite(role, found.session.status) };
+	return {
+		ok: true,
+		canWrite: canWrite(role, found.session.status),
+		authSessionId: viewer.authSessionId
+	};
 }
