@@ -1,10 +1,27 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { execSync } from 'node:child_process';
+
+/**
+ * The app version tells browsers a new build is out. The commit is stable across the separate
+ * `svelte-kit sync` and `vite build` processes (a timestamp is not: two processes starting a
+ * second apart produced server and client halves that did not match).
+ */
+function version() {
+	try {
+		return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+			.toString()
+			.trim();
+	} catch {
+		return process.env.npm_package_version ?? 'dev';
+	}
+}
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
+		version: { name: version() },
 		adapter: adapter({ out: 'build', precompress: true }),
 		// Forms are checked against ORIGIN in hooks.server.ts (CONTRACT §1), where the
 		// origin comes from configuration instead of the request's Host header.

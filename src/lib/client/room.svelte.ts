@@ -16,9 +16,9 @@ type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const JOIN_TIMEOUT_MS = 8_000;
 /** Retry delay after the server refused a join for a passing reason (rate limit, hiccup). */
 const JOIN_RETRY_MS = 3_000;
-/** Refusals that another attempt cannot change: the person has to open their link again. */
 /** How long an action waits for its acknowledgement before the UI offers to try again. */
 const ACK_TIMEOUT_MS = 10_000;
+/** Refusals that another attempt cannot change: the person has to open their link again. */
 const FINAL_JOIN_ERRORS = new Set(['unauthorized', 'forbidden', 'session_not_found']);
 
 /**
@@ -83,6 +83,7 @@ export class RoomConnection {
 		socket.on('vote:state', this.#onVoteState);
 		socket.on('vote:tally', this.#onTally);
 		socket.on('me:seats', this.#onSeats);
+		socket.on('transcript:head', this.#onHead);
 		window.addEventListener('offline', this.#onOffline);
 		this.#stopWatching = watchResume(this.#resume);
 	}
@@ -129,8 +130,17 @@ export class RoomConnection {
 		if (reason === 'io server disconnect') this.#socket.connect();
 	};
 
-	#onConnectError = () => {
+	#onConnectError = (error: Error & { description?: unknown }) => {
 		if (this.#destroyed || this.status === 'ended') return;
+		// The handshake refused this device (no valid session, or a foreign Origin: CONTRACT §3).
+		// Only the polling transport can see the HTTP status; retrying would spin forever.
+		if (error.description === 401 || error.description === 403) {
+			this.error = {
+				code: error.description === 401 ? 'unauthorized' : 'forbidden',
+				message: error.message
+			};
+			return this.#end();
+		}
 		this.status = this.#waitingStatus();
 	};
 
@@ -169,6 +179,12 @@ export class RoomConnection {
 				v.id === tally.voteId ? { ...v, status: tally.status, current: tally } : v
 			)
 		};
+	};
+
+	#onHead: ServerToClientEvents['transcript:head'] = ({ seq, hash }) => {
+		if (this.state && seq >= this.state.transcriptHead.seq) {
+			this.state = { ...this.state, transcriptHead: { seq, hash } };
+		}
 	};
 
 	#onSeats: ServerToClientEvents['me:seats'] = ({ seats }) => {

@@ -53,6 +53,8 @@ export interface RoomState {
 	votes: VoteView[];
 	/** This participant's ballots by vote id (what they have and have not voted on). */
 	myBallots: Record<string, string[]>;
+	/** The head of the session's hash-chained transcript. */
+	transcriptHead: { seq: number; hash: string };
 }
 
 export type SessionStateView = Pick<
@@ -89,6 +91,8 @@ export interface ServerToClientEvents {
 	'vote:tally': (payload: TallyView) => void;
 	/** A vote was created, opened or closed (no personal data: the same for everyone). */
 	'vote:state': (payload: VoteView) => void;
+	/** The transcript grew; its current head hash (shown live in the room). */
+	'transcript:head': (payload: { sessionId: string; seq: number; hash: string }) => void;
 	/** This participant's household seats changed (claimed, or released by the moderator). */
 	'me:seats': (payload: { seats: SeatView[] }) => void;
 }
@@ -108,3 +112,4 @@ export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
 
 /** The Y.XmlFragment that holds a proposal (y-prosemirror's default). */
 export const PROPOSAL_FRAGMENT = 'prosemirror';
+export * from './disclosure';

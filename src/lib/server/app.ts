@@ -41,7 +41,9 @@ const quietHooks: RealtimeHooks = {
 	queueChanged: quiet,
 	voteChanged: quiet,
 	tallyChanged: quiet,
-	seatsChanged: quiet
+	seatsChanged: quiet,
+	transcriptChanged: quiet,
+	sessionClosed: quiet
 };
 
 /** Starts the app once per process: store opened and migrated, first admin bootstrapped. */
@@ -102,6 +104,12 @@ async function create(): Promise<App> {
 				if (req.url?.startsWith(SOCKET_PATH)) live.handleUpgrade(req, socket, head);
 			});
 			// Logout ends the device's document sockets as well as its socket.io ones.
+			const markClosed = live.hooks.sessionClosed;
+			live.hooks.sessionClosed = (sessionId, docNames) => {
+				markClosed(sessionId, docNames);
+				// Editors reconnect and are authorized again: read-only from now on.
+				for (const name of docNames) docs.disconnect(name, 4003, 'session closed');
+			};
 			const disconnectSockets = live.hooks.disconnectAuthSession;
 			live.hooks.disconnectAuthSession = (authSessionId) => {
 				disconnectSockets(authSessionId);

@@ -319,3 +319,30 @@ export const ballots = pgTable(
 	// One ballot per eligible seat, enforced by the database (issue 3).
 	(t) => [uniqueIndex('ballots_one_per_seat_idx').on(t.voteId, t.voterKey)]
 );
+
+/**
+ * The transcript (纪要): every event of a session, hash-chained (CONTRACT §4). `at` is kept as
+ * the exact ISO string that was hashed. Rows are append-only: a trigger refuses UPDATE,
+ * DELETE and TRUNCATE (migration 0003).
+ */
+export const transcriptEntries = pgTable(
+	'transcript_entries',
+	{
+		sessionId: text('session_id').notNull(),
+		seq: integer('seq').notNull(),
+		at: text('at').notNull(),
+		type: text('type').notNull(),
+		actor: jsonb('actor').notNull(),
+		data: jsonb('data').notNull(),
+		prevHash: text('prev_hash').notNull(),
+		hash: text('hash').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.sessionId, t.seq] })]
+);
+
+/** The head of each chain; its row is locked while an entry is appended, so seqs never race. */
+export const transcriptHeads = pgTable('transcript_heads', {
+	sessionId: text('session_id').primaryKey(),
+	seq: integer('seq').notNull(),
+	hash: text('hash').notNull()
+});

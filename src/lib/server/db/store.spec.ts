@@ -11,8 +11,15 @@ import * as orgs from './orgs';
 import * as participants from './participants';
 import * as sessions from './sessions';
 import * as setupTokens from './setup-tokens';
+import * as transcript from './transcript';
+import { sql } from 'drizzle-orm';
+import { verify } from '../domain/transcript';
 import { storeFactories, type OpenedStore } from './test-stores';
 import * as users from './users';
+
+/** drizzle wraps the database error; the trigger's message is in its cause. */
+const refusedAsAppendOnly = (error: unknown) =>
+	/append-only/.test(String((error as { cause?: { message?: string } }).cause?.message ?? error));
 
 for (const factory of storeFactories()) {
 	describe(`store contract on ${factory.name}`, () => {
@@ -182,6 +189,53 @@ for (const factory of storeFactories()) {
 				'王阿姨',
 				'moderator'
 			]);
+		});
+
+		it('appends transcript entries with gapless seqs, even when appends race', async () => {
+			const session = await newSession();
+			const actor = { id: 'system', name: 'system', role: 'system' };
+			await Promise.all(
+				Array.from({ length: 12 }, (_, i) =>
+					db.transaction((tx) =>
+						transcript.append(tx, session.id, {
+							at: new Date().toISOString(),
+							type: 'test',
+							actor,
+							data: { i }
+						})
+					)
+				)
+			);
+			const entries = await transcript.list(db, session.id);
+			expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+			expect(verify(entries)).toMatchObject({ ok: true, head: entries.at(-1)!.hash });
+			expect(await transcript.head(db, session.id)).toEqual({
+				seq: 12,
+				hash: entries.at(-1)!.hash
+			});
+		});
+
+		it('refuses UPDATE, DELETE and TRUNCATE on transcript entries', async () => {
+			const session = await newSession();
+			const actor = { id: 'system', name: 'system', role: 'system' };
+			await transcript.append(db, session.id, {
+				at: new Date().toISOString(),
+				type: 'test',
+				actor,
+				data: {}
+			});
+			await expect(
+				db.execute(
+					sql`update transcript_entries set type = 'forged' where session_id = ${session.id}`
+				)
+			).rejects.toSatisfy(refusedAsAppendOnly);
+			await expect(
+				db.execute(sql`delete from transcript_entries where session_id = ${session.id}`)
+			).rejects.toSatisfy(refusedAsAppendOnly);
+			await expect(db.execute(sql`truncate transcript_entries`)).rejects.toSatisfy(
+				refusedAsAppendOnly
+			);
+			expect((await transcript.list(db, session.id)).map((e) => e.type)).toEqual(['test']);
 		});
 
 		it('consumes a setup token once', async () => {

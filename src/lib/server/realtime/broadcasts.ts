@@ -8,6 +8,7 @@ import type { Ctx, RealtimeHooks } from '../services/context';
 import * as sessionsService from '../services/sessions';
 import * as votesService from '../services/votes';
 import * as sessions from '../db/sessions';
+import * as transcript from '../db/transcript';
 import * as votes from '../db/votes';
 import { Coalescer } from './coalesce';
 import type { IoServer } from './io';
@@ -60,11 +61,30 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 		})
 	);
 
+	const headOut = new Coalescer(
+		200,
+		guard('transcript', async (sessionId) => {
+			const head = await transcript.head(ctx.db, sessionId);
+			io.to(roomOf(sessionId)).emit('transcript:head', { sessionId, ...head });
+		})
+	);
+
 	const hooks: Omit<RealtimeHooks, 'disconnectAuthSession'> = {
 		onlineParticipantIds: (sessionId) => presence.online(sessionId),
 		presenceChanged: (sessionId) => presenceOut.mark(sessionId),
-		sessionChanged: (sessionId) => sessionOut.mark(sessionId),
-		queueChanged: (sessionId) => queueOut.mark(sessionId),
+		sessionChanged(sessionId) {
+			sessionOut.mark(sessionId);
+			headOut.mark(sessionId);
+		},
+		queueChanged(sessionId) {
+			queueOut.mark(sessionId);
+			headOut.mark(sessionId);
+		},
+		transcriptChanged: (sessionId) => headOut.mark(sessionId),
+		sessionClosed(sessionId) {
+			sessionOut.mark(sessionId);
+			headOut.mark(sessionId);
+		},
 		tallyChanged: (sessionId, voteId) => tallyOut.mark(`${sessionId}|${voteId}`),
 		// Opening and closing are rare and must arrive at once, in order: no coalescing.
 		voteChanged(sessionId, voteId) {
@@ -73,6 +93,7 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 				if (!view) return;
 				io.to(roomOf(sessionId)).emit('vote:state', view);
 				io.to(roomOf(sessionId)).emit('vote:tally', view.current);
+				headOut.mark(sessionId);
 			})(voteId);
 		},
 		seatsChanged(sessionId, participantId) {
@@ -86,7 +107,7 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 	return {
 		hooks,
 		stop() {
-			for (const c of [presenceOut, sessionOut, queueOut, tallyOut]) c.cancelAll();
+			for (const c of [presenceOut, sessionOut, queueOut, tallyOut, headOut]) c.cancelAll();
 		}
 	};
 }

@@ -15,6 +15,7 @@ import type { Ctx, RealtimeHooks, Viewer } from '../services/context';
 import { ServiceError } from '../services/errors';
 import * as participants from '../db/participants';
 import * as queueService from '../services/queue';
+import { actorOf } from '../services/transcript';
 import * as sessionsService from '../services/sessions';
 import * as votesService from '../services/votes';
 import { createBroadcasts } from './broadcasts';
@@ -138,7 +139,7 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 		socket.on('hand:lower', (payload, ack) =>
 			handle(socket, 'hand:lower', payload ?? {}, ack, async () => {
 				const { sessionId, participant } = await current(socket);
-				await queueService.lower(ctx, sessionId, participant.id);
+				await queueService.lower(ctx, sessionId, participant, actorOf(participant));
 				return {};
 			})
 		);

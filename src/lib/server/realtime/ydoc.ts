@@ -29,6 +29,11 @@ export interface DocServer {
 	flush(): Promise<void>;
 	/** Flushes, closes every socket (1001) and unloads every doc. */
 	close(): Promise<void>;
+	/**
+	 * Closes every connection of a document (e.g. its session closed, so write access
+	 * changed); providers reconnect and are authorized afresh.
+	 */
+	disconnect(docName: string, code: number, reason: string): void;
 	stats(): { docs: number; connections: number };
 }
 
@@ -402,6 +407,12 @@ export function createDocServer(options: DocServerOptions): DocServer {
 				persistence.release(live.name);
 			}
 			docs.clear();
+		},
+
+		disconnect(docName, code, reason) {
+			const live = docs.get(docName);
+			if (!live) return;
+			for (const conn of [...live.conns]) closeConn(conn, code, reason);
 		},
 
 		stats() {

@@ -5,66 +5,78 @@ import {
 	itemStatusSchema,
 	sessionSettingsSchema
 } from '$lib/protocol';
+import type { Db } from '../db/client';
 import { items, sessions as sessionsTable } from '../db/schema';
 import * as sessions from '../db/sessions';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
 import { requireConsole } from './permissions';
+import { actorOfUser, record } from './transcript';
 
-async function openSession(ctx: Ctx, sessionId: string) {
-	const session = await sessions.find(ctx.db, sessionId);
+async function openSession(db: Db, sessionId: string) {
+	const session = await sessions.find(db, sessionId);
 	if (!session) throw notFound('session_not_found', 'session');
-	if (session.status === 'closed')
+	if (session.status === 'closed') {
 		throw new ServiceError(409, 'session_closed', 'this session is closed');
+	}
 	return session;
 }
 
 export async function setItemStatus(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
-	requireConsole(viewer);
+	const user = requireConsole(viewer);
 	const { status } = parse(itemStatusSchema, input);
-	const [item] = await ctx.db.select().from(items).where(eq(items.id, itemId));
-	if (!item) throw notFound('item_not_found', 'item');
-	await openSession(ctx, item.sessionId);
-	const [updated] = await ctx.db
-		.update(items)
-		.set({ status })
-		.where(eq(items.id, itemId))
-		.returning();
-	ctx.realtime.sessionChanged(item.sessionId);
-	return updated!;
+	const updated = await ctx.db.transaction(async (tx) => {
+		const [item] = await tx.select().from(items).where(eq(items.id, itemId)).for('update');
+		if (!item) throw notFound('item_not_found', 'item');
+		await openSession(tx, item.sessionId);
+		const [row] = await tx.update(items).set({ status }).where(eq(items.id, itemId)).returning();
+		await record(tx, item.sessionId, 'item_status', actorOfUser(user), {
+			itemId,
+			title: item.title,
+			from: item.status,
+			to: status
+		});
+		return row!;
+	});
+	ctx.realtime.sessionChanged(updated.sessionId);
+	return updated;
 }
 
 export async function setCurrentItem(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
-	requireConsole(viewer);
+	const user = requireConsole(viewer);
 	const { itemId } = parse(currentItemSchema, input);
-	const session = await openSession(ctx, sessionId);
-	if (!session.items.some((i) => i.id === itemId)) throw notFound('item_not_found', 'item');
-	await ctx.db
-		.update(sessionsTable)
-		.set({ currentItemId: itemId })
-		.where(eq(sessionsTable.id, sessionId));
+	await ctx.db.transaction(async (tx) => {
+		const session = await openSession(tx, sessionId);
+		const item = session.items.find((i) => i.id === itemId);
+		if (!item) throw notFound('item_not_found', 'item');
+		await tx
+			.update(sessionsTable)
+			.set({ currentItemId: itemId })
+			.where(eq(sessionsTable.id, sessionId));
+		await record(tx, sessionId, 'current_item', actorOfUser(user), { itemId, title: item.title });
+	});
 	ctx.realtime.sessionChanged(sessionId);
 	return (await sessions.find(ctx.db, sessionId))!;
 }
 
 /** Reorders the agenda; the list must name every item of the session exactly once. */
 export async function reorderItems(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
-	requireConsole(viewer);
+	const user = requireConsole(viewer);
 	const { itemIds } = parse(itemOrderSchema, input);
-	const session = await openSession(ctx, sessionId);
-	const known = new Set(session.items.map((i) => i.id));
-	if (
-		itemIds.length !== known.size ||
-		new Set(itemIds).size !== known.size ||
-		itemIds.some((id) => !known.has(id))
-	) {
-		throw new ServiceError(
-			400,
-			'invalid_payload',
-			'itemIds must list every item of the session once'
-		);
-	}
 	await ctx.db.transaction(async (tx) => {
+		const session = await openSession(tx, sessionId);
+		const known = new Set(session.items.map((i) => i.id));
+		const complete =
+			itemIds.length === known.size &&
+			new Set(itemIds).size === known.size &&
+			itemIds.every((id) => known.has(id));
+		if (!complete) {
+			throw new ServiceError(
+				400,
+				'invalid_payload',
+				'itemIds must list every item of the session once'
+			);
+		}
 		// Two passes keep the (session, position) unique key satisfied throughout.
 		for (const [i, id] of itemIds.entries()) {
 			await tx
@@ -75,19 +87,23 @@ export async function reorderItems(ctx: Ctx, viewer: Viewer, sessionId: string, 
 		for (const [i, id] of itemIds.entries()) {
 			await tx.update(items).set({ position: i }).where(eq(items.id, id));
 		}
+		await record(tx, sessionId, 'agenda_reordered', actorOfUser(user), { itemIds });
 	});
 	ctx.realtime.sessionChanged(sessionId);
 	return (await sessions.find(ctx.db, sessionId))!;
 }
 
 export async function updateSettings(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
-	requireConsole(viewer);
+	const user = requireConsole(viewer);
 	const { speakingLimitSeconds } = parse(sessionSettingsSchema, input);
-	await openSession(ctx, sessionId);
-	await ctx.db
-		.update(sessionsTable)
-		.set({ speakingLimitSeconds })
-		.where(eq(sessionsTable.id, sessionId));
+	await ctx.db.transaction(async (tx) => {
+		await openSession(tx, sessionId);
+		await tx
+			.update(sessionsTable)
+			.set({ speakingLimitSeconds })
+			.where(eq(sessionsTable.id, sessionId));
+		await record(tx, sessionId, 'settings_changed', actorOfUser(user), { speakingLimitSeconds });
+	});
 	ctx.realtime.sessionChanged(sessionId);
 	return (await sessions.find(ctx.db, sessionId))!;
 }

@@ -19,6 +19,10 @@ export interface RealtimeHooks {
 	tallyChanged(sessionId: string, voteId: string): void;
 	/** A participant's seats changed: their own sockets get `me:seats`. */
 	seatsChanged(sessionId: string, participantId: string): void;
+	/** Entries were appended: the room gets the new head (`transcript:head`). */
+	transcriptChanged(sessionId: string): void;
+	/** The session closed: `session:state`, and document sockets reconnect read-only. */
+	sessionClosed(sessionId: string, docNames: string[]): void;
 }
 
 export interface Ctx {

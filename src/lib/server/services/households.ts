@@ -8,6 +8,7 @@ import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireConsole } from './permissions';
+import { actorOf, actorOfUser, record } from './transcript';
 import type { Participant } from '../db/participants';
 
 export interface HouseholdView {
@@ -103,14 +104,22 @@ export async function claimSeat(
 	if (!household || household.communityId !== session.communityId) {
 		throw new ServiceError(404, 'seat_not_found', 'no household of this community has that code');
 	}
-	const seat = await households.claimSeat(ctx.db, {
-		sessionId,
-		ownerKey: household.ownerKey,
-		householdId: household.id,
-		participantId: participant.id
+	await ctx.db.transaction(async (tx) => {
+		const seat = await households.claimSeat(tx, {
+			sessionId,
+			ownerKey: household.ownerKey,
+			householdId: household.id,
+			participantId: participant.id
+		});
+		if (!seat) {
+			throw new ServiceError(409, 'seat_taken', 'someone else holds this seat; ask the moderator');
+		}
+		// The household id only: units are personal data, masked in public views.
+		await record(tx, sessionId, 'seat_claimed', actorOf(participant), {
+			householdId: household.id,
+			participantId: participant.id
+		});
 	});
-	if (!seat)
-		throw new ServiceError(409, 'seat_taken', 'someone else holds this seat; ask the moderator');
 	ctx.log.info(
 		{ sessionId, householdId: household.id, participantId: participant.id },
 		'seat claimed'
@@ -126,15 +135,22 @@ export async function releaseSeat(
 	sessionId: string,
 	householdId: string
 ) {
-	requireConsole(viewer);
+	const user = requireConsole(viewer);
 	const household = await households.findById(ctx.db, householdId);
 	if (!household) throw notFound('household_not_found', 'household');
-	const held = (await households.seatsInSession(ctx.db, sessionId)).find(
-		(s) => s.ownerKey === household.ownerKey
-	);
-	if (!held || !(await households.releaseSeat(ctx.db, sessionId, household.ownerKey))) {
-		throw new ServiceError(409, 'seat_free', 'nobody holds this seat');
-	}
+	const held = await ctx.db.transaction(async (tx) => {
+		const seat = (await households.seatsInSession(tx, sessionId)).find(
+			(s) => s.ownerKey === household.ownerKey
+		);
+		if (!seat || !(await households.releaseSeat(tx, sessionId, household.ownerKey))) {
+			throw new ServiceError(409, 'seat_free', 'nobody holds this seat');
+		}
+		await record(tx, sessionId, 'seat_released', actorOfUser(user), {
+			householdId,
+			participantId: seat.participantId
+		});
+		return seat;
+	});
 	ctx.realtime.seatsChanged(sessionId, held.participantId);
 }
 

@@ -7,6 +7,7 @@ import { createSession, generateSessionToken, type AuthSession } from '../auth/s
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
+import { actorOf, record } from './transcript';
 import { requireModerator } from './sessions';
 
 export interface InviteView {
@@ -151,6 +152,13 @@ export async function join(
 			inviteId: invite.id,
 			name,
 			role: invite.role
+		});
+		await record(tx, invite.sessionId, 'participant_joined', actorOf(participant), {
+			participantId: participant.id,
+			name,
+			role: invite.role,
+			via: 'invite',
+			inviteId: invite.id
 		});
 		return { participant, sessionId: invite.sessionId, newCookie };
 	});

@@ -3,7 +3,9 @@ import { forbidden, unauthorized } from './errors';
 
 /** Runs the meeting: agenda, queue, register, votes (issue 3: clerks too). */
 export function requireConsole(viewer: Viewer) {
-	if (!viewer.user) throw unauthorized();
+	// A phone signed in as a participant is known, just not allowed: 403, not 401.
+	if (!viewer.user)
+		throw viewer.authSessionId ? forbidden('only staff can do this') : unauthorized();
 	const role = viewer.user.role;
 	if (role !== 'admin' && role !== 'moderator' && role !== 'clerk') {
 		throw forbidden('only the moderator or the clerk can do this');

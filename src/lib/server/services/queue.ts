@@ -10,6 +10,8 @@ import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireConsole } from './permissions';
+import { actorOf, actorOfUser, record } from './transcript';
+import type { Actor } from '../domain/transcript';
 
 function toQueue(rows: hands.HandRow[]): queueRules.Queue {
 	const speaking = rows.find((r) => r.status === 'speaking');
@@ -85,12 +87,13 @@ export async function raise(
 	sessionId: string,
 	participant: participants.Participant,
 	kind: HandKind,
-	addedBy: string | null = null,
+	by: { id: string; actor: Actor } | null = null,
 	now = new Date()
 ): Promise<void> {
 	const session = await openSessionOf(ctx.db, sessionId);
-	if (!canWrite(participant.role as Role, session.status))
+	if (!canWrite(participant.role as Role, session.status)) {
 		throw forbidden('observers cannot ask for the floor');
+	}
 	try {
 		await ctx.db.transaction(async (tx) => {
 			const result = queueRules.raise(toQueue(await hands.live(tx, sessionId)), {
@@ -106,8 +109,21 @@ export async function raise(
 				kind,
 				status: 'waiting',
 				raisedAt: now,
-				addedBy
+				addedBy: by?.id ?? null
 			});
+			await record(
+				tx,
+				sessionId,
+				'hand_raised',
+				by?.actor ?? actorOf(participant),
+				{
+					participantId: participant.id,
+					name: participant.name,
+					kind,
+					onBehalf: by !== null
+				},
+				now
+			);
 		});
 	} catch (error) {
 		// Two phones of one person raced; the partial unique index kept one hand.
@@ -117,22 +133,44 @@ export async function raise(
 	ctx.realtime.queueChanged(sessionId);
 }
 
-export async function lower(ctx: Ctx, sessionId: string, participantId: string): Promise<void> {
-	const rows = await hands.live(ctx.db, sessionId);
-	const hand = rows.find((r) => r.participantId === participantId && r.status === 'waiting');
-	if (!hand) throw queueError('not_queued');
-	await hands.setStatus(ctx.db, hand.id, { status: 'lowered', endedAt: new Date() });
+export async function lower(
+	ctx: Ctx,
+	sessionId: string,
+	participant: Pick<participants.Participant, 'id' | 'name'>,
+	actor: Actor,
+	now = new Date()
+): Promise<void> {
+	await ctx.db.transaction(async (tx) => {
+		const rows = await hands.live(tx, sessionId);
+		const hand = rows.find((r) => r.participantId === participant.id && r.status === 'waiting');
+		if (!hand) throw queueError('not_queued');
+		await hands.setStatus(tx, hand.id, { status: 'lowered', endedAt: now });
+		await record(
+			tx,
+			sessionId,
+			'hand_lowered',
+			actor,
+			{ participantId: participant.id, name: participant.name },
+			now
+		);
+	});
 	ctx.realtime.queueChanged(sessionId);
+}
+
+async function memberOf(ctx: Ctx, sessionId: string, participantId: string) {
+	const participant = await participants.findById(ctx.db, participantId);
+	if (!participant || participant.sessionId !== sessionId) {
+		throw notFound('participant_not_found', 'participant');
+	}
+	return participant;
 }
 
 /** The moderator queues someone on their behalf (an elderly resident without a phone). */
 export async function raiseOnBehalf(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
 	const user = requireConsole(viewer);
 	const { participantId, kind } = parse(handOnBehalfSchema, input);
-	const participant = await participants.findById(ctx.db, participantId);
-	if (!participant || participant.sessionId !== sessionId)
-		throw notFound('participant_not_found', 'participant');
-	await raise(ctx, sessionId, participant, kind, user.id);
+	const participant = await memberOf(ctx, sessionId, participantId);
+	await raise(ctx, sessionId, participant, kind, { id: user.id, actor: actorOfUser(user) });
 }
 
 export async function lowerOnBehalf(
@@ -141,9 +179,12 @@ export async function lowerOnBehalf(
 	sessionId: string,
 	participantId: string
 ) {
-	requireConsole(viewer);
-	await lower(ctx, sessionId, participantId);
+	const user = requireConsole(viewer);
+	await lower(ctx, sessionId, await memberOf(ctx, sessionId, participantId), actorOfUser(user));
 }
+
+const secondsBetween = (from: Date, to: Date) =>
+	Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
 
 /** Gives the floor to someone (default: the head of the queue); the current turn ends. */
 export async function giveFloor(
@@ -157,16 +198,26 @@ export async function giveFloor(
 	const body = parse(floorSchema, input);
 	const session = await openSessionOf(ctx.db, sessionId);
 	const limitSeconds = body.limitSeconds ?? session.speakingLimitSeconds;
-	if (body.participantId) {
-		const p = await participants.findById(ctx.db, body.participantId);
-		if (!p || p.sessionId !== sessionId) throw notFound('participant_not_found', 'participant');
-	}
+	if (body.participantId) await memberOf(ctx, sessionId, body.participantId);
 	await ctx.db.transaction(async (tx) => {
 		const rows = await hands.live(tx, sessionId);
 		const result = queueRules.give(toQueue(rows), now, limitSeconds, body.participantId);
 		if (!result.ok) throw queueError(result.error);
 		const current = rows.find((r) => r.status === 'speaking');
-		if (current) await hands.setStatus(tx, current.id, { status: 'done', endedAt: now });
+		if (current) {
+			await hands.setStatus(tx, current.id, { status: 'done', endedAt: now });
+			await record(
+				tx,
+				sessionId,
+				'floor_ended',
+				actorOfUser(user),
+				{
+					participantId: current.participantId,
+					seconds: secondsBetween(current.startedAt!, now)
+				},
+				now
+			);
+		}
 		const next = result.queue.speaking!.participantId;
 		const waiting = rows.find((r) => r.participantId === next && r.status === 'waiting');
 		if (waiting) {
@@ -184,15 +235,42 @@ export async function giveFloor(
 				limitSeconds
 			});
 		}
+		const speaker = await participants.findById(tx, next);
+		await record(
+			tx,
+			sessionId,
+			'floor_given',
+			actorOfUser(user),
+			{
+				participantId: next,
+				name: speaker?.name ?? '',
+				role: speaker?.role ?? '',
+				limitSeconds
+			},
+			now
+		);
 	});
 	ctx.realtime.queueChanged(sessionId);
 }
 
 export async function endTurn(ctx: Ctx, viewer: Viewer, sessionId: string, now = new Date()) {
-	requireConsole(viewer);
-	const rows = await hands.live(ctx.db, sessionId);
-	const current = rows.find((r) => r.status === 'speaking');
-	if (!current) throw new ServiceError(409, 'nobody_speaking', 'nobody has the floor');
-	await hands.setStatus(ctx.db, current.id, { status: 'done', endedAt: now });
+	const user = requireConsole(viewer);
+	await ctx.db.transaction(async (tx) => {
+		const rows = await hands.live(tx, sessionId);
+		const current = rows.find((r) => r.status === 'speaking');
+		if (!current) throw new ServiceError(409, 'nobody_speaking', 'nobody has the floor');
+		await hands.setStatus(tx, current.id, { status: 'done', endedAt: now });
+		await record(
+			tx,
+			sessionId,
+			'floor_ended',
+			actorOfUser(user),
+			{
+				participantId: current.participantId,
+				seconds: secondsBetween(current.startedAt!, now)
+			},
+			now
+		);
+	});
 	ctx.realtime.queueChanged(sessionId);
 }

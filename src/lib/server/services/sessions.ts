@@ -4,11 +4,13 @@ import type { ParticipantView, RoomState, SessionStateView } from '$lib/protocol
 import { PROTOCOL_VERSION } from '$lib/protocol';
 import * as sessions from '../db/sessions';
 import * as participants from '../db/participants';
+import * as transcript from '../db/transcript';
 import { DEFAULT_COMMUNITY_ID } from '../db/orgs';
 import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
 import * as householdsService from './households';
 import * as queueService from './queue';
+import { actorOf, actorOfUser, record } from './transcript';
 import * as votesService from './votes';
 import { forbidden, notFound, parse, unauthorized } from './errors';
 
@@ -59,7 +61,9 @@ export function isStaff(viewer: Viewer): boolean {
 }
 
 export function requireModerator(viewer: Viewer) {
-	if (!viewer.user) throw unauthorized();
+	if (!viewer.user) {
+		throw viewer.authSessionId ? forbidden('only a moderator can do this') : unauthorized();
+	}
 	if (!canModerate(viewer.user.role)) throw forbidden('only a moderator can do this');
 	return viewer.user;
 }
@@ -79,8 +83,8 @@ export async function create(ctx: Ctx, viewer: Viewer, input: unknown): Promise<
 			docName: `item-${itemId}`
 		};
 	});
-	const created = await ctx.db.transaction((tx) =>
-		sessions.insert(
+	const created = await ctx.db.transaction(async (tx) => {
+		const session = await sessions.insert(
 			tx,
 			{
 				id,
@@ -93,8 +97,14 @@ export async function create(ctx: Ctx, viewer: Viewer, input: unknown): Promise<
 				createdBy: user.id
 			},
 			items
-		)
-	);
+		);
+		await record(tx, id, 'session_created', actorOfUser(user), {
+			title: session.title,
+			kind: session.kind,
+			items: session.items.map((i) => ({ id: i.id, title: i.title, body: i.body }))
+		});
+		return session;
+	});
 	ctx.log.info({ sessionId: id, by: user.id }, 'session created');
 	return created;
 }
@@ -136,13 +146,22 @@ export async function enterRoom(
 	if (!viewer.user)
 		throw viewer.authSessionId ? forbidden('not a member of this session') : unauthorized();
 	if (!isStaff(viewer)) throw forbidden('not a member of this session');
-	const participant = await participants
-		.insert(ctx.db, {
-			id: newId(),
-			sessionId,
-			userId: viewer.user.id,
-			name: viewer.user.username,
-			role: viewer.user.role
+	const participant = await ctx.db
+		.transaction(async (tx) => {
+			const created = await participants.insert(tx, {
+				id: newId(),
+				sessionId,
+				userId: viewer.user!.id,
+				name: viewer.user!.username,
+				role: viewer.user!.role
+			});
+			await record(tx, sessionId, 'participant_joined', actorOf(created), {
+				participantId: created.id,
+				name: created.name,
+				role: created.role,
+				via: 'account'
+			});
+			return created;
 		})
 		.catch(async (error: unknown) => {
 			// Two tabs of the same account raced; the unique key kept one row.
@@ -199,11 +218,12 @@ export async function roomState(
 	me: participants.Participant
 ): Promise<RoomState> {
 	const role = me.role as Role;
-	const [people, queue, meeting, seats] = await Promise.all([
+	const [people, queue, meeting, seats, head] = await Promise.all([
 		participantViews(ctx, session.id),
 		queueService.view(ctx.db, session.id),
 		votesService.forRoom(ctx, session.id, me.id),
-		householdsService.seatViews(ctx, session.id, me.id)
+		householdsService.seatViews(ctx, session.id, me.id),
+		transcript.head(ctx.db, session.id)
 	]);
 	const { speakingTotals, ...queueView } = queue;
 	return {
@@ -214,7 +234,8 @@ export async function roomState(
 		queue: queueView,
 		speakingTotals,
 		votes: meeting.votes,
-		myBallots: meeting.myBallots
+		myBallots: meeting.myBallots,
+		transcriptHead: head
 	};
 }
 

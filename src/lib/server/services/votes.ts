@@ -20,6 +20,8 @@ import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireConsole, requireVoteControl } from './permissions';
+import { actorOfUser, record, systemActor } from './transcript';
+import type { Actor, Json } from '../domain/transcript';
 
 const YES_NO_ABSTAIN = [
 	{ id: 'yes', label: '同意' },
@@ -102,23 +104,40 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 				throw invalid('min/max: need 1 ≤ min ≤ max ≤ number of options');
 		}
 	}
-	const vote = await votes.insert(ctx.db, {
-		id: newId(),
-		sessionId: item.sessionId,
-		itemId,
-		question: body.question,
-		kind: body.kind,
-		options,
-		minChoices: min,
-		maxChoices: max,
-		secret: body.secret,
-		tallyMode: body.tally,
-		eligibility: body.eligibility,
-		changeable: body.changeable,
-		rule: body.rule,
-		salt: newToken(),
-		closesAt: body.closesAt ? new Date(body.closesAt) : null,
-		createdBy: user.id
+	const vote = await ctx.db.transaction(async (tx) => {
+		const row = await votes.insert(tx, {
+			id: newId(),
+			sessionId: item.sessionId,
+			itemId,
+			question: body.question,
+			kind: body.kind,
+			options,
+			minChoices: min,
+			maxChoices: max,
+			secret: body.secret,
+			tallyMode: body.tally,
+			eligibility: body.eligibility,
+			changeable: body.changeable,
+			rule: body.rule,
+			salt: newToken(),
+			closesAt: body.closesAt ? new Date(body.closesAt) : null,
+			createdBy: user.id
+		});
+		await record(tx, row.sessionId, 'vote_created', actorOfUser(user), {
+			voteId: row.id,
+			itemId,
+			question: row.question,
+			kind: row.kind,
+			options: row.options,
+			min: row.minChoices,
+			max: row.maxChoices,
+			secret: row.secret,
+			tally: row.tallyMode,
+			eligibility: row.eligibility,
+			changeable: row.changeable,
+			rule: body.rule
+		});
+		return row;
 	});
 	ctx.realtime.voteChanged(vote.sessionId, vote.id);
 	return { id: vote.id, status: vote.status, options: vote.options };
@@ -141,7 +160,7 @@ export async function open(
 	voteId: string,
 	now = new Date()
 ): Promise<TallyView> {
-	requireVoteControl(viewer);
+	const user = requireVoteControl(viewer);
 	const vote = await ctx.db.transaction(async (tx) => {
 		const row = await votes.lock(tx, voteId, 'update');
 		if (!row) throw notFound('vote_not_found', 'vote');
@@ -156,7 +175,22 @@ export async function open(
 					: 'no resident or owner has joined'
 			);
 		}
-		return votes.update(tx, voteId, { status: 'open', eligible, openedAt: now });
+		const opened = await votes.update(tx, voteId, { status: 'open', eligible, openedAt: now });
+		const total = tally.view(spec(opened), []).participation;
+		await record(
+			tx,
+			row.sessionId,
+			'vote_opened',
+			actorOfUser(user),
+			{
+				voteId,
+				question: row.question,
+				eligibleHeadcount: total.eligibleHeadcount,
+				eligibleArea: total.eligibleArea
+			},
+			now
+		);
+		return opened;
 	});
 	ctx.log.info({ voteId, eligible: vote.eligible?.length }, 'vote opened');
 	ctx.realtime.voteChanged(vote.sessionId, vote.id);
@@ -164,7 +198,12 @@ export async function open(
 }
 
 /** Closes a vote and stores the rule's result with every check (also used by deadlines). */
-export async function closeVote(ctx: Ctx, voteId: string, now = new Date()): Promise<TallyView> {
+export async function closeVote(
+	ctx: Ctx,
+	voteId: string,
+	actor: Actor = systemActor,
+	now = new Date()
+): Promise<TallyView> {
 	const { vote, ballots } = await ctx.db.transaction(async (tx) => {
 		const row = await votes.lock(tx, voteId, 'update');
 		if (!row) throw notFound('vote_not_found', 'vote');
@@ -173,10 +212,23 @@ export async function closeVote(ctx: Ctx, voteId: string, now = new Date()): Pro
 		const ballots = await votes.ballotsOf(tx, voteId);
 		const decided = tally.decide(spec(row), ballots);
 		const result = { ...decided, rule: row.rule as Rule };
-		return {
-			vote: await votes.update(tx, voteId, { status: 'closed', closedAt: now, result }),
-			ballots
-		};
+		const closed = await votes.update(tx, voteId, { status: 'closed', closedAt: now, result });
+		await record(
+			tx,
+			row.sessionId,
+			'vote_closed',
+			actor,
+			{
+				voteId,
+				question: row.question,
+				secret: row.secret,
+				tally: tallyOf(closed, ballots) as unknown as Json,
+				// Named votes list who chose what; secret ones never link a ballot to a person.
+				ballots: row.secret ? null : await namedBallots(tx, ballots)
+			},
+			now
+		);
+		return { vote: closed, ballots };
 	});
 	ctx.log.info({ voteId, passed: (vote.result as { passed: boolean }).passed }, 'vote closed');
 	ctx.realtime.voteChanged(vote.sessionId, vote.id);
@@ -184,8 +236,8 @@ export async function closeVote(ctx: Ctx, voteId: string, now = new Date()): Pro
 }
 
 export async function close(ctx: Ctx, viewer: Viewer, voteId: string): Promise<TallyView> {
-	requireVoteControl(viewer);
-	return closeVote(ctx, voteId);
+	const user = requireVoteControl(viewer);
+	return closeVote(ctx, voteId, actorOfUser(user));
 }
 
 export async function get(ctx: Ctx, viewer: Viewer, voteId: string): Promise<TallyView> {
@@ -199,6 +251,30 @@ export async function get(ctx: Ctx, viewer: Viewer, voteId: string): Promise<Tal
 			(await participants.findByDevice(ctx.db, vote.sessionId, viewer.authSessionId)));
 	if (!member) throw forbidden('not a member of this session');
 	return tallyOf(vote, await votes.ballotsOf(ctx.db, voteId));
+}
+
+async function namedBallots(db: Db, ballots: votes.BallotRow[]): Promise<Json> {
+	const people = new Map(
+		(
+			await Promise.all(
+				[...new Set(ballots.map((b) => b.participantId).filter((id): id is string => !!id))].map(
+					(id) => participants.findById(db, id)
+				)
+			)
+		)
+			.filter((p) => p !== null)
+			.map((p) => [p.id, p])
+	);
+	return ballots.map((b) => {
+		const p = b.participantId ? people.get(b.participantId) : undefined;
+		return {
+			voter: b.voterKey,
+			name: p?.name ?? null,
+			role: p?.role ?? null,
+			choice: b.choice,
+			paper: b.paper
+		};
+	});
 }
 
 /** The seats a participant votes for: themself, or the owners whose seats they hold. */
@@ -304,6 +380,18 @@ export async function paper(
 			row.changeable
 		);
 		if (!placed) throw conflict('already_voted', 'this household has already voted');
+		await record(
+			tx,
+			row.sessionId,
+			'paper_ballot',
+			actorOfUser(user),
+			{
+				voteId,
+				householdId: row.secret ? null : household.id,
+				choice: row.secret ? null : choiceOf(row, body.choice)
+			},
+			now
+		);
 		return row;
 	});
 	ctx.realtime.tallyChanged(vote.sessionId, vote.id);

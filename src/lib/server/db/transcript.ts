@@ -1,0 +1,66 @@
+import { asc, eq } from 'drizzle-orm';
+import { chain, GENESIS, type Entry, type EntryBody, type Json } from '../domain/transcript';
+import type { Db } from './client';
+import { transcriptEntries, transcriptHeads } from './schema';
+
+/**
+ * Appends one entry to a session's chain, inside the caller's transaction (rule 7: the entry
+ * commits or rolls back with the change it records). The head row is locked for the append,
+ * so concurrent appends to one session take turns and seqs have no gaps.
+ */
+export async function append(
+	db: Db,
+	sessionId: string,
+	body: Omit<EntryBody, 'seq'>
+): Promise<Entry> {
+	await db
+		.insert(transcriptHeads)
+		.values({ sessionId, seq: 0, hash: GENESIS })
+		.onConflictDoNothing();
+	const [head] = await db
+		.select()
+		.from(transcriptHeads)
+		.where(eq(transcriptHeads.sessionId, sessionId))
+		.for('update');
+	const entry = chain(head && head.seq > 0 ? head : null, body);
+	await db.insert(transcriptEntries).values({
+		sessionId,
+		seq: entry.seq,
+		at: entry.at,
+		type: entry.type,
+		actor: entry.actor,
+		data: entry.data,
+		prevHash: entry.prevHash,
+		hash: entry.hash
+	});
+	await db
+		.update(transcriptHeads)
+		.set({ seq: entry.seq, hash: entry.hash })
+		.where(eq(transcriptHeads.sessionId, sessionId));
+	return entry;
+}
+
+export async function list(db: Db, sessionId: string): Promise<Entry[]> {
+	const rows = await db
+		.select()
+		.from(transcriptEntries)
+		.where(eq(transcriptEntries.sessionId, sessionId))
+		.orderBy(asc(transcriptEntries.seq));
+	return rows.map((r) => ({
+		seq: r.seq,
+		at: r.at,
+		type: r.type,
+		actor: r.actor as Json,
+		data: r.data as Json,
+		prevHash: r.prevHash,
+		hash: r.hash
+	}));
+}
+
+export async function head(db: Db, sessionId: string): Promise<{ seq: number; hash: string }> {
+	const [row] = await db
+		.select()
+		.from(transcriptHeads)
+		.where(eq(transcriptHeads.sessionId, sessionId));
+	return row ? { seq: row.seq, hash: row.hash } : { seq: 0, hash: GENESIS };
+}

@@ -1,0 +1,32 @@
+/** Recording what happens in a session (rule 7) and reading the chain back (CONTRACT §4). */
+import type { Db } from '../db/client';
+import type { Participant } from '../db/participants';
+import * as transcript from '../db/transcript';
+import type { Actor, Json } from '../domain/transcript';
+import type { SessionUser } from '../auth/session';
+
+export const systemActor: Actor = { id: 'system', name: 'system', role: 'system' };
+
+export const actorOf = (p: Pick<Participant, 'id' | 'name' | 'role'>): Actor => ({
+	id: p.id,
+	name: p.name,
+	role: p.role
+});
+
+export const actorOfUser = (u: SessionUser): Actor => ({
+	id: u.id,
+	name: u.username,
+	role: u.role
+});
+
+/** Appends an entry in the caller's transaction; JSON-safe data only (dates as ISO strings). */
+export function record(
+	db: Db,
+	sessionId: string,
+	type: string,
+	actor: Actor,
+	data: Record<string, Json>,
+	at = new Date()
+) {
+	return transcript.append(db, sessionId, { at: at.toISOString(), type, actor, data });
+}

@@ -1,0 +1,13 @@
+import { json } from '@sveltejs/kit';
+import { api, readJson } from '$lib/server/http';
+import * as disclosure from '$lib/server/services/disclosure';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = (event) =>
+	api(event, async () => {
+		const { ctx, viewer } = event.locals;
+		const body = await readJson(event.request);
+		return json(await disclosure.postStatement(ctx, viewer, event.params.id, body), {
+			status: 201
+		});
+	});
