@@ -12,5 +12,6 @@ if (diagnostics?.length) {
 	console.error(ts.formatDiagnostics(diagnostics, ts.createCompilerHost({})));
 	process.exit(1);
 }
-writeFileSync('build/server.js', outputText);
-console.log('build/server.js written');
+const out = `${process.env.YISHI_BUILD_DIR || 'build'}/server.js`;
+writeFileSync(out, outputText);
+console.log(`${out} written`);
