@@ -36,6 +36,8 @@ export default ts.config(
 		ignores: [
 			'build/',
 			'.svelte-kit/',
+			'.svelte-kit-*/',
+			'node_modules/',
 			'data/',
 			'bench/',
 			'src/lib/paraglide/',
