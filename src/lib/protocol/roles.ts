@@ -23,9 +23,12 @@ export function isParticipantRole(role: string): role is ParticipantRole {
 	return (PARTICIPANT_ROLES as readonly string[]).includes(role);
 }
 
-/** Roles whose members may write in the room (edit proposals, later speak and vote). */
+/**
+ * Roles whose members may write in the room (edit proposals, speak). Street officials are
+ * members only of the consultation sessions they open, where they take part.
+ */
 export function canWrite(role: Role, sessionStatus: 'open' | 'closed'): boolean {
-	return sessionStatus === 'open' && role !== 'observer' && role !== 'street';
+	return sessionStatus === 'open' && role !== 'observer';
 }
 
 /** Roles that run the room. */

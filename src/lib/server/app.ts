@@ -15,6 +15,8 @@ import { attachYjs } from './realtime/yjs-endpoint';
 import { SOCKET_PATH } from './realtime/io';
 import { viewerFromRequest } from './realtime/handshake';
 import * as accounts from './services/accounts';
+import * as proposals from './services/proposals';
+import * as webhooks from './services/webhooks';
 import type { Ctx, RealtimeHooks } from './services/context';
 import * as sessionsService from './services/sessions';
 
@@ -66,16 +68,30 @@ async function create(): Promise<App> {
 	const started = Date.now();
 	const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 	log.info({ store: store.kind, ms: Date.now() - started }, 'store ready');
-	const ctx: Ctx = { db: store.db, config, log, realtime: quietHooks };
-	await accounts.bootstrap(ctx);
 	const persistence = createDocPersistence({
 		db: store.db,
 		log,
 		flushMs: config.docFlushMs,
 		compactEvery: config.docCompactEvery
 	});
-	const docs = createDocServer({ persistence, log });
+	const docs = createDocServer({ persistence, log, onEdit: proposals.noteEdit });
+	const ctx: Ctx = { db: store.db, docs, config, log, realtime: quietHooks };
+	await accounts.bootstrap(ctx);
 	const closers: (() => Promise<void>)[] = [];
+	// Checkpoint proposals that have been edited for a while (issue 4: "every few minutes").
+	const checkpoints = setInterval(
+		() => void proposals.checkpointDue(ctx, config.checkpointEveryMs),
+		Math.min(60_000, config.checkpointEveryMs)
+	);
+	checkpoints.unref();
+	const deliveries = setInterval(() => {
+		webhooks.deliverDue(ctx).catch((err: unknown) => log.error({ err }, 'webhook pass failed'));
+	}, 2_000);
+	deliveries.unref();
+	closers.push(async () => {
+		clearInterval(checkpoints);
+		clearInterval(deliveries);
+	});
 
 	return {
 		config,
@@ -84,7 +100,7 @@ async function create(): Promise<App> {
 		ctx,
 		docs,
 		attachRealtime(server) {
-			const live = createLiveEvents({ db: store.db, config, log });
+			const live = createLiveEvents({ db: store.db, docs, config, log });
 			ctx.realtime = live.hooks;
 			const yjs = attachYjs(server, {
 				docServer: docs,

@@ -14,6 +14,11 @@ export interface Config {
 	docFlushMs: number;
 	/** Updates appended to a document before they are folded into its snapshot. */
 	docCompactEvery: number;
+	/** A proposal edited this long gets a checkpoint in the transcript. */
+	checkpointEveryMs: number;
+	/** Where case events go (an external street platform), signed with `webhookSecret`. */
+	webhookUrl: string | undefined;
+	webhookSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -28,6 +33,19 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 		throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
 	}
 	return value;
+}
+
+function webhook(env: NodeJS.ProcessEnv) {
+	const url = env.YISHI_WEBHOOK_URL || undefined;
+	const secret = env.YISHI_WEBHOOK_SECRET || undefined;
+	if (url && !/^https?:\/\//.test(url))
+		throw new ConfigError('YISHI_WEBHOOK_URL must be an http(s) URL');
+	if (url && (!secret || secret.length < 16)) {
+		throw new ConfigError(
+			'YISHI_WEBHOOK_SECRET (≥ 16 characters) is required with YISHI_WEBHOOK_URL'
+		);
+	}
+	return { url, secret };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -63,6 +81,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		adminPassword,
 		logLevel: env.LOG_LEVEL || 'info',
 		docFlushMs: int(env, 'YISHI_DOC_FLUSH_MS', 50, 1),
-		docCompactEvery: int(env, 'YISHI_DOC_COMPACT_EVERY', 500, 10)
+		docCompactEvery: int(env, 'YISHI_DOC_COMPACT_EVERY', 500, 10),
+		checkpointEveryMs: int(env, 'YISHI_CHECKPOINT_SECONDS', 180, 1) * 1000,
+		webhookUrl: webhook(env).url,
+		webhookSecret: webhook(env).secret
 	};
 }

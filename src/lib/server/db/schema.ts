@@ -25,6 +25,8 @@ const createdAt = () =>
 export const streets = pgTable('streets', {
 	id: text('id').primaryKey(),
 	name: text('name').notNull(),
+	/** Hours the street office has to answer an escalated case ("一日三巡": 4 h by default). */
+	responseHours: integer('response_hours').notNull().default(4),
 	createdAt: createdAt()
 });
 
@@ -72,6 +74,8 @@ export const sessions = pgTable(
 		currentItemId: text('current_item_id'),
 		opensAt: timestamp('opens_at', { withTimezone: true, mode: 'date' }),
 		closesAt: timestamp('closes_at', { withTimezone: true, mode: 'date' }),
+		/** Set for a street-level consultation on an escalated case (约请). */
+		escalationId: text('escalation_id'),
 		/** Default speaking time a moderator gives with the floor. */
 		speakingLimitSeconds: integer('speaking_limit_seconds').notNull().default(180),
 		createdBy: text('created_by')
@@ -346,3 +350,55 @@ export const transcriptHeads = pgTable('transcript_heads', {
 	seq: integer('seq').notNull(),
 	hash: text('hash').notNull()
 });
+
+/** A case handed up to the street office (上报), with the record as it stood then. */
+export const escalations = pgTable(
+	'escalations',
+	{
+		id: text('id').primaryKey(),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id),
+		sessionId: text('session_id')
+			.notNull()
+			.references(() => sessions.id),
+		communityId: text('community_id')
+			.notNull()
+			.references(() => communities.id),
+		streetId: text('street_id')
+			.notNull()
+			.references(() => streets.id),
+		status: text('status', {
+			enum: ['submitted', 'accepted', 'in_progress', 'answered', 'closed']
+		}).notNull(),
+		note: text('note').notNull(),
+		proposalText: text('proposal_text').notNull(),
+		proposalHash: text('proposal_hash').notNull(),
+		deadline: timestamp('deadline', { withTimezone: true, mode: 'date' }).notNull(),
+		answer: text('answer'),
+		answeredAt: timestamp('answered_at', { withTimezone: true, mode: 'date' }),
+		answeredBy: text('answered_by'),
+		createdBy: text('created_by').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('escalations_street_idx').on(t.streetId, t.status)]
+);
+
+/** Signed webhook deliveries to an external street platform, with their retries (the log). */
+export const webhookDeliveries = pgTable(
+	'webhook_deliveries',
+	{
+		id: text('id').primaryKey(),
+		escalationId: text('escalation_id').notNull(),
+		event: text('event').notNull(),
+		payload: text('payload').notNull(),
+		status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+		attempts: integer('attempts').notNull().default(0),
+		lastError: text('last_error'),
+		lastStatus: integer('last_status'),
+		nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull(),
+		deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+		createdAt: createdAt()
+	},
+	(t) => [index('webhook_due_idx').on(t.status, t.nextAttemptAt)]
+);

@@ -20,6 +20,8 @@ export const LOAD_ORIGIN = Symbol('yishi:yjs-load');
 
 export interface DocAccess {
 	canWrite: boolean;
+	/** Who writes through this connection (a display name), for "who wrote what". */
+	author?: string;
 }
 
 export interface DocServer {
@@ -34,6 +36,8 @@ export interface DocServer {
 	 * changed); providers reconnect and are authorized afresh.
 	 */
 	disconnect(docName: string, code: number, reason: string): void;
+	/** The document's current state: the live copy when loaded, else what is stored. */
+	state(docName: string): Promise<Uint8Array>;
 	stats(): { docs: number; connections: number };
 }
 
@@ -44,6 +48,8 @@ export interface DocServerOptions {
 	unloadDelayMs?: number;
 	/** Ping period; a socket that did not answer the previous ping is terminated. */
 	pingIntervalMs?: number;
+	/** Called after a client's edit was applied (proposal checkpoints). */
+	onEdit?: (docName: string, author: string | undefined) => void;
 }
 
 /** Close codes (RFC 6455 §7.4.1). */
@@ -66,7 +72,8 @@ class Conn {
 	pending: Uint8Array[] | null = [];
 	constructor(
 		readonly ws: WebSocket,
-		readonly canWrite: boolean
+		readonly canWrite: boolean,
+		readonly author?: string
 	) {}
 }
 
@@ -152,6 +159,7 @@ export function createDocServer(options: DocServerOptions): DocServer {
 				if (conn !== origin && conn.pending === null) send(conn, message);
 			persistence.enqueue(name, update);
 			if (live.loaded) void persistence.compactIfDue(name, doc);
+			if (origin instanceof Conn) options.onEdit?.(name, origin.author);
 		});
 
 		awareness.on(
@@ -363,7 +371,7 @@ export function createDocServer(options: DocServerOptions): DocServer {
 				clearTimeout(live.unloadTimer);
 				live.unloadTimer = null;
 			}
-			const conn = new Conn(ws, access.canWrite);
+			const conn = new Conn(ws, access.canWrite, access.author);
 			live.conns.add(conn);
 			ws.on('pong', () => {
 				conn.alive = true;
@@ -407,6 +415,12 @@ export function createDocServer(options: DocServerOptions): DocServer {
 				persistence.release(live.name);
 			}
 			docs.clear();
+		},
+
+		async state(docName) {
+			const live = docs.get(docName);
+			if (live?.loaded) return Y.encodeStateAsUpdate(live.doc);
+			return (await persistence.load(docName)) ?? Y.encodeStateAsUpdate(new Y.Doc());
 		},
 
 		disconnect(docName, code, reason) {

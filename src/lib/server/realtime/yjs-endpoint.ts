@@ -6,7 +6,8 @@ import type { DocServer } from './ydoc';
 
 export type AuthorizeResult =
 	/** `authSessionId`: the device's auth session, so a logout can close its sockets. */
-	{ ok: true; canWrite: boolean; authSessionId?: string } | { ok: false; status: 401 | 403 | 404 };
+	| { ok: true; canWrite: boolean; authSessionId?: string; author?: string }
+	| { ok: false; status: 401 | 403 | 404 };
 export type Authorize = (req: IncomingMessage, docName: string) => Promise<AuthorizeResult>;
 
 export interface YjsEndpointOptions {
@@ -102,7 +103,7 @@ export function attachYjs(httpServer: Server, options: YjsEndpointOptions): YjsE
 					if (set.size === 0) byAuthSession.delete(key);
 				});
 			}
-			docServer.accept(ws, docName, { canWrite: access.canWrite });
+			docServer.accept(ws, docName, { canWrite: access.canWrite, author: access.author });
 		});
 	};
 

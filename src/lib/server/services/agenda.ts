@@ -11,6 +11,7 @@ import * as sessions from '../db/sessions';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
 import { requireConsole } from './permissions';
+import { checkpoint, snapshot } from './proposals';
 import { actorOfUser, record } from './transcript';
 
 async function openSession(db: Db, sessionId: string) {
@@ -25,6 +26,12 @@ async function openSession(db: Db, sessionId: string) {
 export async function setItemStatus(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
 	const user = requireConsole(viewer);
 	const { status } = parse(itemStatusSchema, input);
+	const [found] = await ctx.db.select().from(items).where(eq(items.id, itemId));
+	if (!found) throw notFound('item_not_found', 'item');
+	// The proposal as it stood when the item went to a vote or was settled (read before the tx).
+	const snap = ['voting', 'resolved', 'unresolved'].includes(status)
+		? await snapshot(ctx, found.docName)
+		: null;
 	const updated = await ctx.db.transaction(async (tx) => {
 		const [item] = await tx.select().from(items).where(eq(items.id, itemId)).for('update');
 		if (!item) throw notFound('item_not_found', 'item');
@@ -36,6 +43,7 @@ export async function setItemStatus(ctx: Ctx, viewer: Viewer, itemId: string, in
 			from: item.status,
 			to: status
 		});
+		if (snap) await checkpoint(tx, item, snap, `status:${status}`, actorOfUser(user));
 		return row!;
 	});
 	ctx.realtime.sessionChanged(updated.sessionId);

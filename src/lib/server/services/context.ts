@@ -25,8 +25,14 @@ export interface RealtimeHooks {
 	sessionClosed(sessionId: string, docNames: string[]): void;
 }
 
+/** Proposal documents as services need them (the live copy when loaded). */
+export interface ProposalDocs {
+	state(docName: string): Promise<Uint8Array>;
+}
+
 export interface Ctx {
 	db: Db;
+	docs: ProposalDocs;
 	config: Config;
 	log: Logger;
 	realtime: RealtimeHooks;

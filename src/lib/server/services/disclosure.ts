@@ -10,6 +10,7 @@ import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireConsole } from './permissions';
+import { checkpoint, snapshot } from './proposals';
 import * as sessionsService from './sessions';
 import { actorOf, actorOfUser, record } from './transcript';
 import { closeVote } from './votes';
@@ -70,6 +71,7 @@ export async function closeSession(ctx: Ctx, viewer: Viewer, sessionId: string) 
 	for (const vote of await votes.listForSession(ctx.db, sessionId)) {
 		if (vote.status === 'open') await closeVote(ctx, vote.id, actorOfUser(user));
 	}
+	const snaps = await Promise.all(session.items.map((i) => snapshot(ctx, i.docName)));
 	await ctx.db.transaction(async (tx) => {
 		const [row] = await tx
 			.select()
@@ -78,6 +80,9 @@ export async function closeSession(ctx: Ctx, viewer: Viewer, sessionId: string) 
 			.for('update');
 		if (row?.status !== 'open')
 			throw new ServiceError(409, 'session_closed', 'this session is closed');
+		for (const [i, item] of session.items.entries()) {
+			await checkpoint(tx, item, snaps[i]!, 'session_closed', actorOfUser(user));
+		}
 		await tx.update(sessionsTable).set({ status: 'closed' }).where(eq(sessionsTable.id, sessionId));
 		await record(tx, sessionId, 'session_closed', actorOfUser(user), {
 			items: session.items.map((i) => ({ id: i.id, title: i.title, status: i.status }))

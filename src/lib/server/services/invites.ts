@@ -6,9 +6,15 @@ import * as sessions from '../db/sessions';
 import { createSession, generateSessionToken, type AuthSession } from '../auth/session';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
-import { notFound, parse, ServiceError } from './errors';
+import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
+
+function requireSignedIn(viewer: Viewer) {
+	if (!viewer.user)
+		throw viewer.authSessionId ? forbidden('only a moderator invites') : unauthorized();
+	return viewer.user;
+}
 import { actorOf, record } from './transcript';
-import { requireModerator } from './sessions';
+import { requireModerator, runsSession } from './sessions';
 
 export interface InviteView {
 	id: string;
@@ -46,10 +52,11 @@ export async function create(
 	input: unknown,
 	now = new Date()
 ): Promise<invites.Invite> {
-	const user = requireModerator(viewer);
+	const user = requireSignedIn(viewer);
 	const body = parse(createInviteSchema, input);
 	const session = await sessions.find(ctx.db, sessionId);
 	if (!session) throw notFound('session_not_found', 'session');
+	if (!runsSession(viewer, session)) throw forbidden('only the moderator of this session invites');
 	const invite = await invites.insert(ctx.db, {
 		id: newId(),
 		sessionId,

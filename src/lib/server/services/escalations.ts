@@ -1,0 +1,307 @@
+/**
+ * Escalation to the street (上报街道, issue 4): an unresolved item goes up with the proposal as
+ * it stood, its votes and the whole transcript; the street office moves the case step by step
+ * within a deadline and answers; the answer is public and flows back to the item. Every change
+ * is an entry in the case's own chain (`escalation:<id>`) and in the session's.
+ */
+import { asc, desc, eq } from 'drizzle-orm';
+import * as v from 'valibot';
+import type { TallyView } from '$lib/protocol';
+import * as orgs from '../db/orgs';
+import { escalations, items, sessions as sessionsTable, streets } from '../db/schema';
+import * as sessions from '../db/sessions';
+import * as transcript from '../db/transcript';
+import * as votes from '../db/votes';
+import * as workflow from '../domain/escalation';
+import { newId } from '../ids';
+import type { Ctx, Viewer } from './context';
+import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
+import { checkpoint, snapshot } from './proposals';
+import { actorOfUser, record } from './transcript';
+import { tallyOf } from './votes';
+import * as webhooks from './webhooks';
+
+type Row = typeof escalations.$inferSelect;
+
+export const caseChain = (id: string) => `escalation:${id}`;
+
+const noteSchema = v.object({
+	note: v.pipe(v.string(), v.trim(), v.minLength(1, 'note: required'), v.maxLength(5000))
+});
+const answerSchema = v.object({
+	text: v.pipe(v.string(), v.trim(), v.minLength(1, 'text: required'), v.maxLength(20_000))
+});
+
+function requireStreet(viewer: Viewer) {
+	if (!viewer.user)
+		throw viewer.authSessionId ? forbidden('only the street office can do this') : unauthorized();
+	if (viewer.user.role !== 'street' && viewer.user.role !== 'admin')
+		throw forbidden('only the street office can do this');
+	return viewer.user;
+}
+
+const isPublic = (row: Row) => row.status === 'answered' || row.status === 'closed';
+
+export function summary(row: Row, itemTitle: string, now = new Date()) {
+	return {
+		id: row.id,
+		status: row.status,
+		deadline: row.deadline.toISOString(),
+		overdue: workflow.isOverdue(row.status, row.deadline, row.answeredAt, now),
+		itemTitle,
+		communityId: row.communityId,
+		sessionId: row.sessionId,
+		itemId: row.itemId
+	};
+}
+
+export async function create(
+	ctx: Ctx,
+	viewer: Viewer,
+	itemId: string,
+	input: unknown,
+	now = new Date()
+) {
+	if (!viewer.user)
+		throw viewer.authSessionId ? forbidden('only a moderator escalates') : unauthorized();
+	const user = viewer.user;
+	if (user.role !== 'moderator' && user.role !== 'admin')
+		throw forbidden('only a moderator escalates');
+	const { note } = parse(noteSchema, input);
+	const [target] = await ctx.db.select().from(items).where(eq(items.id, itemId));
+	if (!target) throw notFound('item_not_found', 'item');
+	// Read before the transaction: loading the document uses the store too.
+	const snap = await snapshot(ctx, target.docName);
+	const row = await ctx.db.transaction(async (tx) => {
+		const [item] = await tx.select().from(items).where(eq(items.id, itemId)).for('update');
+		if (!item) throw notFound('item_not_found', 'item');
+		if (item.status !== 'unresolved') {
+			throw new ServiceError(
+				409,
+				'item_not_unresolved',
+				'only an unresolved item can be escalated'
+			);
+		}
+		const session = (await sessions.find(tx, item.sessionId))!;
+		const community = (await orgs.findCommunity(tx, session.communityId))!;
+		const [street] = await tx.select().from(streets).where(eq(streets.id, community.streetId));
+		const proposal = await checkpoint(tx, item, snap, 'escalated', actorOfUser(user));
+		const [created] = await tx
+			.insert(escalations)
+			.values({
+				id: newId(),
+				itemId,
+				sessionId: item.sessionId,
+				communityId: community.id,
+				streetId: community.streetId,
+				status: 'submitted',
+				note,
+				proposalText: proposal.text,
+				proposalHash: proposal.stateHash,
+				deadline: workflow.deadlineFrom(now, street?.responseHours ?? 4),
+				createdBy: user.id,
+				createdAt: now
+			})
+			.returning();
+		const data = {
+			escalationId: created!.id,
+			itemId,
+			title: item.title,
+			note,
+			deadline: created!.deadline.toISOString()
+		};
+		await record(tx, item.sessionId, 'escalated', actorOfUser(user), data, now);
+		await record(
+			tx,
+			caseChain(created!.id),
+			'case_submitted',
+			actorOfUser(user),
+			{
+				...data,
+				sessionId: item.sessionId,
+				communityId: community.id,
+				proposalHash: proposal.stateHash,
+				sessionHead: (await transcript.head(tx, item.sessionId)).hash
+			},
+			now
+		);
+		await webhooks.enqueue(ctx, tx, created!.id, 'escalation.submitted', data, now);
+		return created!;
+	});
+	ctx.log.info({ escalationId: row.id, itemId }, 'item escalated');
+	ctx.realtime.transcriptChanged(row.sessionId);
+	return { id: row.id, status: row.status, deadline: row.deadline.toISOString() };
+}
+
+async function find(ctx: Ctx, id: string) {
+	const [found] = await ctx.db
+		.select({ row: escalations, itemTitle: items.title, item: items })
+		.from(escalations)
+		.innerJoin(items, eq(escalations.itemId, items.id))
+		.where(eq(escalations.id, id));
+	if (!found) throw notFound('escalation_not_found', 'escalation');
+	return found;
+}
+
+export async function list(ctx: Ctx, viewer: Viewer, now = new Date()) {
+	requireStreet(viewer);
+	const rows = await ctx.db
+		.select({ row: escalations, itemTitle: items.title })
+		.from(escalations)
+		.innerJoin(items, eq(escalations.itemId, items.id))
+		.orderBy(asc(escalations.deadline));
+	return rows.map((r) => summary(r.row, r.itemTitle, now));
+}
+
+/** Answered cases of a community, for its public archive. */
+export async function listPublic(ctx: Ctx, communityId?: string, now = new Date()) {
+	const rows = await ctx.db
+		.select({ row: escalations, itemTitle: items.title })
+		.from(escalations)
+		.innerJoin(items, eq(escalations.itemId, items.id))
+		.orderBy(desc(escalations.createdAt));
+	return rows
+		.filter((r) => isPublic(r.row) && (!communityId || r.row.communityId === communityId))
+		.map((r) => ({ ...summary(r.row, r.itemTitle, now), answer: r.row.answer }));
+}
+
+export async function get(ctx: Ctx, viewer: Viewer, id: string, now = new Date()) {
+	const { row, item } = await find(ctx, id);
+	const role = viewer.user?.role;
+	const allowed =
+		isPublic(row) ||
+		role === 'street' ||
+		role === 'admin' ||
+		role === 'moderator' ||
+		role === 'clerk';
+	if (!allowed)
+		throw viewer.authSessionId || viewer.user ? forbidden('not your case') : unauthorized();
+	const voteRows = (await votes.listForSession(ctx.db, row.sessionId)).filter(
+		(vt) => vt.itemId === row.itemId
+	);
+	const tallies: (TallyView & { question: string })[] = [];
+	for (const vt of voteRows)
+		tallies.push({ question: vt.question, ...tallyOf(vt, await votes.ballotsOf(ctx.db, vt.id)) });
+	const entries = await transcript.list(ctx.db, row.sessionId);
+	const caseEntries = await transcript.list(ctx.db, caseChain(id));
+	return {
+		...summary(row, item.title, now),
+		note: row.note,
+		item: { id: item.id, title: item.title, status: item.status, sessionId: item.sessionId },
+		proposal: { text: row.proposalText, stateHash: row.proposalHash },
+		votes: tallies,
+		transcript: { entries, head: entries.at(-1)?.hash ?? '0'.repeat(64) },
+		caseTranscript: { entries: caseEntries, head: caseEntries.at(-1)?.hash ?? '0'.repeat(64) },
+		...(row.answer
+			? { answer: { text: row.answer, at: row.answeredAt!.toISOString(), by: row.answeredBy } }
+			: {})
+	};
+}
+
+/** One step of the workflow by the street office; out of order → 409 invalid_transition. */
+export async function advance(
+	ctx: Ctx,
+	viewer: Viewer,
+	id: string,
+	action: workflow.EscalationStep,
+	input: unknown,
+	now = new Date()
+) {
+	const user = requireStreet(viewer);
+	const answer = action === 'answer' ? parse(answerSchema, input).text : null;
+	await ctx.db.transaction(async (tx) => {
+		const [row] = await tx.select().from(escalations).where(eq(escalations.id, id)).for('update');
+		if (!row) throw notFound('escalation_not_found', 'escalation');
+		const next = workflow.step(row.status, action);
+		if (!next.ok) {
+			throw new ServiceError(
+				409,
+				'invalid_transition',
+				`cannot ${action} a case that is ${row.status}`
+			);
+		}
+		await tx
+			.update(escalations)
+			.set({
+				status: next.status,
+				...(answer ? { answer, answeredAt: now, answeredBy: user.username } : {})
+			})
+			.where(eq(escalations.id, id));
+		const data = {
+			escalationId: id,
+			from: row.status,
+			to: next.status,
+			...(answer ? { answer } : {})
+		};
+		await record(tx, caseChain(id), `case_${next.status}`, actorOfUser(user), data, now);
+		// The answer flows back into the community's record of the item.
+		if (answer)
+			await record(
+				tx,
+				row.sessionId,
+				'escalation_answered',
+				actorOfUser(user),
+				{ ...data, itemId: row.itemId },
+				now
+			);
+		await webhooks.enqueue(ctx, tx, id, `escalation.${next.status}`, data, now);
+	});
+	ctx.realtime.transcriptChanged((await find(ctx, id)).row.sessionId);
+	return get(ctx, viewer, id, now);
+}
+
+/**
+ * The street invites (约请) bureaus and experts into a street-level cloud session on the case;
+ * invite links for it are made as for any session.
+ */
+export async function openConsultation(ctx: Ctx, viewer: Viewer, id: string, now = new Date()) {
+	const user = requireStreet(viewer);
+	const { row, item } = await find(ctx, id);
+	const [existing] = await ctx.db
+		.select()
+		.from(sessionsTable)
+		.where(eq(sessionsTable.escalationId, id));
+	if (existing) return { sessionId: existing.id };
+	const sessionId = newId();
+	const itemId = newId();
+	await ctx.db.transaction(async (tx) => {
+		await sessions.insert(
+			tx,
+			{
+				id: sessionId,
+				communityId: row.communityId,
+				title: `【街道协商】${item.title}`,
+				kind: 'cloud',
+				currentItemId: itemId,
+				escalationId: id,
+				createdBy: user.id
+			},
+			[
+				{
+					id: itemId,
+					sessionId,
+					position: 0,
+					title: item.title,
+					body: `${row.note}\n\n${row.proposalText}`,
+					docName: `item-${itemId}`
+				}
+			]
+		);
+		await record(
+			tx,
+			sessionId,
+			'session_created',
+			actorOfUser(user),
+			{ title: `【街道协商】${item.title}`, kind: 'cloud', escalationId: id },
+			now
+		);
+		await record(tx, caseChain(id), 'consultation_opened', actorOfUser(user), { sessionId }, now);
+	});
+	return { sessionId };
+}
+
+export async function deliveries(ctx: Ctx, viewer: Viewer, id: string) {
+	requireStreet(viewer);
+	await find(ctx, id);
+	return webhooks.log(ctx.db, id);
+}

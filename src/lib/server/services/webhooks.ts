@@ -1,0 +1,109 @@
+/**
+ * Case events to an external street platform (issue 4): POST JSON signed with HMAC-SHA256,
+ * retried with backoff, every attempt kept in `webhook_deliveries` (the delivery log).
+ *
+ * Headers: `X-Yishi-Event`, `X-Yishi-Delivery` (id), `X-Yishi-Timestamp` (unix seconds) and
+ * `X-Yishi-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the shared secret>`;
+ * a receiver recomputes it and rejects stale timestamps to stop replays.
+ */
+import { and, asc, eq, lte } from 'drizzle-orm';
+import { createHmac } from 'node:crypto';
+import type { Db } from '../db/client';
+import { webhookDeliveries } from '../db/schema';
+import { newId } from '../ids';
+import type { Ctx } from './context';
+
+export const MAX_ATTEMPTS = 8;
+
+export function sign(secret: string, timestamp: number, body: string): string {
+	return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/** Queues an event in the caller's transaction; nothing is queued when no URL is configured. */
+export async function enqueue(
+	ctx: Pick<Ctx, 'config'>,
+	db: Db,
+	escalationId: string,
+	event: string,
+	data: Record<string, unknown>,
+	now = new Date()
+) {
+	if (!ctx.config.webhookUrl) return;
+	const id = newId();
+	const payload = JSON.stringify({ id, event, at: now.toISOString(), escalationId, data });
+	await db
+		.insert(webhookDeliveries)
+		.values({ id, escalationId, event, payload, status: 'pending', nextAttemptAt: now });
+}
+
+/** One pass over due deliveries; returns how many were attempted. */
+export async function deliverDue(
+	ctx: Ctx,
+	now = new Date(),
+	fetcher: typeof fetch = fetch
+): Promise<number> {
+	const { webhookUrl, webhookSecret } = ctx.config;
+	if (!webhookUrl || !webhookSecret) return 0;
+	const due = await ctx.db
+		.select()
+		.from(webhookDeliveries)
+		.where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
+		.orderBy(asc(webhookDeliveries.nextAttemptAt))
+		.limit(20);
+	for (const d of due) {
+		const timestamp = Math.floor(Date.now() / 1000);
+		let status: number | null = null;
+		let error: string | null = null;
+		try {
+			const res = await fetcher(webhookUrl, {
+				method: 'POST',
+				headers: {
+					'content-type': 'application/json',
+					'x-yishi-event': d.event,
+					'x-yishi-delivery': d.id,
+					'x-yishi-timestamp': String(timestamp),
+					'x-yishi-signature': sign(webhookSecret, timestamp, d.payload)
+				},
+				body: d.payload,
+				signal: AbortSignal.timeout(10_000)
+			});
+			status = res.status;
+			if (!res.ok) error = `HTTP ${res.status}`;
+		} catch (e) {
+			error = e instanceof Error ? e.message : String(e);
+		}
+		const attempts = d.attempts + 1;
+		const delivered = error === null;
+		const backoffMs = Math.min(3_600_000, 5_000 * 2 ** (attempts - 1));
+		await ctx.db
+			.update(webhookDeliveries)
+			.set({
+				attempts,
+				lastStatus: status,
+				lastError: error,
+				status: delivered ? 'delivered' : attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+				deliveredAt: delivered ? new Date() : null,
+				nextAttemptAt: new Date(Date.now() + backoffMs)
+			})
+			.where(eq(webhookDeliveries.id, d.id));
+		if (!delivered) ctx.log.warn({ deliveryId: d.id, attempts, error }, 'webhook delivery failed');
+	}
+	return due.length;
+}
+
+export async function log(db: Db, escalationId: string) {
+	const rows = await db
+		.select()
+		.from(webhookDeliveries)
+		.where(eq(webhookDeliveries.escalationId, escalationId))
+		.orderBy(asc(webhookDeliveries.createdAt));
+	return rows.map((r) => ({
+		id: r.id,
+		event: r.event,
+		status: r.status,
+		attempts: r.attempts,
+		lastStatus: r.lastStatus,
+		lastError: r.lastError,
+		deliveredAt: r.deliveredAt?.toISOString() ?? null
+	}));
+}
