@@ -13,9 +13,11 @@ import {
 } from '$lib/protocol';
 import type { Ctx, RealtimeHooks, Viewer } from '../services/context';
 import { ServiceError } from '../services/errors';
+import { eq } from 'drizzle-orm';
 import * as participants from '../db/participants';
+import { sessions as sessionsTable } from '../db/schema';
 import * as queueService from '../services/queue';
-import { actorOf } from '../services/transcript';
+import { actorOf, record } from '../services/transcript';
 import * as sessionsService from '../services/sessions';
 import * as votesService from '../services/votes';
 import { createBroadcasts } from './broadcasts';
@@ -95,6 +97,26 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 
 	const limiter = new RateLimiterMemory({ keyPrefix: 'socket', points: 30, duration: 1 });
 
+	/** Comings and goings are part of the record (issue 4: "joins/leaves"). */
+	function recordPresence(
+		sessionId: string,
+		participant: participants.Participant,
+		type: 'participant_online' | 'participant_offline'
+	) {
+		ctx.db
+			.transaction(async (tx) => {
+				// A closed session's record is final: reading it later adds nothing.
+				const [row] = await tx
+					.select({ status: sessionsTable.status })
+					.from(sessionsTable)
+					.where(eq(sessionsTable.id, sessionId));
+				if (row?.status !== 'open') return;
+				await record(tx, sessionId, type, actorOf(participant), { participantId: participant.id });
+			})
+			.then(() => hooks.transcriptChanged(sessionId))
+			.catch((error: unknown) => ctx.log.error({ err: error, sessionId }, 'presence entry failed'));
+	}
+
 	/** The participant a socket speaks for, re-read on every event (rule 1: roles from the db). */
 	async function current(socket: IoSocket) {
 		const joined = socket.data.current;
@@ -122,7 +144,10 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 				socket.data.current = { sessionId: session.id, participantId: participant.id };
 				if (!socket.data.rooms.has(session.id)) {
 					socket.data.rooms.set(session.id, participant.id);
-					if (presence.add(session.id, participant.id)) hooks.presenceChanged(session.id);
+					if (presence.add(session.id, participant.id)) {
+						hooks.presenceChanged(session.id);
+						recordPresence(session.id, participant, 'participant_online');
+					}
 				}
 				return { state: await sessionsService.roomState(ctx, session, participant) };
 			})
@@ -154,7 +179,12 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 
 		socket.on('disconnect', () => {
 			for (const [sessionId, participantId] of socket.data.rooms) {
-				if (presence.remove(sessionId, participantId)) hooks.presenceChanged(sessionId);
+				if (presence.remove(sessionId, participantId)) {
+					hooks.presenceChanged(sessionId);
+					void participants.findById(ctx.db, participantId).then((p) => {
+						if (p) recordPresence(sessionId, p, 'participant_offline');
+					});
+				}
 			}
 			socket.data.rooms.clear();
 		});
