@@ -16,6 +16,10 @@ function yishiRealtime(): Plugin {
 		configureServer(server: ViteDevServer) {
 			const httpServer = server.httpServer as Server | null;
 			if (!httpServer) return;
+			// ORIGIN defaults to the port people open (CONTRACT §1): here Vite's, not PORT's.
+			const port = server.config.server.port ?? 5173;
+			process.env.PORT ??= String(port);
+			process.env.ORIGIN ||= `http://localhost:${port}`;
 			httpServer.once('listening', async () => {
 				const { startApp } = await server.ssrLoadModule('/src/lib/server/app.ts');
 				const app = await startApp();
