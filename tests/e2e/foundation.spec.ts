@@ -21,8 +21,9 @@
  *                   unknown token → HTTP 404, revoked → HTTP 410, page text in Chinese matching
  *                   ERROR_TEXT
  *   /s/<id>         editor `.ProseMirror` (Tiptap) of the current item; remote cursors
- *                   `.ProseMirror-yjs-cursor` containing the other person's name; a list (role
- *                   list) named /参与者|在场|与会|participants/i with each person's name
+ *                   `.ProseMirror-yjs-cursor` containing the other person's name; a region
+ *                   (<section aria-labelledby>) named /参会|参与者|在场|与会|participants/i that
+ *                   lists each person's name
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import {
@@ -55,11 +56,12 @@ const SEL = {
 	editor: (p: Page) => p.locator('.ProseMirror').first(),
 	remoteCursor: (p: Page, name: string) =>
 		p.locator('.ProseMirror-yjs-cursor').filter({ hasText: name }).first(),
-	participants: (p: Page) => p.getByRole('list', { name: /参与者|在场|与会|participants/i }).first()
+	participants: (p: Page) =>
+		p.getByRole('region', { name: /参会|参与者|在场|与会|participants/i }).first()
 };
 
 /** What an unknown or revoked link's page must say (in Chinese). */
-const ERROR_TEXT = /无效|不存在|找不到|已失效|失效|已撤销|撤销|已作废|已停用|过期|用完/;
+const ERROR_TEXT = /无效|不存在|找不到|失效|撤销|撤回|作废|停用|过期|用完|无法使用/;
 
 const PHONE = {
 	viewport: { width: 360, height: 740 },
@@ -163,7 +165,7 @@ test.describe('foundation: invite → room → shared editing → restart', () =
 		}
 		await SEL.itemTitle(admin).fill('电梯方案与费用分摊');
 		await SEL.sessionSubmit(admin).click();
-		await expect(admin).toHaveURL(new RegExp(`^${escapeRegExp(origin)}/sessions/[^/?#]+$`));
+		await expect(admin).toHaveURL(new RegExp(`^${escapeRegExp(origin)}/sessions/(?!new$)[^/?#]+$`));
 		const sessionId = new URL(admin.url()).pathname.split('/').pop()!;
 
 		await SEL.inviteRole(admin).selectOption('resident');

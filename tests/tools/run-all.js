@@ -10,7 +10,16 @@
  * Plain ESM with JSDoc, no dependencies beyond the test runners themselves.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+	accessSync,
+	constants,
+	cpSync,
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureBuild, ROOT } from '../../src/cli/ensure-build.js';
@@ -95,9 +104,8 @@ function runVitest(tmp) {
 		if (file.status === 'failed' && failedHere === 0) {
 			failedHere = 1;
 			const name = path.relative(ROOT, file.name ?? '?');
-			counts.notes.push(
-				`vitest: ${name} failed outside its tests: ${(file.message ?? '').split('\n')[0]}`
-			);
+			const why = (file.message ?? '').split('\n')[0] || 'a hook or the file itself failed';
+			counts.notes.push(`vitest: ${name} failed outside its tests (${why})`);
 		}
 		counts.failed += failedHere;
 	}
@@ -161,6 +169,40 @@ function runPlaywright(tmp, chromium) {
 	return counts;
 }
 
+/**
+ * Copies `build/` to node_modules/.cache (where the server's external dependencies still
+ * resolve) and points the harness at the copy through YISHI_SERVER_ENTRY, so that a
+ * `npm run build` started meanwhile (another terminal, another engineer) cannot delete the
+ * server from under the running tests. Falls back to `build/` itself when the copy fails.
+ * @returns {string | undefined} the directory to delete afterwards
+ */
+function snapshotBuild() {
+	if (process.env.YISHI_SERVER_ENTRY) return undefined;
+	const cache = path.join(ROOT, 'node_modules', '.cache');
+	// Snapshots left behind by runs that were interrupted (their process is gone).
+	for (const entry of existsSync(cache) ? readdirSync(cache) : []) {
+		const pid = Number(/^yishi-test-build-(\d+)$/.exec(entry)?.[1]);
+		if (!pid || pid === process.pid) continue;
+		try {
+			process.kill(pid, 0);
+		} catch {
+			rmSync(path.join(cache, entry), { recursive: true, force: true });
+		}
+	}
+	const dir = path.join(cache, `yishi-test-build-${process.pid}`);
+	try {
+		cpSync(path.join(ROOT, 'build'), path.join(dir, 'build'), { recursive: true });
+		accessSync(path.join(dir, 'build', 'server.js'));
+		process.env.YISHI_SERVER_ENTRY = path.join(dir, 'build', 'server.js');
+		console.log(`testing a snapshot of build/ in ${path.relative(ROOT, dir)}`);
+		return dir;
+	} catch (error) {
+		rmSync(dir, { recursive: true, force: true });
+		console.log(`could not snapshot build/ (${String(error)}); testing build/ in place`);
+		return undefined;
+	}
+}
+
 function chromiumMissingNotice() {
 	const bar = '!'.repeat(78);
 	const where = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -188,6 +230,8 @@ function main() {
 	const tmp = mkdtempSync(path.join(os.tmpdir(), 'yishi-test-'));
 	/** @type {Counts[]} */
 	const all = [];
+	/** @type {string | undefined} */
+	let snapshot;
 	try {
 		section('build (if stale)');
 		const build = ensureBuild({ log: (line) => console.log(line) });
@@ -195,6 +239,7 @@ function main() {
 			console.log('The build failed: integration and e2e tests need build/server.js.');
 			all.push({ passed: 0, failed: 1, skipped: 0, notes: ['npm run build failed'] });
 		}
+		snapshot = snapshotBuild();
 
 		section('vitest: unit + integration');
 		all.push(runVitest(tmp));
@@ -211,6 +256,7 @@ function main() {
 		}
 	} finally {
 		rmSync(tmp, { recursive: true, force: true });
+		if (snapshot) rmSync(snapshot, { recursive: true, force: true });
 	}
 
 	const total = all.reduce(
