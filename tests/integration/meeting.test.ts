@@ -12,6 +12,7 @@ import {
 	nextEvent,
 	socketClient,
 	startServer,
+	userClient,
 	type ApiClient,
 	type ClientSocket,
 	type ServerHandle,
@@ -369,4 +370,91 @@ describe('household register and a Civil Code art. 278 vote', () => {
 		expect(closed.result!.rule).toEqual({ kind: 'civil_code_278', matter: 'major' });
 		for (const s of sockets) s.disconnect();
 	}, 120_000);
+});
+
+describe('who may run the meeting', () => {
+	let server: ServerHandle;
+	afterAll(() => server?.dispose());
+
+	it('lets a clerk run everything but the opening and closing of votes, and frees a seat on request', async () => {
+		server = await startServer();
+		const fx = await createSessionWithInvites(server, { roles: ['owner'] });
+		const clerk = await userClient(server, fx.admin, 'clerk');
+		const item = fx.session.items[0]!;
+		expectStatus(
+			await clerk.post(`/api/v1/items/${item.id}/status`, { status: 'discussing' }),
+			200
+		);
+		expectStatus(
+			await clerk.post(`/api/v1/sessions/${fx.session.id}/current`, { itemId: item.id }),
+			200
+		);
+		const vote = expectStatus<{ id: string }>(
+			await clerk.post(`/api/v1/items/${item.id}/votes`, {
+				question: '记录员创建的表决',
+				kind: 'yes_no_abstain',
+				secret: false,
+				tally: 'live',
+				eligibility: 'households',
+				rule: { kind: 'civil_code_278', matter: 'ordinary' }
+			}),
+			201
+		);
+		expect((await clerk.post(`/api/v1/votes/${vote.id}/open`, {})).status).toBe(403);
+		expectStatus(
+			await clerk.request('POST', `/api/v1/communities/${fx.session.communityId}/households`, {
+				body: 'building,unit,area,owner\nA栋,101,80.00,o1\nA栋,102,90.00,o2\n',
+				headers: { 'content-type': 'text/csv' }
+			}),
+			200
+		);
+		const [h1] = expectStatus<Household[]>(
+			await clerk.get(`/api/v1/communities/${fx.session.communityId}/households`),
+			200
+		);
+		const owner = await joinAs(server, fx.invites.owner!.token, '业主甲');
+		const other = await joinAs(server, fx.invites.owner!.token, '业主乙');
+		expectStatus(
+			await owner.post(`/api/v1/sessions/${fx.session.id}/seats`, { seatCode: h1!.seatCode }),
+			200
+		);
+		expect(
+			(await other.post(`/api/v1/sessions/${fx.session.id}/seats`, { seatCode: h1!.seatCode }))
+				.status
+		).toBe(409);
+		expect((await owner.del(`/api/v1/sessions/${fx.session.id}/seats/${h1!.id}`)).status).toBe(403);
+		expect((await clerk.del(`/api/v1/sessions/${fx.session.id}/seats/${h1!.id}`)).status).toBe(204);
+		expectStatus(
+			await other.post(`/api/v1/sessions/${fx.session.id}/seats`, {
+				seatCode: `${server.origin}/seat/${h1!.seatCode}`
+			}),
+			200
+		);
+		expect(
+			(
+				await owner.post(`/api/v1/items/${item.id}/votes`, {
+					question: 'x',
+					kind: 'yes_no_abstain',
+					secret: false,
+					tally: 'live',
+					eligibility: 'participants',
+					rule: { kind: 'majority_cast' }
+				})
+			).status
+		).toBe(403);
+		expect(
+			(
+				await clerk.post(`/api/v1/items/${item.id}/votes`, {
+					question: 'x',
+					kind: 'yes_no_abstain',
+					secret: false,
+					tally: 'live',
+					eligibility: 'participants',
+					rule: { kind: 'civil_code_278', matter: 'major' }
+				})
+			).status
+		).toBe(400);
+		expectStatus(await fx.moderator.post(`/api/v1/votes/${vote.id}/open`, {}), 200);
+		expect((await clerk.post(`/api/v1/votes/${vote.id}/close`, {})).status).toBe(403);
+	});
 });
