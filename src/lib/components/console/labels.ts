@@ -4,8 +4,18 @@
  * stay about layout.
  */
 import { m } from '$lib/paraglide/messages.js';
-import { getLocale } from '$lib/paraglide/runtime.js';
 import type { ErrorBody, ItemView, Rule, RuleCheck, VoteView } from '$lib/protocol';
+import {
+	AREA_CHECKS,
+	checkLabel,
+	formatArea,
+	formatDuration,
+	formatPercent,
+	itemStatusLabel
+} from '../meeting/format';
+
+// One set of formatters for the console, the room and the projector.
+export { checkLabel, formatArea, formatDuration, formatPercent, itemStatusLabel };
 
 export type ItemStatus = ItemView['status'];
 
@@ -16,46 +26,6 @@ export const ITEM_STATUSES: readonly ItemStatus[] = [
 	'resolved',
 	'unresolved'
 ];
-
-const ITEM_STATUS_LABELS: Record<ItemStatus, () => string> = {
-	pending: m.item_status_pending,
-	discussing: m.item_status_discussing,
-	voting: m.item_status_voting,
-	resolved: m.item_status_resolved,
-	unresolved: m.item_status_unresolved
-};
-
-export function itemStatusLabel(status: ItemStatus): string {
-	return ITEM_STATUS_LABELS[status]();
-}
-
-/** "1:05", or "1:02:05" past the hour; never negative (the caller says "over time"). */
-export function formatDuration(totalSeconds: number): string {
-	const s = Math.max(0, Math.floor(totalSeconds));
-	const hours = Math.floor(s / 3600);
-	const minutes = Math.floor((s % 3600) / 60);
-	const seconds = String(s % 60).padStart(2, '0');
-	return hours > 0
-		? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
-		: `${minutes}:${seconds}`;
-}
-
-/** m² with two decimals, as the register states them. */
-export function formatArea(area: number): string {
-	return new Intl.NumberFormat(getLocale(), {
-		minimumFractionDigits: 2,
-		maximumFractionDigits: 2
-	}).format(area);
-}
-
-/** A share (0…1) as a percentage with one decimal: 0.7123 → "71.2%". */
-export function formatPercent(share: number): string {
-	return new Intl.NumberFormat(getLocale(), {
-		style: 'percent',
-		minimumFractionDigits: 1,
-		maximumFractionDigits: 1
-	}).format(share);
-}
 
 // ---- decision rules ----
 
@@ -76,24 +46,6 @@ export function ruleLabel(rule: Rule): string {
 				? m.console_rule_278_major_summary()
 				: m.console_rule_278_ordinary_summary();
 	}
-}
-
-const CHECK_LABELS: Record<string, () => string> = {
-	yes_over_no: m.rule_check_yes_over_no,
-	quorum: m.rule_check_quorum,
-	yes_of_cast: m.rule_check_yes_of_cast,
-	yes_of_eligible: m.rule_check_yes_of_eligible,
-	participation_area: m.rule_check_participation_area,
-	participation_owners: m.rule_check_participation_owners,
-	yes_area: m.rule_check_yes_area,
-	yes_owners: m.rule_check_yes_owners
-};
-
-/** Checks whose `part` and `whole` are areas in integer hundredths of m². */
-const AREA_CHECKS = new Set(['participation_area', 'yes_area']);
-
-export function checkLabel(name: string): string {
-	return CHECK_LABELS[name]?.() ?? name;
 }
 
 /**

@@ -59,7 +59,10 @@ const CHECK_LABELS: Record<string, () => string> = {
 };
 
 /** Checks whose `part` and `whole` are areas in integer hundredths of m². */
-const AREA_CHECKS = new Set(['participation_area', 'yes_area']);
+export const AREA_CHECKS = new Set(['participation_area', 'yes_area']);
+
+/** A rule check's name in the reader's language (参与面积, 同意人数 …). */
+export const checkLabel = (name: string): string => CHECK_LABELS[name]?.() ?? name;
 
 export interface CheckLine {
 	label: string;
@@ -74,7 +77,7 @@ export interface CheckLine {
 
 /** One check of a result, e.g. 参与面积 71.2% ≥ 2/3 ✓ (the bound printed as the rule says it). */
 export function checkLine(check: RuleCheck): CheckLine {
-	const label = CHECK_LABELS[check.name]?.() ?? check.name;
+	const label = checkLabel(check.name);
 	if (check.name === 'yes_over_no') {
 		// `required` is "> <no>": the yes count against the no count, not a share.
 		return {
