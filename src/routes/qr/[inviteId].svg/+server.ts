@@ -1,16 +1,31 @@
 import { error } from '@sveltejs/kit';
 import { canModerate } from '$lib/protocol/roles';
 import * as invitesDb from '$lib/server/db/invites';
+import * as sessionsDb from '$lib/server/db/sessions';
 import * as invites from '$lib/server/services/invites';
+import { runsSession } from '$lib/server/services/sessions';
 import type { RequestHandler } from './$types';
 
-/** The QR code of an invite link. Moderators only: the picture is as good as the link. */
+/**
+ * The QR code of an invite link. Only for whoever runs the invite's session: moderators, and the
+ * street office for the consultation sessions it opens on a case. The picture is as good as the
+ * link.
+ */
 export const GET: RequestHandler = async ({ locals, params }) => {
 	const { ctx, viewer } = locals;
 	if (!viewer.user) error(401, { code: 'unauthorized', message: 'sign in first' });
-	if (!canModerate(viewer.user.role)) error(403, { code: 'forbidden', message: 'not allowed' });
+	const role = viewer.user.role;
+	if (!canModerate(role) && role !== 'street') {
+		error(403, { code: 'forbidden', message: 'not allowed' });
+	}
 	const invite = await invitesDb.findById(ctx.db, params.inviteId);
 	if (!invite) error(404, { code: 'invite_not_found', message: 'invite not found' });
+	if (!canModerate(role)) {
+		const session = await sessionsDb.find(ctx.db, invite.sessionId);
+		if (!session || !runsSession(viewer, session)) {
+			error(403, { code: 'forbidden', message: 'not allowed' });
+		}
+	}
 	const svg = await invites.qrSvg(invites.inviteUrl(ctx, invite.token));
 	return new Response(svg, {
 		headers: {

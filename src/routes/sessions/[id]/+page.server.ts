@@ -1,6 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { canModerate } from '$lib/protocol/roles';
+import * as disclosure from '$lib/server/services/disclosure';
+import * as escalations from '$lib/server/services/escalations';
 import * as invites from '$lib/server/services/invites';
 import * as sessions from '$lib/server/services/sessions';
 import { ServiceError } from '$lib/server/services/errors';
@@ -25,9 +27,35 @@ export const load: PageServerLoad = async (event) => {
 			createdAt: session.createdAt.toISOString()
 		},
 		canInvite: moderator,
-		invites: inviteRows(ctx, rows)
+		invites: inviteRows(ctx, rows),
+		canEscalate: moderator,
+		escalations: await escalationsOf(event.locals, session.id)
 	};
 };
+
+/**
+ * The session's items escalated to the street (上报街道), newest last: each `escalated` entry of
+ * the session's chain names its case; the case tells where the street office is with it.
+ */
+async function escalationsOf(locals: App.Locals, sessionId: string) {
+	const { ctx, viewer } = locals;
+	const { entries } = await disclosure.getTranscript(ctx, viewer, sessionId);
+	const ids = entries
+		.filter((e) => e.type === 'escalated')
+		.map((e) => (e.data as { escalationId?: unknown }).escalationId)
+		.filter((id): id is string => typeof id === 'string');
+	const cases = await Promise.all(ids.map((id) => escalations.get(ctx, viewer, id)));
+	return cases.map((c) => ({
+		id: c.id,
+		itemId: c.itemId,
+		itemTitle: c.itemTitle,
+		status: c.status,
+		deadline: c.deadline,
+		overdue: c.overdue,
+		note: c.note,
+		answer: c.answer ? { text: c.answer.text, at: c.answer.at } : null
+	}));
+}
 
 /** "" or absent → none; other text becomes a number (NaN too) for the schema to judge. */
 function optionalInt(value: FormDataEntryValue | null): number | null {
@@ -56,6 +84,24 @@ export const actions = {
 			return fail(400, { action: 'createInvite' as const, field, message, role });
 		}
 		redirect(303, `/sessions/${event.params.id}#invite-${created.id}`);
+	},
+	escalate: async (event) => {
+		const form = await event.request.formData();
+		const itemId = String(form.get('itemId') ?? '');
+		const note = String(form.get('note') ?? '');
+		const { ctx, viewer } = event.locals;
+		let created: Awaited<ReturnType<typeof escalations.create>>;
+		try {
+			created = await escalations.create(ctx, viewer, itemId, { note });
+		} catch (e) {
+			if (!(e instanceof ServiceError) || (e.status !== 400 && e.code !== 'item_not_unresolved')) {
+				pageError(e, event.url);
+			}
+			const message =
+				e.status === 400 ? m.escalate_error_note() : m.escalate_error_not_unresolved();
+			return fail(e.status, { action: 'escalate' as const, itemId, note, message });
+		}
+		redirect(303, `/sessions/${event.params.id}#escalation-${created.id}`);
 	},
 	revokeInvite: async (event) => {
 		const form = await event.request.formData();

@@ -1,0 +1,274 @@
+/**
+ * Words of the public record: what each transcript entry means in a sentence, bloc and kind
+ * names, reasons for a proposal checkpoint, and dates in China Standard Time. Shared by the
+ * archive page, the printed minutes and the Markdown export.
+ */
+import { m } from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime.js';
+import { formatDuration, itemStatusLabel } from '$lib/components/meeting/format';
+import { roleLabel } from '$lib/components/role-labels';
+import type { ItemStatus, PublicActor, PublicEntry, TimelineKind } from './record';
+
+const BLOC_LABELS: Record<string, () => string> = {
+	resident: m.bloc_resident,
+	owner: m.bloc_owner,
+	property: m.bloc_property,
+	enterprise: m.bloc_enterprise,
+	expert: m.bloc_expert,
+	observer: m.bloc_observer,
+	moderator: m.bloc_moderator,
+	admin: m.bloc_admin,
+	clerk: m.bloc_clerk,
+	street: m.bloc_street,
+	system: m.archive_system
+};
+
+/** The bloc badge of a role: 居民, 物业, 驻区单位… */
+export function blocLabel(role: string | null | undefined): string {
+	if (!role) return '';
+	return BLOC_LABELS[role]?.() ?? roleLabel(role);
+}
+
+const KIND_LABELS: Record<TimelineKind, () => string> = {
+	speech: m.archive_kind_speech,
+	minutes: m.archive_kind_minutes,
+	agenda: m.archive_kind_agenda,
+	floor: m.archive_kind_floor,
+	vote: m.archive_kind_vote,
+	proposal: m.archive_kind_proposal,
+	escalation: m.archive_kind_escalation,
+	attendance: m.archive_kind_attendance
+};
+
+export const timelineKindLabel = (kind: TimelineKind) => KIND_LABELS[kind]();
+
+export const sessionKindLabel = (kind: string) =>
+	kind === 'cloud' ? m.archive_kind_cloud() : m.archive_kind_live();
+
+const STATUSES = new Set(['pending', 'discussing', 'voting', 'resolved', 'unresolved']);
+
+/** An item status in words; an unknown one shows as its code. */
+export function statusLabel(status: string | null | undefined): string {
+	if (!status) return '';
+	return STATUSES.has(status) ? itemStatusLabel(status as ItemStatus) : status;
+}
+
+const SEARCH_KINDS: Record<string, () => string> = {
+	session: m.archive_search_kind_session,
+	item: m.archive_search_kind_item,
+	proposal: m.archive_search_kind_proposal,
+	minutes: m.archive_search_kind_minutes,
+	statement: m.archive_search_kind_statement,
+	answer: m.archive_search_kind_answer
+};
+
+export const searchKindLabel = (kind: string) => SEARCH_KINDS[kind]?.() ?? kind;
+
+/** Why a proposal checkpoint was written. */
+export function reasonLabel(reason: string | null | undefined): string {
+	if (!reason) return '';
+	if (reason === 'periodic') return m.archive_reason_periodic();
+	if (reason === 'session_closed') return m.archive_reason_session_closed();
+	if (reason === 'escalated') return m.archive_reason_escalated();
+	if (reason.startsWith('status:'))
+		return m.archive_reason_status({ status: statusLabel(reason.slice('status:'.length)) });
+	return reason;
+}
+
+/** The actor's name; the system speaks as 系统. */
+export function actorName(actor: PublicActor): string {
+	return actor.role === 'system' ? m.archive_system() : actor.name;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** Names joined as a Chinese list: 王阿姨、刘经理. */
+export const joinNames = (names: readonly string[]) =>
+	names.join(getLocale() === 'en' ? ', ' : '、');
+
+/** One sentence for an entry, e.g. 王阿姨（居民）加入 or 议题“加装电梯”：讨论中 → 已议定. */
+export function describeEntry(entry: PublicEntry): string {
+	const d = entry.data;
+	const who = actorName(entry.actor);
+	switch (entry.type) {
+		case 'session_created':
+			return m.archive_entry_session_created({ title: text(d.title) });
+		case 'participant_joined':
+			return m.archive_entry_participant_joined({
+				name: text(d.name) || who,
+				bloc: blocLabel(text(d.role) || entry.actor.role)
+			});
+		case 'participant_online':
+			return m.archive_entry_participant_online({ name: who });
+		case 'participant_offline':
+			return m.archive_entry_participant_offline({ name: who });
+		case 'item_status':
+			return m.archive_entry_item_status({
+				title: text(d.title),
+				from: statusLabel(text(d.from)),
+				to: statusLabel(text(d.to))
+			});
+		case 'current_item':
+			return m.archive_entry_current_item({ title: text(d.title) });
+		case 'agenda_reordered':
+			return m.archive_entry_agenda_reordered();
+		case 'settings_changed':
+			return m.archive_entry_settings_changed();
+		case 'hand_raised': {
+			const name = text(d.name) || who;
+			const sentence =
+				d.kind === 'point_of_order'
+					? m.archive_entry_hand_raised_order({ name })
+					: m.archive_entry_hand_raised({ name });
+			return d.onBehalf ? `${sentence}${m.archive_entry_on_behalf()}` : sentence;
+		}
+		case 'hand_lowered':
+			return m.archive_entry_hand_lowered({ name: text(d.name) || who });
+		case 'floor_given': {
+			const name = text(d.name);
+			const bloc = blocLabel(text(d.role));
+			return typeof d.limitSeconds === 'number' && d.limitSeconds > 0
+				? m.archive_entry_floor_given_limit({
+						name,
+						bloc,
+						limit: formatDuration(d.limitSeconds)
+					})
+				: m.archive_entry_floor_given({ name, bloc });
+		}
+		case 'floor_ended':
+			return m.archive_entry_floor_ended({
+				name: text(d.name),
+				duration: formatDuration(typeof d.seconds === 'number' ? d.seconds : 0)
+			});
+		case 'seat_claimed':
+			return m.archive_entry_seat_claimed({ name: text(d.name) || who });
+		case 'seat_released':
+			return m.archive_entry_seat_released({ name: text(d.name) });
+		case 'vote_created':
+			return m.archive_entry_vote_created({ question: text(d.question) });
+		case 'vote_opened':
+			return m.archive_entry_vote_opened({ question: text(d.question) });
+		case 'vote_closed':
+			return m.archive_entry_vote_closed({
+				question: text(d.question),
+				result: resultLabel(typeof d.passed === 'boolean' ? d.passed : null)
+			});
+		case 'paper_ballot':
+			return d.choice
+				? m.archive_entry_paper_ballot_choice({ choice: text(d.choice) })
+				: m.archive_entry_paper_ballot();
+		case 'statement':
+			return m.archive_entry_statement({ name: who, bloc: blocLabel(entry.actor.role) });
+		case 'minutes':
+			return d.speaker
+				? m.archive_entry_minutes({ speaker: text(d.speaker) })
+				: m.archive_entry_minutes_plain();
+		case 'proposal_checkpoint':
+			return m.archive_entry_proposal_checkpoint({
+				title: text(d.title),
+				reason: reasonLabel(text(d.reason))
+			});
+		case 'escalated':
+			return m.archive_entry_escalated({
+				title: text(d.title),
+				deadline: d.deadline ? formatDateTime(text(d.deadline)) : ''
+			});
+		case 'escalation_answered':
+			return m.archive_entry_escalation_answered({ title: text(d.title) });
+		case 'session_closed':
+			return m.archive_entry_session_closed();
+		default:
+			return m.archive_entry_other({ type: entry.type });
+	}
+}
+
+/** The text an entry carries (a statement, minutes, a proposal, a note or an answer). */
+export function entryBody(entry: PublicEntry): string | null {
+	const d = entry.data;
+	const body =
+		entry.type === 'escalated' ? d.note : entry.type === 'escalation_answered' ? d.answer : d.text;
+	return typeof body === 'string' && body !== '' ? body : null;
+}
+
+export function resultLabel(passed: boolean | null): string {
+	return passed === null
+		? m.archive_vote_no_result()
+		: passed
+			? m.archive_vote_passed()
+			: m.archive_vote_failed();
+}
+
+const zone = 'Asia/Shanghai';
+
+/** 2025/3/14 09:05 in China Standard Time, wherever the reader is. */
+export function formatDateTime(iso: string): string {
+	return new Intl.DateTimeFormat(getLocale(), {
+		timeZone: zone,
+		year: 'numeric',
+		month: 'numeric',
+		day: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23'
+	}).format(new Date(iso));
+}
+
+export function formatDate(iso: string): string {
+	return new Intl.DateTimeFormat(getLocale(), {
+		timeZone: zone,
+		year: 'numeric',
+		month: 'numeric',
+		day: 'numeric'
+	}).format(new Date(iso));
+}
+
+/** 09:05:12 — the timeline's clock. */
+export function formatTime(iso: string): string {
+	return new Intl.DateTimeFormat(getLocale(), {
+		timeZone: zone,
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+		hourCycle: 'h23'
+	}).format(new Date(iso));
+}
+
+/** When a session ran: one day → "2025/3/14 09:00 至 11:30"; several → both dates. */
+export function heldLabel(openedAt: string | null, closedAt: string | null): string {
+	if (!openedAt) return '';
+	if (!closedAt) return formatDateTime(openedAt);
+	const sameDay = formatDate(openedAt) === formatDate(closedAt);
+	const end = sameDay
+		? new Intl.DateTimeFormat(getLocale(), {
+				timeZone: zone,
+				hour: '2-digit',
+				minute: '2-digit',
+				hourCycle: 'h23'
+			}).format(new Date(closedAt))
+		: formatDateTime(closedAt);
+	return m.archive_held({ start: formatDateTime(openedAt), end });
+}
+
+/** A snippet cut into plain and matching parts, so a page can mark the match without HTML. */
+export function highlightParts(snippet: string, q: string): { text: string; match: boolean }[] {
+	const needle = q.trim().toLowerCase();
+	if (!needle) return [{ text: snippet, match: false }];
+	const parts: { text: string; match: boolean }[] = [];
+	const lower = snippet.toLowerCase();
+	let from = 0;
+	// Lower-casing can change lengths outside ASCII; fall back to no marking then.
+	if (lower.length !== snippet.length) return [{ text: snippet, match: false }];
+	for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, from)) {
+		if (at > from) parts.push({ text: snippet.slice(from, at), match: false });
+		parts.push({ text: snippet.slice(at, at + needle.length), match: true });
+		from = at + needle.length;
+	}
+	if (from < snippet.length) parts.push({ text: snippet.slice(from), match: false });
+	return parts;
+}
+
+/** The first `max` characters of a text, on one line, with an ellipsis when cut. */
+export function excerpt(text: string, max = 120): string {
+	const chars = [...text.replace(/\s+/g, ' ').trim()];
+	return chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('');
+}
