@@ -179,4 +179,42 @@ describe('statements, minutes, closing and the transcript', () => {
 		expect(text).not.toContain('匿名投票人');
 		socket.disconnect();
 	});
+	it('mutes and removes participants, and records it', async () => {
+		const fx = await createSessionWithInvites(server);
+		const sid = fx.session.id;
+		const loud = await joinAs(server, fx.invites.resident!.token, '吵闹的人');
+		const base = `/api/v1/sessions/${sid}/participants/${loud.participant.id}`;
+		expect((await loud.post(`${base}/mute`, { muted: true })).status).toBe(403);
+		expectStatus(await fx.moderator.post(`${base}/mute`, { muted: true }), 200);
+		expect(
+			(await loud.post(`/api/v1/sessions/${sid}/statements`, { text: '我还要说' })).status
+		).toBe(403);
+		const socket = await socketClient(server, loud);
+		const joined = await emitAck(socket, 'session:join', { sessionId: sid });
+		expect(joined.ok && joined.state.me.canWrite).toBe(false);
+		expect(await emitAck(socket, 'hand:raise', {})).toMatchObject({
+			ok: false,
+			error: { code: 'forbidden' }
+		});
+		socket.disconnect();
+		expectStatus(await fx.moderator.post(`${base}/mute`, { muted: false }), 200);
+		expect(
+			(await loud.post(`/api/v1/sessions/${sid}/statements`, { text: '谢谢主持人' })).status
+		).toBe(201);
+		expect((await fx.moderator.del(base)).status).toBe(204);
+		expect((await loud.get(`/api/v1/sessions/${sid}`)).status).toBe(403);
+		const again = await socketClient(server, loud);
+		expect(await emitAck(again, 'session:join', { sessionId: sid })).toMatchObject({
+			ok: false,
+			error: { code: 'forbidden' }
+		});
+		again.disconnect();
+		const transcript = expectStatus<TranscriptView>(
+			await fx.moderator.get(`/api/v1/sessions/${sid}/transcript`),
+			200
+		);
+		expect(transcript.entries.map((e) => e.type)).toEqual(
+			expect.arrayContaining(['participant_muted', 'participant_unmuted', 'participant_removed'])
+		);
+	});
 });

@@ -133,6 +133,24 @@ export class ConsoleActions {
 		});
 	}
 
+	// ---- participants (moderation) ----
+	/** Moderators and clerks; recorded in the transcript by the server. */
+	setMuted(participantId: string, muted: boolean) {
+		return this.#send<unknown>({
+			method: 'POST',
+			path: `${this.#session}/participants/${seg(participantId)}/mute`,
+			json: { muted }
+		});
+	}
+
+	/** Moderators only: the participant's sockets close. */
+	removeParticipant(participantId: string) {
+		return this.#send<null>({
+			method: 'DELETE',
+			path: `${this.#session}/participants/${seg(participantId)}`
+		});
+	}
+
 	// ---- household register and seats ----
 	/** All or nothing: with any bad line the server imports nothing and lists every error. */
 	importHouseholds(csv: string) {

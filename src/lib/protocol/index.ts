@@ -25,6 +25,8 @@ export interface ParticipantView {
 	name: string;
 	role: Role;
 	online: boolean;
+	/** Muted by the moderator: listens and votes, does not speak or edit. */
+	muted: boolean;
 }
 
 export interface ItemView {

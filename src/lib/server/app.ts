@@ -45,6 +45,7 @@ const quietHooks: RealtimeHooks = {
 	tallyChanged: quiet,
 	seatsChanged: quiet,
 	transcriptChanged: quiet,
+	participantChanged: quiet,
 	sessionClosed: quiet
 };
 
@@ -120,6 +121,11 @@ async function create(): Promise<App> {
 				if (req.url?.startsWith(SOCKET_PATH)) live.handleUpgrade(req, socket, head);
 			});
 			// Logout ends the device's document sockets as well as its socket.io ones.
+			const participantChanged = live.hooks.participantChanged;
+			live.hooks.participantChanged = (sessionId, participantId, authSessionId) => {
+				participantChanged(sessionId, participantId, authSessionId);
+				if (authSessionId) yjs.closeAuthSession(authSessionId);
+			};
 			const markClosed = live.hooks.sessionClosed;
 			live.hooks.sessionClosed = (sessionId, docNames) => {
 				markClosed(sessionId, docNames);

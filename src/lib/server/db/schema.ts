@@ -146,6 +146,10 @@ export const participants = pgTable(
 		inviteId: text('invite_id').references(() => invites.id),
 		name: text('name').notNull(),
 		role: text('role').notNull(),
+		/** `muted`: may listen and vote, not speak or edit; `removed`: out of the room. */
+		status: text('status', { enum: ['active', 'muted', 'removed'] })
+			.notNull()
+			.default('active'),
 		createdAt: createdAt()
 	},
 	(t) => [

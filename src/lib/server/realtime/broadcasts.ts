@@ -81,6 +81,11 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 			headOut.mark(sessionId);
 		},
 		transcriptChanged: (sessionId) => headOut.mark(sessionId),
+		participantChanged(sessionId, participantId) {
+			io.in(participantRoom(participantId)).disconnectSockets(true);
+			presenceOut.mark(sessionId);
+			headOut.mark(sessionId);
+		},
 		sessionClosed(sessionId) {
 			sessionOut.mark(sessionId);
 			headOut.mark(sessionId);

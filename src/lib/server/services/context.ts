@@ -21,6 +21,11 @@ export interface RealtimeHooks {
 	seatsChanged(sessionId: string, participantId: string): void;
 	/** Entries were appended: the room gets the new head (`transcript:head`). */
 	transcriptChanged(sessionId: string): void;
+	/**
+	 * A participant was muted, unmuted or removed: their sockets reconnect (and are refused, or
+	 * come back with the new rights), everyone gets the new participant list.
+	 */
+	participantChanged(sessionId: string, participantId: string, authSessionId: string | null): void;
 	/** The session closed: `session:state`, and document sockets reconnect read-only. */
 	sessionClosed(sessionId: string, docNames: string[]): void;
 }

@@ -1,7 +1,6 @@
 /** Statements, minutes, closing a session and reading its transcript (CONTRACT §4). */
 import { eq } from 'drizzle-orm';
 import { minutesSchema, statementSchema, type TranscriptView } from '$lib/protocol';
-import { canWrite, type Role } from '$lib/protocol/roles';
 import { sessions as sessionsTable } from '../db/schema';
 import * as sessions from '../db/sessions';
 import * as transcript from '../db/transcript';
@@ -28,8 +27,11 @@ export async function postStatement(ctx: Ctx, viewer: Viewer, sessionId: string,
 	const { text } = parse(statementSchema, input);
 	const session = await requireOpen(ctx, sessionId);
 	const { participant } = await sessionsService.enterRoom(ctx, viewer, sessionId);
-	if (!canWrite(participant.role as Role, session.status))
-		throw forbidden('observers cannot post statements');
+	if (!sessionsService.participantCanWrite(participant, session.status)) {
+		throw forbidden(
+			participant.status === 'muted' ? 'you have been muted' : 'observers cannot post statements'
+		);
+	}
 	const id = newId();
 	await ctx.db.transaction((tx) =>
 		record(tx, sessionId, 'statement', actorOf(participant), {

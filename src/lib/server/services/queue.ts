@@ -1,6 +1,5 @@
 /** The speaker queue: domain rules in `domain/speaker-queue`, rows in `db/hands`. */
 import { floorSchema, handOnBehalfSchema, type HandKind, type QueueView } from '$lib/protocol';
-import { canWrite, type Role } from '$lib/protocol/roles';
 import type { Db } from '../db/client';
 import * as hands from '../db/hands';
 import * as participants from '../db/participants';
@@ -10,6 +9,7 @@ import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireConsole } from './permissions';
+import { participantCanWrite } from './sessions';
 import { actorOf, actorOfUser, record } from './transcript';
 import type { Actor } from '../domain/transcript';
 
@@ -91,8 +91,10 @@ export async function raise(
 	now = new Date()
 ): Promise<void> {
 	const session = await openSessionOf(ctx.db, sessionId);
-	if (!canWrite(participant.role as Role, session.status)) {
-		throw forbidden('observers cannot ask for the floor');
+	if (!participantCanWrite(participant, session.status)) {
+		throw forbidden(
+			participant.status === 'muted' ? 'you have been muted' : 'observers cannot ask for the floor'
+		);
 	}
 	try {
 		await ctx.db.transaction(async (tx) => {

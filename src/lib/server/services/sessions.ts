@@ -122,6 +122,14 @@ export async function list(ctx: Ctx, viewer: Viewer) {
 	return sessions.list(ctx.db);
 }
 
+/** Whether this participant may write now: their role allows it and they are not muted. */
+export function participantCanWrite(
+	p: Pick<participants.Participant, 'role' | 'status'>,
+	sessionStatus: 'open' | 'closed'
+): boolean {
+	return p.status === 'active' && canWrite(p.role as Role, sessionStatus);
+}
+
 /** The participant this viewer is in a session, or null when they are not a member. */
 export async function findMember(
 	ctx: Ctx,
@@ -150,6 +158,7 @@ export async function enterRoom(
 	const session = await sessions.find(ctx.db, sessionId);
 	if (!session) throw notFound('session_not_found', 'session');
 	const member = await findMember(ctx, viewer, sessionId);
+	if (member?.status === 'removed') throw forbidden('removed from this session');
 	if (member) return { session, participant: member };
 	if (!viewer.user)
 		throw viewer.authSessionId ? forbidden('not a member of this session') : unauthorized();
@@ -187,19 +196,23 @@ export async function get(ctx: Ctx, viewer: Viewer, id: string): Promise<Session
 	if (session.status === 'closed' || isStaff(viewer) || runsSession(viewer, session))
 		return session;
 	if (!viewer.authSessionId && !viewer.user) throw unauthorized();
-	if (!(await findMember(ctx, viewer, id))) throw forbidden('not a member of this session');
+	const member = await findMember(ctx, viewer, id);
+	if (!member || member.status === 'removed') throw forbidden('not a member of this session');
 	return session;
 }
 
 export async function participantViews(ctx: Ctx, sessionId: string): Promise<ParticipantView[]> {
 	const online = ctx.realtime.onlineParticipantIds(sessionId);
 	const rows = await participants.listForSession(ctx.db, sessionId);
-	return rows.map((p) => ({
-		id: p.id,
-		name: p.name,
-		role: p.role as Role,
-		online: online.has(p.id)
-	}));
+	return rows
+		.filter((p) => p.status !== 'removed')
+		.map((p) => ({
+			id: p.id,
+			name: p.name,
+			role: p.role as Role,
+			online: online.has(p.id),
+			muted: p.status === 'muted'
+		}));
 }
 
 /** The part of the room state that is the same for everyone (`session:state`). */
@@ -240,7 +253,7 @@ export async function roomState(
 		protocolVersion: PROTOCOL_VERSION,
 		...sessionState(session),
 		participants: people,
-		me: { participantId: me.id, role, canWrite: canWrite(role, session.status), seats },
+		me: { participantId: me.id, role, canWrite: participantCanWrite(me, session.status), seats },
 		queue: queueView,
 		speakingTotals,
 		votes: meeting.votes,
@@ -262,12 +275,15 @@ export async function documentAccess(
 	const found = await sessions.findItemByDocName(ctx.db, docName);
 	if (!found) return { ok: false, status: 404 };
 	const member = await findMember(ctx, viewer, found.session.id);
+	if (member?.status === 'removed') return { ok: false, status: 403 };
 	const staff = isStaff(viewer) || runsSession(viewer, found.session);
 	const role = (member?.role ?? (staff ? viewer.user!.role : null)) as Role | null;
 	if (!role) return { ok: false, status: 403 };
 	return {
 		ok: true,
-		canWrite: canWrite(role, found.session.status),
+		canWrite: member
+			? participantCanWrite(member, found.session.status)
+			: canWrite(role, found.session.status),
 		authSessionId: viewer.authSessionId,
 		author: member?.name ?? viewer.user?.username
 	};

@@ -1,0 +1,134 @@
+import { ROLES, type Role } from '$lib/protocol';
+
+/** One statement or one piece of minutes, as the room and the console list them. */
+export interface RecordEntry {
+	seq: number;
+	at: string;
+	kind: 'statement' | 'minutes';
+	author: { id: string; name: string; role: Role | null };
+	text: string;
+	/** Minutes only: whom the clerk summarised (free text), or null. */
+	speaker: string | null;
+}
+
+export type PostResult = { ok: true } | { ok: false; error: string };
+
+/** The server's limits (protocol/disclosure.ts); checked here too so a long text stays put. */
+export const STATEMENT_MAX = 2000;
+export const MINUTES_MAX = 10_000;
+export const SPEAKER_MAX = 100;
+
+const seg = encodeURIComponent;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null;
+}
+
+function roleOf(value: unknown): Role | null {
+	return typeof value === 'string' && (ROLES as readonly string[]).includes(value)
+		? (value as Role)
+		: null;
+}
+
+/** Keeps statements and minutes of a transcript answer; anything malformed is left out. */
+export function toRecordEntries(payload: unknown): RecordEntry[] {
+	const list = isRecord(payload) && Array.isArray(payload.entries) ? payload.entries : [];
+	const out: RecordEntry[] = [];
+	for (const raw of list as unknown[]) {
+		if (!isRecord(raw) || (raw.type !== 'statement' && raw.type !== 'minutes')) continue;
+		const data = isRecord(raw.data) ? raw.data : {};
+		const actor = isRecord(raw.actor) ? raw.actor : {};
+		if (typeof data.text !== 'string' || typeof raw.seq !== 'number') continue;
+		out.push({
+			seq: raw.seq,
+			at: typeof raw.at === 'string' ? raw.at : '',
+			kind: raw.type,
+			author: {
+				id: typeof actor.id === 'string' ? actor.id : '',
+				name: typeof actor.name === 'string' ? actor.name : '',
+				role: roleOf(actor.role)
+			},
+			text: data.text,
+			speaker: typeof data.speaker === 'string' && data.speaker !== '' ? data.speaker : null
+		});
+	}
+	return out.sort((a, b) => a.seq - b.seq);
+}
+
+async function errorCode(response: Response): Promise<string> {
+	const body = (await response.json().catch(() => null)) as { error?: { code?: unknown } } | null;
+	const code = body?.error?.code;
+	return typeof code === 'string' ? code : `http_${response.status}`;
+}
+
+/**
+ * The statements and minutes of one session (CONTRACT §4), read from its transcript. The page
+ * calls `refresh()` whenever the live head moves; only the answer to the latest call is kept.
+ */
+export class SessionRecord {
+	/** Statements and minutes, oldest first (newest last). */
+	entries = $state.raw<RecordEntry[]>([]);
+	/** The error code of the latest failed refresh; null once one succeeded. */
+	error = $state.raw<string | null>(null);
+	/** True once a refresh answered successfully. */
+	loaded = $state(false);
+
+	readonly sessionId: string;
+	#latest = 0;
+
+	constructor(sessionId: string) {
+		this.sessionId = sessionId;
+	}
+
+	get #base() {
+		return `/api/v1/sessions/${seg(this.sessionId)}`;
+	}
+
+	async refresh(): Promise<void> {
+		const ticket = ++this.#latest;
+		try {
+			const response = await fetch(`${this.#base}/transcript`, {
+				headers: { accept: 'application/json' },
+				credentials: 'same-origin'
+			});
+			if (ticket !== this.#latest) return;
+			if (!response.ok) {
+				this.error = await errorCode(response);
+				return;
+			}
+			const payload: unknown = await response.json();
+			if (ticket !== this.#latest) return;
+			this.entries = toRecordEntries(payload);
+			this.error = null;
+			this.loaded = true;
+		} catch {
+			if (ticket === this.#latest) this.error = 'network';
+		}
+	}
+
+	postStatement(text: string): Promise<PostResult> {
+		return this.#post('statements', { text });
+	}
+
+	postMinutes(text: string, speaker?: string): Promise<PostResult> {
+		const who = speaker?.trim();
+		return this.#post('minutes', who ? { text, speaker: who } : { text });
+	}
+
+	async #post(path: string, json: unknown): Promise<PostResult> {
+		try {
+			const response = await fetch(`${this.#base}/${path}`, {
+				method: 'POST',
+				headers: { accept: 'application/json', 'content-type': 'application/json' },
+				body: JSON.stringify(json),
+				credentials: 'same-origin'
+			});
+			if (!response.ok) return { ok: false, error: await errorCode(response) };
+			// The head event will refresh too; asking now shows one's own words at once.
+			void this.refresh();
+			return { ok: true };
+		} catch {
+			return { ok: false, error: 'network' };
+		}
+	}
+}
