@@ -83,6 +83,7 @@ test('moderator console, projector and three phones run a household vote to its 
 	await laptop.getByLabel('用户名').fill(ADMIN_USER);
 	await laptop.getByLabel('密码').fill(ADMIN_PASSWORD);
 	await laptop.getByRole('button', { name: '登录' }).click();
+	await laptop.waitForURL((url) => !url.pathname.startsWith('/login'));
 	await laptop.goto(server.publicUrl(`/s/${session.id}/console`));
 	await expect(laptop.getByRole('status').filter({ hasText: '已连接' }).first()).toBeVisible();
 
@@ -111,6 +112,16 @@ test('moderator console, projector and three phones run a household vote to its 
 	await expect(phones[1]!.getByText('轮到您发言了')).toBeVisible();
 	await expect(projector.getByText('李师傅').first()).toBeVisible();
 	await laptop.getByRole('button', { name: '结束发言' }).click();
+
+	// A statement from a phone and the clerk's minutes reach everyone, with the bloc shown.
+	await phones[2]!.getByLabel('我要发言').fill('低楼层住户也用电梯运货，应当分摊');
+	await phones[2]!.getByRole('button', { name: '发表' }).click();
+	await laptop.getByLabel('发言摘要').fill('张老师：低楼层也应分摊电梯费用');
+	await laptop.getByRole('button', { name: '记入纪要' }).click();
+	for (const p of phones) {
+		await expect(p.getByText('低楼层住户也用电梯运货，应当分摊')).toBeVisible();
+		await expect(p.getByText('张老师：低楼层也应分摊电梯费用')).toBeVisible();
+	}
 
 	// The register, imported from the console.
 	await laptop.getByLabel('名册 CSV 文件').setInputFiles(REGISTER);
