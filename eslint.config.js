@@ -42,7 +42,8 @@ export default ts.config(
 			'bench/',
 			'src/lib/paraglide/',
 			'drizzle/meta/',
-			'test-results/'
+			'test-results/',
+			'tests/test-results/'
 		]
 	}
 );

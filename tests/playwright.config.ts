@@ -7,7 +7,7 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
 	testDir: './e2e',
-	outputDir: '../test-results',
+	outputDir: './test-results',
 	timeout: 180_000,
 	expect: { timeout: 15_000 },
 	fullyParallel: false,
