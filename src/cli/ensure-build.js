@@ -28,7 +28,8 @@ export const BUILD_INPUTS = [
 
 /**
  * Paths (relative to the root, `/`-separated) that are not build inputs: generated output the
- * build rewrites itself (Paraglide compiles `src/lib/i18n` into `src/lib/paraglide`), and unit
+ * build rewrites itself (Paraglide compiles `src/lib/i18n` into `src/lib/paraglide` and caches
+ * beside its settings), and unit
  * specs, which no bundle includes.
  * @param {string} rel
  * @returns {boolean}
@@ -37,6 +38,8 @@ function ignored(rel) {
 	return (
 		rel === 'src/lib/paraglide' ||
 		rel.startsWith('src/lib/paraglide/') ||
+		// inlang rewrites its cache beside settings.json on every compile.
+		(rel.startsWith('src/lib/i18n/project.inlang/') && !rel.endsWith('/settings.json')) ||
 		/\.(spec|test)\.[cm]?[jt]s$/.test(rel) ||
 		path.posix.basename(rel) === '.DS_Store'
 	);
