@@ -26,10 +26,6 @@ export async function extend(db: Db, id: string, expiresAt: Date) {
 	await db.update(authSessions).set({ expiresAt }).where(eq(authSessions.id, id));
 }
 
-export async function setUser(db: Db, id: string, userId: string | null) {
-	await db.update(authSessions).set({ userId }).where(eq(authSessions.id, id));
-}
-
 export async function remove(db: Db, id: string) {
 	await db.delete(authSessions).where(eq(authSessions.id, id));
 }

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from './client';
-import { authSessions, participants } from './schema';
+import { participants } from './schema';
 
 export type Participant = typeof participants.$inferSelect;
 
@@ -53,13 +53,4 @@ export async function listForSession(db: Db, sessionId: string): Promise<Partici
 /** Participants whose device is signed in with this auth session (all their rooms). */
 export async function listForAuthSession(db: Db, authSessionId: string): Promise<Participant[]> {
 	return db.select().from(participants).where(eq(participants.authSessionId, authSessionId));
-}
-
-export async function existsAuthSession(db: Db, ids: string[]): Promise<Set<string>> {
-	if (ids.length === 0) return new Set();
-	const rows = await db
-		.select({ id: authSessions.id })
-		.from(authSessions)
-		.where(inArray(authSessions.id, ids));
-	return new Set(rows.map((r) => r.id));
 }

@@ -4,6 +4,7 @@ import { createUserSchema, loginSchema } from '$lib/protocol/api';
 import type { AccountRole } from '$lib/protocol/roles';
 import * as users from '../db/users';
 import * as setupTokens from '../db/setup-tokens';
+import * as authSessionsDb from '../db/auth-sessions';
 import * as orgs from '../db/orgs';
 import { burnVerify, hashPassword, verifyPassword } from '../auth/password';
 import { consumeLoginAttempt, resetLoginAttempts } from '../auth/rate-limit';
@@ -84,6 +85,8 @@ const hashToken = (token: string) => encodeHexLowerCase(sha256(new TextEncoder()
  */
 export async function bootstrap(ctx: Ctx): Promise<void> {
 	await orgs.ensureDefaults(ctx.db, { street: '默认街道', community: '默认社区' });
+	// Expired sessions are also dropped when presented; this clears the ones never seen again.
+	await authSessionsDb.removeExpired(ctx.db, new Date());
 	if ((await users.countAdmins(ctx.db)) > 0) return;
 	const { adminUser, adminPassword } = ctx.config;
 	if (adminUser && adminPassword) {

@@ -398,6 +398,12 @@ export async function paper(
 	return tallyOf((await votes.find(ctx.db, voteId))!, await votes.ballotsOf(ctx.db, voteId));
 }
 
+/** Every vote of a session with its current tally (the same for everyone). */
+export async function listViews(ctx: Ctx, sessionId: string): Promise<VoteView[]> {
+	const rows = await votes.listForSession(ctx.db, sessionId);
+	return Promise.all(rows.map(async (v) => toView(v, await votes.ballotsOf(ctx.db, v.id))));
+}
+
 /** Every vote of a session with its current tally, and what this participant chose. */
 export async function forRoom(ctx: Ctx, sessionId: string, participantId: string) {
 	const rows = await votes.listForSession(ctx.db, sessionId);

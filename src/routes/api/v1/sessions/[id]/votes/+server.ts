@@ -8,5 +8,5 @@ export const GET: RequestHandler = (event) =>
 	api(event, async () => {
 		const { ctx, viewer } = event.locals;
 		const session = await sessions.get(ctx, viewer, event.params.id);
-		return json((await votes.forRoom(ctx, session.id, '')).votes);
+		return json(await votes.listViews(ctx, session.id));
 	});
