@@ -19,6 +19,13 @@ import * as proposals from './services/proposals';
 import * as webhooks from './services/webhooks';
 import type { Ctx, RealtimeHooks } from './services/context';
 import * as sessionsService from './services/sessions';
+import { createScheduler, type Job } from './scheduler';
+
+/** Everything that falls due by the clock. */
+function dueJobs(ctx: Ctx): Job[] {
+	void ctx;
+	return [];
+}
 
 export interface App {
 	config: Config;
@@ -76,7 +83,14 @@ async function create(): Promise<App> {
 		compactEvery: config.docCompactEvery
 	});
 	const docs = createDocServer({ persistence, log, onEdit: proposals.noteEdit });
-	const ctx: Ctx = { db: store.db, docs, config, log, realtime: quietHooks };
+	const ctx: Ctx = {
+		db: store.db,
+		docs,
+		config,
+		log,
+		realtime: quietHooks,
+		timers: { poke: quiet, runNow: async () => {} }
+	};
 	await accounts.bootstrap(ctx);
 	const closers: (() => Promise<void>)[] = [];
 	// Checkpoint proposals that have been edited for a while (issue 4: "every few minutes").
@@ -89,9 +103,14 @@ async function create(): Promise<App> {
 		webhooks.deliverDue(ctx).catch((err: unknown) => log.error({ err }, 'webhook pass failed'));
 	}, 2_000);
 	deliveries.unref();
+	// Deadlines: votes and cloud sessions that end, opinions overdue (issue 6).
+	const scheduler = createScheduler(dueJobs(ctx), log);
+	ctx.timers = scheduler;
+	scheduler.poke();
 	closers.push(async () => {
 		clearInterval(checkpoints);
 		clearInterval(deliveries);
+		await scheduler.stop();
 	});
 
 	return {
@@ -101,7 +120,7 @@ async function create(): Promise<App> {
 		ctx,
 		docs,
 		attachRealtime(server) {
-			const live = createLiveEvents({ db: store.db, docs, config, log });
+			const live = createLiveEvents({ db: store.db, docs, config, log, timers: ctx.timers });
 			ctx.realtime = live.hooks;
 			const yjs = attachYjs(server, {
 				docServer: docs,

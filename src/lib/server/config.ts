@@ -19,6 +19,8 @@ export interface Config {
 	/** Where case events go (an external street platform), signed with `webhookSecret`. */
 	webhookUrl: string | undefined;
 	webhookSecret: string | undefined;
+	/** `YISHI_TEST_CLOCK=1`: `POST /api/v1/test/clock` may move the server clock (tests only). */
+	testClock: boolean;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +86,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		docCompactEvery: int(env, 'YISHI_DOC_COMPACT_EVERY', 500, 10),
 		checkpointEveryMs: int(env, 'YISHI_CHECKPOINT_SECONDS', 180, 1) * 1000,
 		webhookUrl: webhook(env).url,
-		webhookSecret: webhook(env).secret
+		webhookSecret: webhook(env).secret,
+		testClock: env.YISHI_TEST_CLOCK === '1'
 	};
 }

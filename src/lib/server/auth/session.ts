@@ -3,6 +3,7 @@
  * token in the cookie, only its SHA-256 in the database, 30-day expiry that slides forward
  * when less than half of it is left.
  */
+import * as clock from '../clock';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Db } from '../db/client';
@@ -31,7 +32,7 @@ export async function createSession(
 	db: Db,
 	token: string,
 	userId: string | null,
-	now = new Date()
+	now = clock.now()
 ): Promise<AuthSession> {
 	const session = {
 		id: sessionIdFromToken(token),
@@ -47,7 +48,7 @@ export async function createSession(
 export async function validateSessionToken(
 	db: Db,
 	token: string,
-	now = new Date()
+	now = clock.now()
 ): Promise<SessionValidation> {
 	if (!/^[a-z2-7]{32}$/.test(token)) return { session: null, user: null, fresh: false };
 	const id = sessionIdFromToken(token);

@@ -3,6 +3,7 @@ import {
 	bigint,
 	bigserial,
 	boolean,
+	check,
 	customType,
 	index,
 	integer,
@@ -36,6 +37,10 @@ export const communities = pgTable('communities', {
 		.notNull()
 		.references(() => streets.id),
 	name: text('name').notNull(),
+	/** Hands an opinion needs before the committee may turn it into a project (举手立项). */
+	opinionHandThreshold: integer('opinion_hand_threshold').notNull().default(10),
+	/** Hours the committee has to answer an opinion (一日三巡: 4 h by default). */
+	opinionResponseHours: integer('opinion_response_hours').notNull().default(4),
 	createdAt: createdAt()
 });
 
@@ -76,6 +81,8 @@ export const sessions = pgTable(
 		closesAt: timestamp('closes_at', { withTimezone: true, mode: 'date' }),
 		/** Set for a street-level consultation on an escalated case (约请). */
 		escalationId: text('escalation_id'),
+		/** Set for the cloud session a project opened (举手立项). */
+		projectId: text('project_id'),
 		/** Default speaking time a moderator gives with the floor. */
 		speakingLimitSeconds: integer('speaking_limit_seconds').notNull().default(180),
 		createdBy: text('created_by')
@@ -83,7 +90,10 @@ export const sessions = pgTable(
 			.references(() => users.id),
 		createdAt: createdAt()
 	},
-	(t) => [index('sessions_community_idx').on(t.communityId)]
+	(t) => [
+		index('sessions_community_idx').on(t.communityId),
+		index('sessions_due_idx').on(t.status, t.closesAt)
+	]
 );
 
 export const items = pgTable(
@@ -111,9 +121,9 @@ export const invites = pgTable(
 	'invites',
 	{
 		id: text('id').primaryKey(),
-		sessionId: text('session_id')
-			.notNull()
-			.references(() => sessions.id, { onDelete: 'cascade' }),
+		/** A session invite; null for a standing community link (CONTRACT §6). */
+		sessionId: text('session_id').references(() => sessions.id, { onDelete: 'cascade' }),
+		communityId: text('community_id').references(() => communities.id),
 		// Kept readable: the moderator's page shows the link and its QR code again and again.
 		token: text('token').notNull().unique(),
 		role: text('role').notNull(),
@@ -126,7 +136,10 @@ export const invites = pgTable(
 			.references(() => users.id),
 		createdAt: createdAt()
 	},
-	(t) => [index('invites_session_idx').on(t.sessionId)]
+	(t) => [
+		index('invites_session_idx').on(t.sessionId),
+		check('invites_scope_check', sql`(${t.sessionId} is null) <> (${t.communityId} is null)`)
+	]
 );
 
 /**
@@ -304,7 +317,10 @@ export const votes = pgTable(
 		createdBy: text('created_by').notNull(),
 		createdAt: createdAt()
 	},
-	(t) => [index('votes_session_idx').on(t.sessionId)]
+	(t) => [
+		index('votes_session_idx').on(t.sessionId),
+		index('votes_due_idx').on(t.status, t.closesAt)
+	]
 );
 
 export const ballots = pgTable(
@@ -405,4 +421,225 @@ export const webhookDeliveries = pgTable(
 		createdAt: createdAt()
 	},
 	(t) => [index('webhook_due_idx').on(t.status, t.nextAttemptAt)]
+);
+
+/**
+ * A community participant: a device (or account) that joined through a standing community link
+ * (CONTRACT §6). Posts opinions, raises hands, rates projects; enters the community's cloud
+ * sessions under the same name and role.
+ */
+export const communityMembers = pgTable(
+	'community_members',
+	{
+		id: text('id').primaryKey(),
+		communityId: text('community_id')
+			.notNull()
+			.references(() => communities.id),
+		authSessionId: text('auth_session_id'),
+		userId: text('user_id').references(() => users.id),
+		inviteId: text('invite_id').references(() => invites.id),
+		name: text('name').notNull(),
+		role: text('role').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('community_members_device_idx').on(t.communityId, t.authSessionId),
+		uniqueIndex('community_members_user_idx')
+			.on(t.communityId, t.userId)
+			.where(sql`${t.userId} is not null`)
+	]
+);
+
+/** Photos attached to opinions and milestones; checked by their magic bytes, size-capped. */
+export const photos = pgTable('photos', {
+	id: text('id').primaryKey(),
+	communityId: text('community_id')
+		.notNull()
+		.references(() => communities.id),
+	mime: text('mime').notNull(),
+	bytes: bytea('bytes').notNull(),
+	createdAt: createdAt()
+});
+
+/** A comment anchored to a passage of an item's proposal, or a reply in its thread. */
+export const comments = pgTable(
+	'comments',
+	{
+		id: text('id').primaryKey(),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
+		sessionId: text('session_id')
+			.notNull()
+			.references(() => sessions.id, { onDelete: 'cascade' }),
+		participantId: text('participant_id')
+			.notNull()
+			.references(() => participants.id),
+		authorName: text('author_name').notNull(),
+		authorRole: text('author_role').notNull(),
+		text: text('text').notNull(),
+		stance: text('stance', { enum: ['support', 'oppose', 'concern', 'question'] }).notNull(),
+		/** `{start, end}`: `Y.relativePositionToJSON` of both ends, over the item's fragment. */
+		anchor: jsonb('anchor').$type<{ start: unknown; end: unknown }>(),
+		replyTo: text('reply_to'),
+		resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+		resolvedBy: text('resolved_by'),
+		createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull()
+	},
+	(t) => [index('comments_item_idx').on(t.itemId, t.createdAt)]
+);
+
+/**
+ * What changed, once per event, with its audience: everyone in a session, one participant,
+ * a community, or one account. A reader's feed is the union of the audiences they belong to.
+ */
+export const notifications = pgTable(
+	'notifications',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		kind: text('kind').notNull(),
+		audience: text('audience', {
+			enum: ['session', 'participant', 'community', 'user']
+		}).notNull(),
+		sessionId: text('session_id'),
+		itemId: text('item_id'),
+		communityId: text('community_id'),
+		participantId: text('participant_id'),
+		userId: text('user_id'),
+		text: text('text').notNull(),
+		url: text('url'),
+		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
+	},
+	(t) => [
+		index('notifications_session_idx').on(t.sessionId, t.id),
+		index('notifications_participant_idx').on(t.participantId, t.id),
+		index('notifications_community_idx').on(t.communityId, t.id),
+		index('notifications_user_idx').on(t.userId, t.id)
+	]
+);
+
+/** How far a reader (`user:<id>` or `device:<authSessionId>`) has read their feed. */
+export const notificationCursors = pgTable('notification_cursors', {
+	recipient: text('recipient').primaryKey(),
+	upTo: bigint('up_to', { mode: 'number' }).notNull()
+});
+
+/** Web Push subscriptions (RFC 8030) of a reader's browsers. */
+export const pushSubscriptions = pgTable(
+	'push_subscriptions',
+	{
+		endpoint: text('endpoint').primaryKey(),
+		recipient: text('recipient').notNull(),
+		p256dh: text('p256dh').notNull(),
+		auth: text('auth').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('push_subscriptions_recipient_idx').on(t.recipient)]
+);
+
+/** A resident's opinion for their community (意见征集). */
+export const opinions = pgTable(
+	'opinions',
+	{
+		id: text('id').primaryKey(),
+		communityId: text('community_id')
+			.notNull()
+			.references(() => communities.id),
+		memberId: text('member_id').references(() => communityMembers.id),
+		authorName: text('author_name').notNull(),
+		title: text('title').notNull(),
+		text: text('text').notNull(),
+		photoId: text('photo_id').references(() => photos.id),
+		/** When the committee must have answered (createdAt + the community's response hours). */
+		deadline: timestamp('deadline', { withTimezone: true, mode: 'date' }).notNull(),
+		respondedAt: timestamp('responded_at', { withTimezone: true, mode: 'date' }),
+		projectId: text('project_id'),
+		createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull()
+	},
+	(t) => [index('opinions_community_idx').on(t.communityId, t.createdAt)]
+);
+
+/** One raised hand per community participant per opinion. */
+export const opinionHands = pgTable(
+	'opinion_hands',
+	{
+		opinionId: text('opinion_id')
+			.notNull()
+			.references(() => opinions.id, { onDelete: 'cascade' }),
+		memberId: text('member_id')
+			.notNull()
+			.references(() => communityMembers.id),
+		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.opinionId, t.memberId] })]
+);
+
+/** The committee's answers to an opinion. */
+export const opinionResponses = pgTable(
+	'opinion_responses',
+	{
+		id: text('id').primaryKey(),
+		opinionId: text('opinion_id')
+			.notNull()
+			.references(() => opinions.id, { onDelete: 'cascade' }),
+		text: text('text').notNull(),
+		authorName: text('author_name').notNull(),
+		userId: text('user_id').references(() => users.id),
+		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
+	},
+	(t) => [index('opinion_responses_opinion_idx').on(t.opinionId, t.at)]
+);
+
+/** A project residents adopted (举手立项), followed to its public notice and rating. */
+export const projects = pgTable('projects', {
+	id: text('id').primaryKey(),
+	communityId: text('community_id')
+		.notNull()
+		.references(() => communities.id),
+	opinionId: text('opinion_id')
+		.notNull()
+		.unique()
+		.references(() => opinions.id),
+	title: text('title').notNull(),
+	noticeStartsAt: timestamp('notice_starts_at', { withTimezone: true, mode: 'date' }),
+	noticeEndsAt: timestamp('notice_ends_at', { withTimezone: true, mode: 'date' }),
+	createdBy: text('created_by')
+		.notNull()
+		.references(() => users.id),
+	createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull()
+});
+
+export const projectMilestones = pgTable(
+	'project_milestones',
+	{
+		id: text('id').primaryKey(),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		text: text('text').notNull(),
+		photoId: text('photo_id').references(() => photos.id),
+		authorName: text('author_name').notNull(),
+		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
+	},
+	(t) => [index('project_milestones_project_idx').on(t.projectId, t.at)]
+);
+
+/** One rating per community participant per project, during the notice period. */
+export const projectRatings = pgTable(
+	'project_ratings',
+	{
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		memberId: text('member_id')
+			.notNull()
+			.references(() => communityMembers.id),
+		stars: integer('stars').notNull(),
+		comment: text('comment'),
+		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.projectId, t.memberId] }),
+		check('project_ratings_stars_check', sql`${t.stars} between 1 and 5`)
+	]
 );

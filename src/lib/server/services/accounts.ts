@@ -1,3 +1,4 @@
+import * as clock from '../clock';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { createUserSchema, loginSchema } from '$lib/protocol/api';
@@ -86,7 +87,7 @@ const hashToken = (token: string) => encodeHexLowerCase(sha256(new TextEncoder()
 export async function bootstrap(ctx: Ctx): Promise<void> {
 	await orgs.ensureDefaults(ctx.db, { street: '默认街道', community: '默认社区' });
 	// Expired sessions are also dropped when presented; this clears the ones never seen again.
-	await authSessionsDb.removeExpired(ctx.db, new Date());
+	await authSessionsDb.removeExpired(ctx.db, clock.now());
 	if ((await users.countAdmins(ctx.db)) > 0) return;
 	const { adminUser, adminPassword } = ctx.config;
 	if (adminUser && adminPassword) {

@@ -35,8 +35,15 @@ export interface ProposalDocs {
 	state(docName: string): Promise<Uint8Array>;
 }
 
+/** Work due by the clock (see scheduler.ts): poke it after setting or moving a deadline. */
+export interface Timers {
+	poke(): void;
+	runNow(): Promise<void>;
+}
+
 export interface Ctx {
 	db: Db;
+	timers: Timers;
 	docs: ProposalDocs;
 	config: Config;
 	log: Logger;

@@ -4,6 +4,7 @@
  * within a deadline and answers; the answer is public and flows back to the item. Every change
  * is an entry in the case's own chain (`escalation:<id>`) and in the session's.
  */
+import * as clock from '../clock';
 import { asc, desc, eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { TallyView } from '$lib/protocol';
@@ -42,7 +43,7 @@ function requireStreet(viewer: Viewer) {
 
 const isPublic = (row: Row) => row.status === 'answered' || row.status === 'closed';
 
-export function summary(row: Row, itemTitle: string, now = new Date()) {
+export function summary(row: Row, itemTitle: string, now = clock.now()) {
 	return {
 		id: row.id,
 		status: row.status,
@@ -60,7 +61,7 @@ export async function create(
 	viewer: Viewer,
 	itemId: string,
 	input: unknown,
-	now = new Date()
+	now = clock.now()
 ) {
 	if (!viewer.user)
 		throw viewer.authSessionId ? forbidden('only a moderator escalates') : unauthorized();
@@ -143,7 +144,7 @@ async function find(ctx: Ctx, id: string) {
 	return found;
 }
 
-export async function list(ctx: Ctx, viewer: Viewer, now = new Date()) {
+export async function list(ctx: Ctx, viewer: Viewer, now = clock.now()) {
 	requireStreet(viewer);
 	const rows = await ctx.db
 		.select({ row: escalations, itemTitle: items.title })
@@ -154,7 +155,7 @@ export async function list(ctx: Ctx, viewer: Viewer, now = new Date()) {
 }
 
 /** Answered cases of a community, for its public archive. */
-export async function listPublic(ctx: Ctx, communityId?: string, now = new Date()) {
+export async function listPublic(ctx: Ctx, communityId?: string, now = clock.now()) {
 	const rows = await ctx.db
 		.select({ row: escalations, itemTitle: items.title })
 		.from(escalations)
@@ -165,7 +166,7 @@ export async function listPublic(ctx: Ctx, communityId?: string, now = new Date(
 		.map((r) => ({ ...summary(r.row, r.itemTitle, now), answer: r.row.answer }));
 }
 
-export async function get(ctx: Ctx, viewer: Viewer, id: string, now = new Date()) {
+export async function get(ctx: Ctx, viewer: Viewer, id: string, now = clock.now()) {
 	const { row, item } = await find(ctx, id);
 	const role = viewer.user?.role;
 	const allowed =
@@ -205,7 +206,7 @@ export async function advance(
 	id: string,
 	action: workflow.EscalationStep,
 	input: unknown,
-	now = new Date()
+	now = clock.now()
 ) {
 	const user = requireStreet(viewer);
 	const answer = action === 'answer' ? parse(answerSchema, input).text : null;
@@ -254,7 +255,7 @@ export async function advance(
  * The street invites (约请) bureaus and experts into a street-level cloud session on the case;
  * invite links for it are made as for any session.
  */
-export async function openConsultation(ctx: Ctx, viewer: Viewer, id: string, now = new Date()) {
+export async function openConsultation(ctx: Ctx, viewer: Viewer, id: string, now = clock.now()) {
 	const user = requireStreet(viewer);
 	const { row, item } = await find(ctx, id);
 	const [existing] = await ctx.db

@@ -1,3 +1,4 @@
+import * as clock from '../clock';
 import QRCode from 'qrcode';
 import { createInviteSchema, joinSchema } from '$lib/protocol/api';
 import * as invites from '../db/invites';
@@ -50,7 +51,7 @@ export async function create(
 	viewer: Viewer,
 	sessionId: string,
 	input: unknown,
-	now = new Date()
+	now = clock.now()
 ): Promise<invites.Invite> {
 	const user = requireSignedIn(viewer);
 	const body = parse(createInviteSchema, input);
@@ -77,7 +78,7 @@ export async function list(ctx: Ctx, viewer: Viewer, sessionId: string) {
 	return invites.listForSession(ctx.db, sessionId);
 }
 
-export async function revoke(ctx: Ctx, viewer: Viewer, inviteId: string, now = new Date()) {
+export async function revoke(ctx: Ctx, viewer: Viewer, inviteId: string, now = clock.now()) {
 	requireModerator(viewer);
 	const invite = await invites.findById(ctx.db, inviteId);
 	if (!invite) throw notFound('invite_not_found', 'invite');
@@ -100,10 +101,10 @@ export function inviteProblem(invite: invites.Invite | null, now: Date): Service
 	return null;
 }
 
-export async function peek(ctx: Ctx, token: string, now = new Date()) {
+export async function peek(ctx: Ctx, token: string, now = clock.now()) {
 	const invite = await invites.findByToken(ctx.db, token);
 	const problem = inviteProblem(invite, now);
-	const session = invite ? await sessions.find(ctx.db, invite.sessionId) : null;
+	const session = invite?.sessionId ? await sessions.find(ctx.db, invite.sessionId) : null;
 	return { invite, problem, session };
 }
 
@@ -123,11 +124,14 @@ export async function join(
 	viewer: Viewer,
 	token: string,
 	input: unknown,
-	now = new Date()
+	now = clock.now()
 ): Promise<JoinResult> {
 	const { name } = parse(joinSchema, input);
-	const invite = await invites.findByToken(ctx.db, token);
-	if (!invite) throw inviteProblem(null, now)!;
+	const found = await invites.findByToken(ctx.db, token);
+	if (!found) throw inviteProblem(null, now)!;
+	// TODO(community): standing community links (CONTRACT §6) join the community instead.
+	if (!found.sessionId) throw inviteProblem(null, now)!;
+	const invite = { ...found, sessionId: found.sessionId };
 	if (viewer.authSessionId) {
 		const existing = await participants.findByDevice(
 			ctx.db,

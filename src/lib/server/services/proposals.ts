@@ -4,6 +4,7 @@
  * item's status changes, when a session closes or a case is escalated, and every few minutes
  * while people edit.
  */
+import * as clock from '../clock';
 import type { Db } from '../db/client';
 import type { Item } from '../db/sessions';
 import * as sessions from '../db/sessions';
@@ -21,7 +22,7 @@ interface Pending {
 const pending = new Map<string, Pending>();
 const lastHash = new Map<string, string>();
 
-export function noteEdit(docName: string, author: string | undefined, now = Date.now()) {
+export function noteEdit(docName: string, author: string | undefined, now = clock.nowMs()) {
 	let p = pending.get(docName);
 	if (!p) pending.set(docName, (p = { authors: new Set(), since: now }));
 	if (author) p.authors.add(author);
@@ -63,7 +64,7 @@ export async function checkpoint(
 }
 
 /** Checkpoints documents edited for at least `everyMs` (called on a timer). */
-export async function checkpointDue(ctx: Ctx, everyMs: number, now = Date.now()) {
+export async function checkpointDue(ctx: Ctx, everyMs: number, now = clock.nowMs()) {
 	for (const [docName, p] of [...pending]) {
 		if (now - p.since < everyMs) continue;
 		try {

@@ -1,4 +1,5 @@
 /** The speaker queue: domain rules in `domain/speaker-queue`, rows in `db/hands`. */
+import * as clock from '../clock';
 import { floorSchema, handOnBehalfSchema, type HandKind, type QueueView } from '$lib/protocol';
 import type { Db } from '../db/client';
 import * as hands from '../db/hands';
@@ -88,7 +89,7 @@ export async function raise(
 	participant: participants.Participant,
 	kind: HandKind,
 	by: { id: string; actor: Actor } | null = null,
-	now = new Date()
+	now = clock.now()
 ): Promise<void> {
 	const session = await openSessionOf(ctx.db, sessionId);
 	if (!participantCanWrite(participant, session.status)) {
@@ -140,7 +141,7 @@ export async function lower(
 	sessionId: string,
 	participant: Pick<participants.Participant, 'id' | 'name'>,
 	actor: Actor,
-	now = new Date()
+	now = clock.now()
 ): Promise<void> {
 	await ctx.db.transaction(async (tx) => {
 		const rows = await hands.live(tx, sessionId);
@@ -194,7 +195,7 @@ export async function giveFloor(
 	viewer: Viewer,
 	sessionId: string,
 	input: unknown,
-	now = new Date()
+	now = clock.now()
 ) {
 	const user = requireConsole(viewer);
 	const body = parse(floorSchema, input);
@@ -255,7 +256,7 @@ export async function giveFloor(
 	ctx.realtime.queueChanged(sessionId);
 }
 
-export async function endTurn(ctx: Ctx, viewer: Viewer, sessionId: string, now = new Date()) {
+export async function endTurn(ctx: Ctx, viewer: Viewer, sessionId: string, now = clock.now()) {
 	const user = requireConsole(viewer);
 	await ctx.db.transaction(async (tx) => {
 		const rows = await hands.live(tx, sessionId);

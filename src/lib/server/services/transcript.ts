@@ -1,4 +1,5 @@
 /** Recording what happens in a session (rule 7) and reading the chain back (CONTRACT §4). */
+import * as clock from '../clock';
 import type { Db } from '../db/client';
 import type { Participant } from '../db/participants';
 import * as transcript from '../db/transcript';
@@ -26,7 +27,7 @@ export function record(
 	type: string,
 	actor: Actor,
 	data: Record<string, Json>,
-	at = new Date()
+	at = clock.now()
 ) {
 	return transcript.append(db, sessionId, { at: at.toISOString(), type, actor, data });
 }

@@ -3,6 +3,7 @@
  * it is acknowledged — and closed, when the decision rule is evaluated and stored with its
  * inputs. Weights come from the register frozen at opening, never from a payload.
  */
+import * as clock from '../clock';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { eq } from 'drizzle-orm';
@@ -158,7 +159,7 @@ export async function open(
 	ctx: Ctx,
 	viewer: Viewer,
 	voteId: string,
-	now = new Date()
+	now = clock.now()
 ): Promise<TallyView> {
 	const user = requireVoteControl(viewer);
 	const vote = await ctx.db.transaction(async (tx) => {
@@ -202,7 +203,7 @@ export async function closeVote(
 	ctx: Ctx,
 	voteId: string,
 	actor: Actor = systemActor,
-	now = new Date()
+	now = clock.now()
 ): Promise<TallyView> {
 	const { vote, ballots } = await ctx.db.transaction(async (tx) => {
 		const row = await votes.lock(tx, voteId, 'update');
@@ -313,7 +314,7 @@ export async function cast(
 	participant: participants.Participant,
 	voteId: string,
 	choice: unknown,
-	now = new Date()
+	now = clock.now()
 ): Promise<void> {
 	const vote = await ctx.db.transaction(async (tx) => {
 		const row = checkOpen(await votes.lock(tx, voteId, 'share'), sessionId);
@@ -353,7 +354,7 @@ export async function paper(
 	viewer: Viewer,
 	voteId: string,
 	input: unknown,
-	now = new Date()
+	now = clock.now()
 ) {
 	const user = requireConsole(viewer);
 	const body = parse(paperBallotSchema, input);

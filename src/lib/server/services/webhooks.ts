@@ -6,6 +6,7 @@
  * `X-Yishi-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the shared secret>`;
  * a receiver recomputes it and rejects stale timestamps to stop replays.
  */
+import * as clock from '../clock';
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { createHmac } from 'node:crypto';
 import type { Db } from '../db/client';
@@ -26,7 +27,7 @@ export async function enqueue(
 	escalationId: string,
 	event: string,
 	data: Record<string, unknown>,
-	now = new Date()
+	now = clock.now()
 ) {
 	if (!ctx.config.webhookUrl) return;
 	const id = newId();
@@ -39,7 +40,7 @@ export async function enqueue(
 /** One pass over due deliveries; returns how many were attempted. */
 export async function deliverDue(
 	ctx: Ctx,
-	now = new Date(),
+	now = clock.now(),
 	fetcher: typeof fetch = fetch
 ): Promise<number> {
 	const { webhookUrl, webhookSecret } = ctx.config;
@@ -82,8 +83,8 @@ export async function deliverDue(
 				lastStatus: status,
 				lastError: error,
 				status: delivered ? 'delivered' : attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
-				deliveredAt: delivered ? new Date() : null,
-				nextAttemptAt: new Date(Date.now() + backoffMs)
+				deliveredAt: delivered ? clock.now() : null,
+				nextAttemptAt: new Date(clock.nowMs() + backoffMs)
 			})
 			.where(eq(webhookDeliveries.id, d.id));
 		if (!delivered) ctx.log.warn({ deliveryId: d.id, attempts, error }, 'webhook delivery failed');

@@ -21,7 +21,7 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 	const invite = await invitesDb.findById(ctx.db, params.inviteId);
 	if (!invite) error(404, { code: 'invite_not_found', message: 'invite not found' });
 	if (!canModerate(role)) {
-		const session = await sessionsDb.find(ctx.db, invite.sessionId);
+		const session = invite.sessionId ? await sessionsDb.find(ctx.db, invite.sessionId) : null;
 		if (!session || !runsSession(viewer, session)) {
 			error(403, { code: 'forbidden', message: 'not allowed' });
 		}
