@@ -38,6 +38,7 @@ CREATE TABLE "notifications" (
 	"item_id" text,
 	"community_id" text,
 	"participant_id" text,
+	"member_id" text,
 	"user_id" text,
 	"text" text NOT NULL,
 	"url" text,
@@ -121,6 +122,12 @@ CREATE TABLE "push_subscriptions" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "settings" (
+	"key" text PRIMARY KEY NOT NULL,
+	"value" jsonb NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "invites" ALTER COLUMN "session_id" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "communities" ADD COLUMN "opinion_hand_threshold" integer DEFAULT 10 NOT NULL;--> statement-breakpoint
 ALTER TABLE "communities" ADD COLUMN "opinion_response_hours" integer DEFAULT 4 NOT NULL;--> statement-breakpoint
@@ -153,6 +160,7 @@ CREATE UNIQUE INDEX "community_members_user_idx" ON "community_members" USING bt
 CREATE INDEX "notifications_session_idx" ON "notifications" USING btree ("session_id","id");--> statement-breakpoint
 CREATE INDEX "notifications_participant_idx" ON "notifications" USING btree ("participant_id","id");--> statement-breakpoint
 CREATE INDEX "notifications_community_idx" ON "notifications" USING btree ("community_id","id");--> statement-breakpoint
+CREATE INDEX "notifications_member_idx" ON "notifications" USING btree ("member_id","id");--> statement-breakpoint
 CREATE INDEX "notifications_user_idx" ON "notifications" USING btree ("user_id","id");--> statement-breakpoint
 CREATE INDEX "opinion_responses_opinion_idx" ON "opinion_responses" USING btree ("opinion_id","at");--> statement-breakpoint
 CREATE INDEX "opinions_community_idx" ON "opinions" USING btree ("community_id","created_at");--> statement-breakpoint

@@ -499,12 +499,13 @@ export const notifications = pgTable(
 		id: bigserial('id', { mode: 'number' }).primaryKey(),
 		kind: text('kind').notNull(),
 		audience: text('audience', {
-			enum: ['session', 'participant', 'community', 'user']
+			enum: ['session', 'participant', 'community', 'member', 'user']
 		}).notNull(),
 		sessionId: text('session_id'),
 		itemId: text('item_id'),
 		communityId: text('community_id'),
 		participantId: text('participant_id'),
+		memberId: text('member_id'),
 		userId: text('user_id'),
 		text: text('text').notNull(),
 		url: text('url'),
@@ -514,6 +515,7 @@ export const notifications = pgTable(
 		index('notifications_session_idx').on(t.sessionId, t.id),
 		index('notifications_participant_idx').on(t.participantId, t.id),
 		index('notifications_community_idx').on(t.communityId, t.id),
+		index('notifications_member_idx').on(t.memberId, t.id),
 		index('notifications_user_idx').on(t.userId, t.id)
 	]
 );
@@ -643,3 +645,10 @@ export const projectRatings = pgTable(
 		check('project_ratings_stars_check', sql`${t.stars} between 1 and 5`)
 	]
 );
+
+/** Process-wide settings kept with the data (e.g. the Web Push VAPID key pair). */
+export const settings = pgTable('settings', {
+	key: text('key').primaryKey(),
+	value: jsonb('value').notNull(),
+	updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
+});

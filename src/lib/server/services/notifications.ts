@@ -11,6 +11,7 @@ export type Audience =
 	| { audience: 'session'; sessionId: string }
 	| { audience: 'participant'; participantId: string; sessionId?: string }
 	| { audience: 'community'; communityId: string }
+	| { audience: 'member'; memberId: string; communityId?: string }
 	| { audience: 'user'; userId: string };
 
 export interface NewNotice {
@@ -29,7 +30,8 @@ export async function notify(db: Db, to: Audience, notice: NewNotice) {
 		audience: to.audience,
 		sessionId: 'sessionId' in to ? (to.sessionId ?? null) : null,
 		participantId: to.audience === 'participant' ? to.participantId : null,
-		communityId: to.audience === 'community' ? to.communityId : null,
+		communityId: 'communityId' in to ? (to.communityId ?? null) : null,
+		memberId: to.audience === 'member' ? to.memberId : null,
 		userId: to.audience === 'user' ? to.userId : null,
 		itemId: notice.itemId ?? null,
 		text: notice.text,
