@@ -12,7 +12,8 @@ const DAY_MS = 24 * 3_600_000;
 export const CLOSING_SOON_MS = DAY_MS;
 
 const LOCAL_INPUT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
-const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+const WITH_OFFSET =
+	/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
 /**
  * A `datetime-local` value ("2026-11-25T07:30") read as Shanghai time → ISO in UTC. A value
@@ -81,7 +82,8 @@ const MONTHS_EN = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
 export function formatShanghai(at: Date | string, locale = 'zh-CN'): string {
 	const p = shanghaiParts(at);
 	const time = `${pad(p.hour)}:${pad(p.minute)}`;
-	if (locale === 'en') return `${WEEKDAYS.en![p.weekday]} ${p.day} ${MONTHS_EN[p.month - 1]} ${time}`;
+	if (locale === 'en')
+		return `${WEEKDAYS.en![p.weekday]} ${p.day} ${MONTHS_EN[p.month - 1]} ${time}`;
 	const days = WEEKDAYS[locale] ?? WEEKDAYS['zh-CN']!;
 	return `${p.month}月${p.day}日 ${days[p.weekday]} ${time}`;
 }

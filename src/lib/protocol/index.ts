@@ -14,6 +14,7 @@ import {
 	type VoteView
 } from './meeting';
 import type { Role } from './roles';
+import type { FeedItem } from './cloud';
 
 export * from './meeting';
 export * from './roles';
@@ -43,6 +44,9 @@ export interface RoomState {
 	title: string;
 	kind: 'live' | 'cloud';
 	status: 'open' | 'closed';
+	/** Cloud sessions: when writing and voting start and when the session ends (ISO, UTC). */
+	opensAt: string | null;
+	closesAt: string | null;
 	participants: ParticipantView[];
 	items: ItemView[];
 	currentItemId: string | null;
@@ -61,7 +65,15 @@ export interface RoomState {
 
 export type SessionStateView = Pick<
 	RoomState,
-	'sessionId' | 'title' | 'kind' | 'status' | 'items' | 'currentItemId' | 'speakingLimitSeconds'
+	| 'sessionId'
+	| 'title'
+	| 'kind'
+	| 'status'
+	| 'opensAt'
+	| 'closesAt'
+	| 'items'
+	| 'currentItemId'
+	| 'speakingLimitSeconds'
 >;
 
 export interface ErrorBody {
@@ -97,6 +109,8 @@ export interface ServerToClientEvents {
 	'transcript:head': (payload: { sessionId: string; seq: number; hash: string }) => void;
 	/** This participant's household seats changed (claimed, or released by the moderator). */
 	'me:seats': (payload: { seats: SeatView[] }) => void;
+	/** A notification for this room (or this participant) was written (CONTRACT §6). */
+	notification: (payload: FeedItem) => void;
 }
 
 /** Inbound schemas by event name; the server refuses events missing here. */
@@ -115,3 +129,4 @@ export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
 /** The Y.XmlFragment that holds a proposal (y-prosemirror's default). */
 export const PROPOSAL_FRAGMENT = 'prosemirror';
 export * from './disclosure';
+export * from './cloud';

@@ -20,11 +20,12 @@ import * as webhooks from './services/webhooks';
 import type { Ctx, RealtimeHooks } from './services/context';
 import * as sessionsService from './services/sessions';
 import { createScheduler, type Job } from './scheduler';
+import { deadlineJobs } from './services/deadlines';
+import * as notifications from './services/notifications';
 
 /** Everything that falls due by the clock. */
 function dueJobs(ctx: Ctx): Job[] {
-	void ctx;
-	return [];
+	return [...deadlineJobs(ctx)];
 }
 
 export interface App {
@@ -53,7 +54,8 @@ const quietHooks: RealtimeHooks = {
 	seatsChanged: quiet,
 	transcriptChanged: quiet,
 	participantChanged: quiet,
-	sessionClosed: quiet
+	sessionClosed: quiet,
+	notified: quiet
 };
 
 /** Starts the app once per process: store opened and migrated, first admin bootstrapped. */
@@ -103,6 +105,10 @@ async function create(): Promise<App> {
 		webhooks.deliverDue(ctx).catch((err: unknown) => log.error({ err }, 'webhook pass failed'));
 	}, 2_000);
 	deliveries.unref();
+	// Committed notifications go to room sockets and Web Push (issue 6); positioned before the
+	// scheduler's first pass, so what that pass reports is sent too.
+	const fanout = notifications.createFanout(ctx);
+	await fanout.run();
 	// Deadlines: votes and cloud sessions that end, opinions overdue (issue 6).
 	const scheduler = createScheduler(dueJobs(ctx), log);
 	ctx.timers = scheduler;
@@ -111,6 +117,7 @@ async function create(): Promise<App> {
 		clearInterval(checkpoints);
 		clearInterval(deliveries);
 		await scheduler.stop();
+		await fanout.stop();
 	});
 
 	return {

@@ -21,6 +21,11 @@ export interface Config {
 	webhookSecret: string | undefined;
 	/** `YISHI_TEST_CLOCK=1`: `POST /api/v1/test/clock` may move the server clock (tests only). */
 	testClock: boolean;
+	/** Web Push VAPID keys from the environment; otherwise generated once and kept in `settings`. */
+	vapidPublicKey: string | undefined;
+	vapidPrivateKey: string | undefined;
+	/** `mailto:` or https contact the push services may use (RFC 8292 `sub`). */
+	vapidSubject: string;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +40,22 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 		throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
 	}
 	return value;
+}
+
+function vapid(env: NodeJS.ProcessEnv, origin: string) {
+	const publicKey = env.YISHI_VAPID_PUBLIC_KEY || undefined;
+	const privateKey = env.YISHI_VAPID_PRIVATE_KEY || undefined;
+	if (!publicKey !== !privateKey) {
+		throw new ConfigError(
+			'set both YISHI_VAPID_PUBLIC_KEY and YISHI_VAPID_PRIVATE_KEY, or neither'
+		);
+	}
+	const subject =
+		env.YISHI_VAPID_SUBJECT || (origin.startsWith('https:') ? origin : 'mailto:yishi@localhost');
+	if (!/^(mailto:|https:\/\/)/.test(subject)) {
+		throw new ConfigError(`YISHI_VAPID_SUBJECT must be a mailto: or https: URL, got "${subject}"`);
+	}
+	return { vapidPublicKey: publicKey, vapidPrivateKey: privateKey, vapidSubject: subject };
 }
 
 function webhook(env: NodeJS.ProcessEnv) {
@@ -87,6 +108,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		checkpointEveryMs: int(env, 'YISHI_CHECKPOINT_SECONDS', 180, 1) * 1000,
 		webhookUrl: webhook(env).url,
 		webhookSecret: webhook(env).secret,
-		testClock: env.YISHI_TEST_CLOCK === '1'
+		testClock: env.YISHI_TEST_CLOCK === '1',
+		...vapid(env, origin)
 	};
 }

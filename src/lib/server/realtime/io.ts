@@ -81,6 +81,12 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 		disconnectAuthSession(authSessionId: string) {
 			io.to(deviceRoom(authSessionId)).emit('session:ended', { reason: 'logout' });
 			io.in(deviceRoom(authSessionId)).disconnectSockets(true);
+		},
+		notified(notice) {
+			if (notice.participantId)
+				io.to(participantRoom(notice.participantId)).emit('notification', notice.item);
+			else if (notice.audience === 'session' && notice.sessionId)
+				io.to(roomOf(notice.sessionId)).emit('notification', notice.item);
 		}
 	} satisfies Partial<RealtimeHooks>);
 

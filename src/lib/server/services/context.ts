@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/client';
 import type { Logger } from '../log';
 import type { SessionUser } from '../auth/session';
+import type { FeedItem } from '$lib/protocol/cloud';
 
 /** What the realtime layer offers services: who is online, and pushing changes out. */
 export interface RealtimeHooks {
@@ -28,6 +29,19 @@ export interface RealtimeHooks {
 	participantChanged(sessionId: string, participantId: string, authSessionId: string | null): void;
 	/** The session closed: `session:state`, and document sockets reconnect read-only. */
 	sessionClosed(sessionId: string, docNames: string[]): void;
+	/**
+	 * A notification was committed: `notification` to the session's room (session audience) or
+	 * to one participant's sockets (participant audience). Other audiences have no room.
+	 */
+	notified(notice: Notified): void;
+}
+
+/** A committed notification as the realtime layer routes it. */
+export interface Notified {
+	audience: string;
+	sessionId: string | null;
+	participantId: string | null;
+	item: FeedItem;
 }
 
 /** Proposal documents as services need them (the live copy when loaded). */

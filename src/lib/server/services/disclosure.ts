@@ -13,6 +13,8 @@ import { checkpoint, snapshot } from './proposals';
 import * as sessionsService from './sessions';
 import { actorOf, actorOfUser, record } from './transcript';
 import { closeVote } from './votes';
+import { notify } from './notifications';
+import type { Actor } from '../domain/transcript';
 
 async function requireOpen(ctx: Ctx, sessionId: string) {
 	const session = await sessions.find(ctx.db, sessionId);
@@ -26,6 +28,7 @@ async function requireOpen(ctx: Ctx, sessionId: string) {
 export async function postStatement(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
 	const { text } = parse(statementSchema, input);
 	const session = await requireOpen(ctx, sessionId);
+	sessionsService.requireStarted(session);
 	const { participant } = await sessionsService.enterRoom(ctx, viewer, sessionId);
 	if (!sessionsService.participantCanWrite(participant, session.status)) {
 		throw forbidden(
@@ -69,9 +72,22 @@ export async function postMinutes(ctx: Ctx, viewer: Viewer, sessionId: string, i
 export async function closeSession(ctx: Ctx, viewer: Viewer, sessionId: string) {
 	const user = requireConsole(viewer);
 	if (user.role === 'clerk') throw forbidden('only a moderator closes a session');
+	return closeSessionAs(ctx, sessionId, actorOfUser(user));
+}
+
+/**
+ * The one close path, by hand or at a cloud session's end (actor `system`). Safe to race: the
+ * session row is locked and a second close is refused with 409 `session_closed`, and each vote
+ * close locks its vote, so nothing is recorded twice.
+ */
+export async function closeSessionAs(ctx: Ctx, sessionId: string, actor: Actor) {
 	const session = await requireOpen(ctx, sessionId);
 	for (const vote of await votes.listForSession(ctx.db, sessionId)) {
-		if (vote.status === 'open') await closeVote(ctx, vote.id, actorOfUser(user));
+		if (vote.status !== 'open') continue;
+		await closeVote(ctx, vote.id, actor).catch((error: unknown) => {
+			// Closed meanwhile by someone else: its result is already recorded.
+			if (!(error instanceof ServiceError && error.code === 'invalid_transition')) throw error;
+		});
 	}
 	const snaps = await Promise.all(session.items.map((i) => snapshot(ctx, i.docName)));
 	await ctx.db.transaction(async (tx) => {
@@ -83,14 +99,23 @@ export async function closeSession(ctx: Ctx, viewer: Viewer, sessionId: string) 
 		if (row?.status !== 'open')
 			throw new ServiceError(409, 'session_closed', 'this session is closed');
 		for (const [i, item] of session.items.entries()) {
-			await checkpoint(tx, item, snaps[i]!, 'session_closed', actorOfUser(user));
+			await checkpoint(tx, item, snaps[i]!, 'session_closed', actor);
 		}
 		await tx.update(sessionsTable).set({ status: 'closed' }).where(eq(sessionsTable.id, sessionId));
-		await record(tx, sessionId, 'session_closed', actorOfUser(user), {
+		await record(tx, sessionId, 'session_closed', actor, {
 			items: session.items.map((i) => ({ id: i.id, title: i.title, status: i.status }))
 		});
+		await notify(
+			tx,
+			{ audience: 'session', sessionId },
+			{
+				kind: 'session_closed',
+				text: `「${session.title}」已结束，可查看结果与记录`,
+				url: `/s/${sessionId}`
+			}
+		);
 	});
-	ctx.log.info({ sessionId }, 'session closed');
+	ctx.log.info({ sessionId, by: actor.id }, 'session closed');
 	ctx.realtime.sessionClosed(
 		sessionId,
 		session.items.map((i) => i.docName)

@@ -21,6 +21,7 @@ import { checkpoint, snapshot } from './proposals';
 import { actorOfUser, record } from './transcript';
 import { tallyOf } from './votes';
 import * as webhooks from './webhooks';
+import { notify } from './notifications';
 
 type Row = typeof escalations.$inferSelect;
 
@@ -236,7 +237,7 @@ export async function advance(
 		};
 		await record(tx, caseChain(id), `case_${next.status}`, actorOfUser(user), data, now);
 		// The answer flows back into the community's record of the item.
-		if (answer)
+		if (answer) {
 			await record(
 				tx,
 				row.sessionId,
@@ -245,6 +246,22 @@ export async function advance(
 				{ ...data, itemId: row.itemId },
 				now
 			);
+			const [item] = await tx
+				.select({ title: items.title })
+				.from(items)
+				.where(eq(items.id, row.itemId));
+			await notify(
+				tx,
+				{ audience: 'session', sessionId: row.sessionId },
+				{
+					kind: 'escalation_answered',
+					text: `街道已答复「${item?.title ?? ''}」的上报`,
+					itemId: row.itemId,
+					url: `/s/${row.sessionId}`,
+					at: now
+				}
+			);
+		}
 		await webhooks.enqueue(ctx, tx, id, `escalation.${next.status}`, data, now);
 	});
 	ctx.realtime.transcriptChanged((await find(ctx, id)).row.sessionId);

@@ -1,4 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { createSessionSchema } from '$lib/protocol/api';
+import { extendSessionSchema } from '$lib/protocol/cloud';
+import { checkExtension, checkSessionWindow, formatShanghai, hasOpened } from '$lib/deadlines';
+import * as clock from '../clock';
+import { sessions as sessionsTable } from '../db/schema';
+import { notify } from './notifications';
 import { canModerate, canWrite, type Role } from '$lib/protocol/roles';
 import type { ParticipantView, RoomState, SessionStateView } from '$lib/protocol';
 import { PROTOCOL_VERSION } from '$lib/protocol';
@@ -12,7 +18,7 @@ import * as householdsService from './households';
 import * as queueService from './queue';
 import { actorOf, actorOfUser, record } from './transcript';
 import * as votesService from './votes';
-import { forbidden, notFound, parse, unauthorized } from './errors';
+import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
 
 export type SessionWithItems = sessions.SessionWithItems;
 
@@ -79,6 +85,7 @@ export function requireModerator(viewer: Viewer) {
 export async function create(ctx: Ctx, viewer: Viewer, input: unknown): Promise<SessionWithItems> {
 	const user = requireModerator(viewer);
 	const body = parse(createSessionSchema, input);
+	const window = body.kind === 'cloud' ? cloudWindow(body.opensAt, body.closesAt) : null;
 	const id = newId();
 	const items = body.items.map((item, position) => {
 		const itemId = newId();
@@ -100,8 +107,8 @@ export async function create(ctx: Ctx, viewer: Viewer, input: unknown): Promise<
 				title: body.title,
 				kind: body.kind,
 				currentItemId: items[0]?.id ?? null,
-				opensAt: body.opensAt ? new Date(body.opensAt) : null,
-				closesAt: body.closesAt ? new Date(body.closesAt) : null,
+				opensAt: window?.opensAt ?? null,
+				closesAt: window?.closesAt ?? null,
 				createdBy: user.id
 			},
 			items
@@ -109,12 +116,89 @@ export async function create(ctx: Ctx, viewer: Viewer, input: unknown): Promise<
 		await record(tx, id, 'session_created', actorOfUser(user), {
 			title: session.title,
 			kind: session.kind,
+			...(window
+				? { opensAt: window.opensAt.toISOString(), closesAt: window.closesAt.toISOString() }
+				: {}),
 			items: session.items.map((i) => ({ id: i.id, title: i.title, body: i.body }))
 		});
 		return session;
 	});
 	ctx.log.info({ sessionId: id, by: user.id }, 'session created');
+	if (window) ctx.timers.poke();
 	return created;
+}
+
+const windowMessages = {
+	closes_at_required: 'closesAt: a cloud session needs an end time',
+	closes_at_in_past: 'closesAt: must lie in the future',
+	closes_at_before_opens_at: 'closesAt: must be after opensAt',
+	closes_at_after_session_end: 'closesAt: must not be after the session ends',
+	closes_at_not_later: 'closesAt: must be later than the current end'
+} as const;
+
+/** The deadline rule broken, as the API's 400 (CONTRACT §6: times are ISO with offset). */
+export function windowError(code: keyof typeof windowMessages) {
+	return new ServiceError(400, code, windowMessages[code]);
+}
+
+/** A cloud session's window: opens now unless told otherwise, ends in the future after that. */
+function cloudWindow(opensAtIso?: string, closesAtIso?: string) {
+	const now = clock.now();
+	const opensAt = opensAtIso ? new Date(opensAtIso) : now;
+	const closesAt = closesAtIso ? new Date(closesAtIso) : null;
+	const error = checkSessionWindow({ opensAt, closesAt }, now);
+	if (error) throw windowError(error);
+	return { opensAt, closesAt: closesAt! };
+}
+
+/** Refuses writing and voting before a cloud session opens (409 `session_not_open`). */
+export function requireStarted(session: { opensAt: Date | null }, now = clock.now()) {
+	if (!hasOpened(session.opensAt, now)) {
+		throw new ServiceError(
+			409,
+			'session_not_open',
+			`this session opens at ${session.opensAt!.toISOString()}`
+		);
+	}
+}
+
+/** Moves a cloud session's end later (moderator; the session must still be open). */
+export async function extend(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
+	const user = requireModerator(viewer);
+	const { closesAt: iso } = parse(extendSessionSchema, input);
+	const next = new Date(iso);
+	await ctx.db.transaction(async (tx) => {
+		const [row] = await tx
+			.select()
+			.from(sessionsTable)
+			.where(eq(sessionsTable.id, sessionId))
+			.for('update');
+		if (!row) throw notFound('session_not_found', 'session');
+		if (row.status !== 'open')
+			throw new ServiceError(409, 'session_closed', 'this session is closed');
+		if (row.kind !== 'cloud')
+			throw new ServiceError(409, 'not_cloud_session', 'only a cloud session has an end to move');
+		const error = checkExtension(row.closesAt, next, clock.now());
+		if (error) throw windowError(error);
+		await tx.update(sessionsTable).set({ closesAt: next }).where(eq(sessionsTable.id, sessionId));
+		await record(tx, sessionId, 'session_extended', actorOfUser(user), {
+			from: row.closesAt?.toISOString() ?? null,
+			to: next.toISOString()
+		});
+		await notify(
+			tx,
+			{ audience: 'session', sessionId },
+			{
+				kind: 'session_extended',
+				text: `「${row.title}」延长至${formatShanghai(next)}`,
+				url: `/s/${sessionId}`
+			}
+		);
+	});
+	ctx.log.info({ sessionId, closesAt: next.toISOString() }, 'session extended');
+	ctx.realtime.sessionChanged(sessionId);
+	ctx.timers.poke();
+	return (await sessions.find(ctx.db, sessionId))!;
 }
 
 export async function list(ctx: Ctx, viewer: Viewer) {
@@ -222,6 +306,8 @@ export function sessionState(session: SessionWithItems): SessionStateView {
 		title: session.title,
 		kind: session.kind,
 		status: session.status,
+		opensAt: session.opensAt?.toISOString() ?? null,
+		closesAt: session.closesAt?.toISOString() ?? null,
 		items: session.items.map((i) => ({
 			id: i.id,
 			title: i.title,
@@ -279,11 +365,15 @@ export async function documentAccess(
 	const staff = isStaff(viewer) || runsSession(viewer, found.session);
 	const role = (member?.role ?? (staff ? viewer.user!.role : null)) as Role | null;
 	if (!role) return { ok: false, status: 403 };
+	// Before a cloud session opens, staff prepare the proposals; participants only read.
+	const started = staff || hasOpened(found.session.opensAt, clock.now());
 	return {
 		ok: true,
-		canWrite: member
-			? participantCanWrite(member, found.session.status)
-			: canWrite(role, found.session.status),
+		canWrite:
+			started &&
+			(member
+				? participantCanWrite(member, found.session.status)
+				: canWrite(role, found.session.status)),
 		authSessionId: viewer.authSessionId,
 		author: member?.name ?? viewer.user?.username
 	};

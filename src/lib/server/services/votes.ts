@@ -23,6 +23,9 @@ import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireConsole, requireVoteControl } from './permissions';
 import { actorOfUser, record, systemActor } from './transcript';
 import type { Actor, Json } from '../domain/transcript';
+import { checkVoteDeadline, formatShanghai } from '$lib/deadlines';
+import { notify } from './notifications';
+import { requireStarted, windowError } from './sessions';
 
 const YES_NO_ABSTAIN = [
 	{ id: 'yes', label: '同意' },
@@ -83,6 +86,11 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 	if (!item) throw notFound('item_not_found', 'item');
 	const session = await sessions.find(ctx.db, item.sessionId);
 	if (session?.status !== 'open') throw conflict('session_closed', 'this session is closed');
+	const closesAt = body.closesAt ? new Date(body.closesAt) : null;
+	if (closesAt) {
+		const error = checkVoteDeadline(closesAt, session.closesAt, clock.now());
+		if (error) throw windowError(error);
+	}
 	try {
 		validateRule(body.rule);
 	} catch (error) {
@@ -121,7 +129,7 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 			changeable: body.changeable,
 			rule: body.rule,
 			salt: newToken(),
-			closesAt: body.closesAt ? new Date(body.closesAt) : null,
+			closesAt,
 			createdBy: user.id
 		});
 		await record(tx, row.sessionId, 'vote_created', actorOfUser(user), {
@@ -136,12 +144,13 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 			tally: row.tallyMode,
 			eligibility: row.eligibility,
 			changeable: row.changeable,
-			rule: body.rule
+			rule: body.rule,
+			closesAt: closesAt?.toISOString() ?? null
 		});
 		return row;
 	});
 	ctx.realtime.voteChanged(vote.sessionId, vote.id);
-	return { id: vote.id, status: vote.status, options: vote.options };
+	return { id: vote.id, status: vote.status, options: vote.options, closesAt: vote.closesAt };
 }
 
 async function freezeEligibility(db: Db, vote: votes.VoteRow): Promise<tally.VoterWeight[]> {
@@ -167,6 +176,10 @@ export async function open(
 		if (!row) throw notFound('vote_not_found', 'vote');
 		if (row.status !== 'draft')
 			throw conflict('invalid_transition', `the vote is ${row.status}, not draft`);
+		const session = (await sessions.find(tx, row.sessionId))!;
+		requireStarted(session, now);
+		if (row.closesAt && row.closesAt.getTime() <= now.getTime())
+			throw conflict('closes_at_in_past', 'the deadline of this vote has already passed');
 		const eligible = await freezeEligibility(tx, row);
 		if (eligible.length === 0) {
 			throw conflict(
@@ -191,10 +204,23 @@ export async function open(
 			},
 			now
 		);
+		const until = row.closesAt ? `，${formatShanghai(row.closesAt)}截止` : '';
+		await notify(
+			tx,
+			{ audience: 'session', sessionId: row.sessionId },
+			{
+				kind: 'vote_opened',
+				text: `「${row.question}」开始表决${until}`,
+				itemId: row.itemId,
+				url: `/s/${row.sessionId}`,
+				at: now
+			}
+		);
 		return opened;
 	});
 	ctx.log.info({ voteId, eligible: vote.eligible?.length }, 'vote opened');
 	ctx.realtime.voteChanged(vote.sessionId, vote.id);
+	if (vote.closesAt) ctx.timers.poke();
 	return tallyOf(vote, []);
 }
 
@@ -228,6 +254,17 @@ export async function closeVote(
 				ballots: row.secret ? null : await namedBallots(tx, ballots)
 			},
 			now
+		);
+		await notify(
+			tx,
+			{ audience: 'session', sessionId: row.sessionId },
+			{
+				kind: 'vote_closed',
+				text: `「${row.question}」表决已结束：${decided.passed ? '通过' : '未通过'}`,
+				itemId: row.itemId,
+				url: `/s/${row.sessionId}`,
+				at: now
+			}
 		);
 		return { vote: closed, ballots };
 	});
