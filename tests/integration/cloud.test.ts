@@ -127,7 +127,9 @@ describe.each(availableStores())('cloud sessions over a simulated week (%s)', (s
 		const opened = await eventually(async () =>
 			(await feed(wang)).items.find((n) => n.kind === 'vote_opened')
 		);
-		expect(opened.text).toMatch(/「是否同意加装电梯分摊方案」开始表决，\d+月\d+日 周. \d\d:\d\d截止/);
+		expect(opened.text).toMatch(
+			/「是否同意加装电梯分摊方案」开始表决，\d+月\d+日 周. \d\d:\d\d截止/
+		);
 		expect((await feed(wang)).unread).toBe(1);
 
 		for (const [s, choice] of [
@@ -142,9 +144,9 @@ describe.each(availableStores())('cloud sessions over a simulated week (%s)', (s
 
 		// A day later nothing has closed yet.
 		await advance(fx.moderator, DAY);
-		expect(
-			expectStatus<TallyView>(await wang.get(`/api/v1/votes/${vote.id}`), 200).status
-		).toBe('open');
+		expect(expectStatus<TallyView>(await wang.get(`/api/v1/votes/${vote.id}`), 200).status).toBe(
+			'open'
+		);
 
 		const closedState = nextEvent(sz!, 'vote:state', 10_000, (v) => v.status === 'closed');
 		const notified = nextEvent(sw!, 'notification', 10_000, (n) => n.kind === 'vote_closed');
@@ -247,9 +249,9 @@ describe.each(availableStores())('cloud sessions over a simulated week (%s)', (s
 		const soon = (await feed(zhang)).items.filter((n) => n.kind === 'session_closing');
 		expect(soon).toHaveLength(1);
 		expect(soon[0]!.text).toMatch(/「加装电梯云协商」将于.+结束/);
-		expect(
-			expectStatus<SessionBody>(await wang.get(`/api/v1/sessions/${sid}`), 200).status
-		).toBe('open');
+		expect(expectStatus<SessionBody>(await wang.get(`/api/v1/sessions/${sid}`), 200).status).toBe(
+			'open'
+		);
 
 		// The end: the open vote closes first with its result, then the session, both by `system`.
 		const ended = nextEvent(sl!, 'session:state', 10_000, (s) => s.status === 'closed');
@@ -274,9 +276,9 @@ describe.each(availableStores())('cloud sessions over a simulated week (%s)', (s
 		const kinds = (await feed(li)).items.map((n) => n.kind);
 		expect(kinds.slice(0, 2)).toEqual(['session_closed', 'vote_closed']);
 		expect((await feed(li)).unread).toBe(5); // extended, vote opened, closing, closed, closed
-		expect(
-			await emitAck(sw!, 'ballot:cast', { voteId: second.id, choice: 'no' })
-		).toMatchObject({ ok: false });
+		expect(await emitAck(sw!, 'ballot:cast', { voteId: second.id, choice: 'no' })).toMatchObject({
+			ok: false
+		});
 	});
 
 	it('refuses windows that make no sense, with clear codes', async () => {
