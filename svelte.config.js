@@ -28,6 +28,9 @@ const config = {
 		// Forms are checked against ORIGIN in hooks.server.ts (CONTRACT §1), where the
 		// origin comes from configuration instead of the request's Host header.
 		csrf: { trustedOrigins: [] },
+		// The worker only shows Web Push messages; it is registered when someone turns push
+		// reminders on (src/lib/client/push.ts), never on every page.
+		serviceWorker: { register: false },
 		csp: {
 			mode: 'hash',
 			directives: {

@@ -1,15 +1,20 @@
 import { canModerate } from '$lib/protocol/roles';
+import * as notifications from '$lib/server/services/notifications';
 import * as sessions from '$lib/server/services/sessions';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { ctx, viewer } = locals;
+	// Anyone with a device session or an account has a feed: show its unread count.
+	const unread =
+		viewer.user || viewer.authSessionId ? await notifications.unreadCount(ctx, viewer) : null;
 	if (!viewer.user || !sessions.isStaff(viewer)) {
-		return { staff: false as const, signedIn: viewer.user !== null };
+		return { staff: false as const, signedIn: viewer.user !== null, unread };
 	}
 	const rows = await sessions.list(ctx, viewer);
 	return {
 		staff: true as const,
+		unread,
 		canCreate: canModerate(viewer.user.role),
 		sessions: rows.map((s) => ({
 			id: s.id,

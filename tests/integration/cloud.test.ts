@@ -381,7 +381,9 @@ describe.each(availableStores())('cloud sessions over a simulated week (%s)', (s
 		).toBe(false);
 
 		// The same for the session itself at its end.
-		const left = Date.parse(fx.session.closesAt!) - (await serverNow(fx.moderator));
+		const left =
+			Date.parse((fx.session as unknown as SessionBody).closesAt!) -
+			(await serverNow(fx.moderator));
 		const [closeByHand] = await Promise.all([
 			fx.moderator.post(`/api/v1/sessions/${sid}/close`),
 			advance(fx.moderator, Math.ceil(left / 1000) + 1)

@@ -97,7 +97,7 @@ describe('Web Push delivery', () => {
 		// The key pair is made once and kept.
 		expect((await new ApiClient(server).get('/api/v1/push/key')).body).toEqual({ publicKey });
 		const { keys } = browserKeys();
-		const codeOf = async (body: unknown, client = wang) => {
+		const codeOf = async (body: unknown, client: ApiClient = wang) => {
 			const res = await client.post('/api/v1/push/subscriptions', body);
 			return [res.status, (res.body as { error?: { code: string } }).error?.code];
 		};

@@ -84,6 +84,7 @@ export class RoomConnection {
 		socket.on('vote:tally', this.#onTally);
 		socket.on('me:seats', this.#onSeats);
 		socket.on('transcript:head', this.#onHead);
+		socket.on('notification', this.#onNotification);
 		window.addEventListener('offline', this.#onOffline);
 		this.#stopWatching = watchResume(this.#resume);
 	}
@@ -185,6 +186,13 @@ export class RoomConnection {
 		if (this.state && seq >= this.state.transcriptHead.seq) {
 			this.state = { ...this.state, transcriptHead: { seq, hash } };
 		}
+	};
+
+	/** Notifications that arrived on this connection (the badge adds them to what it loaded). */
+	notices = $state(0);
+
+	#onNotification: ServerToClientEvents['notification'] = () => {
+		this.notices += 1;
 	};
 
 	#onSeats: ServerToClientEvents['me:seats'] = ({ seats }) => {

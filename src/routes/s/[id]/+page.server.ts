@@ -1,4 +1,6 @@
 import { canWrite, type ItemView, type Role } from '$lib/protocol';
+import * as clock from '$lib/server/clock';
+import * as notifications from '$lib/server/services/notifications';
 import * as sessions from '$lib/server/services/sessions';
 import { pageError } from '../../guards.server';
 import type { PageServerLoad } from './$types';
@@ -21,6 +23,13 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	return {
 		sessionId: session.id,
 		title: session.title,
+		kind: session.kind,
+		status: session.status,
+		opensAt: session.opensAt?.toISOString() ?? null,
+		closesAt: session.closesAt?.toISOString() ?? null,
+		/** The server's clock: countdowns follow it even when the device's is off. */
+		serverNow: clock.nowMs(),
+		unread: await notifications.unreadCount(locals.ctx, locals.viewer),
 		items: session.items.map((item): Pick<ItemView, 'id' | 'title' | 'docName'> => ({
 			id: item.id,
 			title: item.title,
