@@ -279,6 +279,17 @@ describe.each(availableStores())('cloud sessions over a simulated week (%s)', (s
 		expect(await emitAck(sw!, 'ballot:cast', { voteId: second.id, choice: 'no' })).toMatchObject({
 			ok: false
 		});
+
+		// The day's digest for the WeChat group: staff only, plain text.
+		const digest = await fx.moderator.get(`/api/v1/sessions/${sid}/digest`);
+		expect(digest.status).toBe(200);
+		expect(digest.headers.get('content-type')).toMatch(/^text\/plain/);
+		expect(digest.text).toContain('【议事日报】加装电梯云协商');
+		expect(digest.text).toContain('表决「是否同意周末不施工」结束：通过，投票 1/3 人');
+		expect(digest.text).toContain(`${server.origin}/s/${sid}`);
+		expect((await wang.get(`/api/v1/sessions/${sid}/digest`)).status).toBe(403);
+		const badDate = await fx.moderator.get(`/api/v1/sessions/${sid}/digest?date=2026-13-45`);
+		expect((badDate.body as { error: { code: string } }).error.code).toBe('invalid_date');
 	});
 
 	it('refuses windows that make no sense, with clear codes', async () => {

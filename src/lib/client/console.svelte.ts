@@ -25,7 +25,11 @@ export interface ImportResult {
 	errors: { line: number; message: string }[];
 }
 
-export type NewVote = Omit<CreateVoteInput, 'changeable' | 'closesAt'> & { changeable?: boolean };
+export type NewVote = Omit<CreateVoteInput, 'changeable' | 'closesAt'> & {
+	changeable?: boolean;
+	/** ISO with offset: the vote closes by itself then (CONTRACT §6). */
+	closesAt?: string;
+};
 
 export interface CreatedVote {
 	id: string;
