@@ -137,6 +137,14 @@ describe('escalation to the street, webhook and public archive search', () => {
 			answer: { text: expect.stringContaining('老年活动室') }
 		});
 
+		// The residents of the escalated session are told (CONTRACT §6 notifications).
+		const news = expectStatus<{ items: { kind: string; text: string }[] }>(
+			await wang.get('/api/v1/notifications'),
+			200
+		);
+		expect(news.items[0]).toMatchObject({ kind: 'escalation_answered' });
+		expect(news.items[0]!.text).toMatch(/^街道已答复「.+」的上报$/);
+
 		// Public once answered; the answer is in the community's own record of the item.
 		const anon = new ApiClient(server);
 		expect((await anon.get(`/api/v1/escalations/${created.id}`)).status).toBe(200);
