@@ -137,9 +137,11 @@ export async function maxId(db: Db): Promise<number> {
 export async function recipientsOf(db: Db, n: Notification): Promise<string[]> {
 	const keys = new Set<string>();
 	const addPeople = (rows: { userId: string | null; authSessionId: string | null }[]) => {
+		// Both keys: a phone signed in with an account subscribes as `user:`, one without as
+		// `device:`; a row may know either or both.
 		for (const r of rows) {
 			if (r.userId) keys.add(`user:${r.userId}`);
-			else if (r.authSessionId) keys.add(`device:${r.authSessionId}`);
+			if (r.authSessionId) keys.add(`device:${r.authSessionId}`);
 		}
 	};
 	const cols = { userId: participants.userId, authSessionId: participants.authSessionId };
