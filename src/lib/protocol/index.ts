@@ -97,6 +97,8 @@ export interface ServerToClientEvents {
 	'transcript:head': (payload: { sessionId: string; seq: number; hash: string }) => void;
 	/** This participant's household seats changed (claimed, or released by the moderator). */
 	'me:seats': (payload: { seats: SeatView[] }) => void;
+	/** Comments on an item were added or resolved: clients fetch the list again. */
+	'comments:changed': (payload: { itemId: string }) => void;
 }
 
 /** Inbound schemas by event name; the server refuses events missing here. */
@@ -115,3 +117,4 @@ export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
 /** The Y.XmlFragment that holds a proposal (y-prosemirror's default). */
 export const PROPOSAL_FRAGMENT = 'prosemirror';
 export * from './disclosure';
+export * from './comments';

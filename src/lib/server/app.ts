@@ -53,7 +53,8 @@ const quietHooks: RealtimeHooks = {
 	seatsChanged: quiet,
 	transcriptChanged: quiet,
 	participantChanged: quiet,
-	sessionClosed: quiet
+	sessionClosed: quiet,
+	commentsChanged: quiet
 };
 
 /** Starts the app once per process: store opened and migrated, first admin bootstrapped. */

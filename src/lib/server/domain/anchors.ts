@@ -15,6 +15,8 @@ import { PROPOSAL_FRAGMENT } from '$lib/protocol';
 const LEAVES = new Set(['hardBreak', 'horizontalRule', 'image']);
 
 type Node = Y.XmlElement | Y.XmlText;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types differ only in their event type
+type AnyType = Y.AbstractType<any>;
 
 function textOf(t: Y.XmlText): string {
 	return (t.toDelta() as { insert: unknown }[])
@@ -30,19 +32,19 @@ function sizeOf(node: Node): number {
 	return size;
 }
 
-function isUnder(type: Y.AbstractType<unknown>, root: Y.XmlFragment): boolean {
-	for (let t: Y.AbstractType<unknown> | null = type; t;) {
+function isUnder(type: AnyType, root: Y.XmlFragment): boolean {
+	for (let t: AnyType | null = type; t;) {
 		if (t === root) return true;
 		const item = t._item;
 		if (!item) return false;
-		t = item.parent as Y.AbstractType<unknown> | null;
+		t = item.parent as AnyType | null;
 	}
 	return false;
 }
 
 /** Where an item (live or deleted) sits in its parent: the parent's content start + live left siblings. */
 function positionOfItem(item: Y.Item, root: Y.XmlFragment): number {
-	const parent = item.parent as Y.AbstractType<unknown>;
+	const parent = item.parent as AnyType;
 	let pos = contentStart(parent, root);
 	for (let left = parent._start; left && left !== item; left = left.right) {
 		if (!left.deleted && left.content instanceof Y.ContentType) {
@@ -53,7 +55,7 @@ function positionOfItem(item: Y.Item, root: Y.XmlFragment): number {
 }
 
 /** The position where a type's content begins (a deleted type collapses to where it was). */
-function contentStart(type: Y.AbstractType<unknown>, root: Y.XmlFragment): number {
+function contentStart(type: AnyType, root: Y.XmlFragment): number {
 	if (type === root) return 0;
 	const item = type._item!;
 	const at = positionOfItem(item, root);
@@ -94,7 +96,7 @@ export function resolvePosition(doc: Y.Doc, json: unknown): number | null {
 		return null;
 	}
 	if (!abs) return null;
-	const type = abs.type as Y.AbstractType<unknown>;
+	const type = abs.type as AnyType;
 	// Deleted elements stay linked to their parent: this accepts them under our fragment only.
 	if (!isUnder(type, root)) return null;
 	if (type instanceof Y.XmlText) {

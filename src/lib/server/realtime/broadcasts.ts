@@ -69,7 +69,7 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 		})
 	);
 
-	const hooks: Omit<RealtimeHooks, 'disconnectAuthSession'> = {
+	const hooks: Omit<RealtimeHooks, 'disconnectAuthSession' | 'commentsChanged'> = {
 		onlineParticipantIds: (sessionId) => presence.online(sessionId),
 		presenceChanged: (sessionId) => presenceOut.mark(sessionId),
 		sessionChanged(sessionId) {

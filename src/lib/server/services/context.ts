@@ -28,6 +28,8 @@ export interface RealtimeHooks {
 	participantChanged(sessionId: string, participantId: string, authSessionId: string | null): void;
 	/** The session closed: `session:state`, and document sockets reconnect read-only. */
 	sessionClosed(sessionId: string, docNames: string[]): void;
+	/** Comments on an item were added or resolved: the room gets `comments:changed {itemId}`. */
+	commentsChanged(sessionId: string, itemId: string): void;
 }
 
 /** Proposal documents as services need them (the live copy when loaded). */
