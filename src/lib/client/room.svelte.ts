@@ -54,6 +54,8 @@ export class RoomConnection {
 	status = $state<RoomStatus>('connecting');
 	state = $state.raw<RoomState | null>(null);
 	error = $state.raw<ErrorBody | null>(null);
+	/** The last `comments:changed` (a new object each time): comment lists fetch again. */
+	commentsChanged = $state.raw<{ itemId: string } | null>(null);
 
 	readonly sessionId: string;
 	#socket: RoomSocket;
@@ -84,6 +86,7 @@ export class RoomConnection {
 		socket.on('vote:tally', this.#onTally);
 		socket.on('me:seats', this.#onSeats);
 		socket.on('transcript:head', this.#onHead);
+		socket.on('comments:changed', this.#onComments);
 		window.addEventListener('offline', this.#onOffline);
 		this.#stopWatching = watchResume(this.#resume);
 	}
@@ -185,6 +188,10 @@ export class RoomConnection {
 		if (this.state && seq >= this.state.transcriptHead.seq) {
 			this.state = { ...this.state, transcriptHead: { seq, hash } };
 		}
+	};
+
+	#onComments: ServerToClientEvents['comments:changed'] = ({ itemId }) => {
+		this.commentsChanged = { itemId };
 	};
 
 	#onSeats: ServerToClientEvents['me:seats'] = ({ seats }) => {

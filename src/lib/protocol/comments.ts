@@ -35,4 +35,6 @@ export interface CommentView {
 	replyTo?: string;
 	resolved: boolean;
 	at: string;
+	/** Present (true) on the reader's own comments: they may resolve their threads. */
+	mine?: true;
 }

@@ -209,6 +209,7 @@ async function notifyPeople(
 export async function list(ctx: Ctx, viewer: Viewer, itemId: string): Promise<CommentView[]> {
 	const { item, session } = await itemOf(ctx, itemId);
 	await sessionsService.get(ctx, viewer, session.id);
+	const me = await sessionsService.findMember(ctx, viewer, session.id);
 	const rows = await commentsDb.listForItem(ctx.db, item.id);
 	const anchored = rows.some((r) => r.anchor);
 	const doc = anchored ? docFromState(await ctx.docs.state(item.docName)) : null;
@@ -227,6 +228,7 @@ export async function list(ctx: Ctx, viewer: Viewer, itemId: string): Promise<Co
 				view.quote = doc ? (readPassage(doc, r.anchor)?.quote ?? '') : '';
 			}
 			if (r.replyTo) view.replyTo = r.replyTo;
+			if (me && r.participantId === me.id) view.mine = true;
 			return view;
 		});
 	} finally {
