@@ -89,8 +89,9 @@ export class ItemComments {
 
 /** Top-level comments with their replies, oldest first (the list comes ordered by time). */
 export function threadsOf(list: CommentView[]): Thread[] {
-	const threads = new Map<string, Thread>();
-	for (const c of list) if (!c.replyTo) threads.set(c.id, { root: c, replies: [] });
-	for (const c of list) if (c.replyTo) threads.get(c.replyTo)?.replies.push(c);
-	return [...threads.values()];
+	const threads: Thread[] = list.filter((c) => !c.replyTo).map((root) => ({ root, replies: [] }));
+	for (const c of list) {
+		if (c.replyTo) threads.find((t) => t.root.id === c.replyTo)?.replies.push(c);
+	}
+	return threads;
 }
