@@ -289,6 +289,14 @@ describe.each(availableStores())('comments on the proposal (%s)', (store) => {
 		// Its first characters went with the deleted passage; the rest is still quoted.
 		expect(archived[3]!.quote).toBe('（含地下），外来车辆收费');
 		expect((await wang.post(base, { text: '会后补充', stance: 'support' })).status).toBe(409);
+		// The archive page shows the threads read-only, and the timeline names them.
+		const page = await anonymous.get(`/archive/s/${sid}`);
+		expect(page.status).toBe(200);
+		expect(page.text).toContain('老人家里有两辆车怎么办？');
+		expect(page.text).toContain('可以申请临时车位。');
+		expect(page.text).toContain('王阿姨（居民）发表评论：担忧');
+		expect(page.text).toContain('李师傅（业主）回复评论：支持');
+		expect(page.text).not.toContain('标记已解决');
 
 		providerA.destroy();
 		providerB.destroy();

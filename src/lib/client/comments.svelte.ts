@@ -25,8 +25,13 @@ export class ItemComments {
 	readonly itemId: string;
 	#seq = 0;
 
-	constructor(itemId: string) {
+	/** `initial`: a list already fetched (the archive page renders it on the server). */
+	constructor(itemId: string, initial?: CommentView[]) {
 		this.itemId = itemId;
+		if (initial) {
+			this.list = initial;
+			this.loaded = true;
+		}
 	}
 
 	get #base() {
