@@ -54,6 +54,8 @@ export class RoomConnection {
 	status = $state<RoomStatus>('connecting');
 	state = $state.raw<RoomState | null>(null);
 	error = $state.raw<ErrorBody | null>(null);
+	/** The last `comments:changed` (a new object each time): comment lists fetch again. */
+	commentsChanged = $state.raw<{ itemId: string } | null>(null);
 
 	readonly sessionId: string;
 	#socket: RoomSocket;
@@ -85,6 +87,7 @@ export class RoomConnection {
 		socket.on('me:seats', this.#onSeats);
 		socket.on('transcript:head', this.#onHead);
 		socket.on('notification', this.#onNotification);
+		socket.on('comments:changed', this.#onComments);
 		window.addEventListener('offline', this.#onOffline);
 		this.#stopWatching = watchResume(this.#resume);
 	}
@@ -193,6 +196,10 @@ export class RoomConnection {
 
 	#onNotification: ServerToClientEvents['notification'] = () => {
 		this.notices += 1;
+	};
+
+	#onComments: ServerToClientEvents['comments:changed'] = ({ itemId }) => {
+		this.commentsChanged = { itemId };
 	};
 
 	#onSeats: ServerToClientEvents['me:seats'] = ({ seats }) => {

@@ -111,6 +111,8 @@ export interface ServerToClientEvents {
 	'me:seats': (payload: { seats: SeatView[] }) => void;
 	/** A notification for this room (or this participant) was written (CONTRACT §6). */
 	notification: (payload: FeedItem) => void;
+	/** Comments on an item were added or resolved: clients fetch the list again. */
+	'comments:changed': (payload: { itemId: string }) => void;
 }
 
 /** Inbound schemas by event name; the server refuses events missing here. */
@@ -130,3 +132,4 @@ export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
 export const PROPOSAL_FRAGMENT = 'prosemirror';
 export * from './disclosure';
 export * from './cloud';
+export * from './comments';

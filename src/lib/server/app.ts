@@ -55,7 +55,8 @@ const quietHooks: RealtimeHooks = {
 	transcriptChanged: quiet,
 	participantChanged: quiet,
 	sessionClosed: quiet,
-	notified: quiet
+	notified: quiet,
+	commentsChanged: quiet
 };
 
 /** Starts the app once per process: store opened and migrated, first admin bootstrapped. */

@@ -8,6 +8,8 @@ import { getLocale } from '$lib/paraglide/runtime.js';
 import { formatDuration, itemStatusLabel } from '$lib/components/meeting/format';
 import { roleLabel } from '$lib/components/role-labels';
 import type { ItemStatus, PublicActor, PublicEntry, TimelineKind } from './record';
+import { STANCE_LOOK } from '$lib/components/comments/stance';
+import type { Stance } from '$lib/protocol';
 
 const BLOC_LABELS: Record<string, () => string> = {
 	resident: m.bloc_resident,
@@ -159,6 +161,15 @@ export function describeEntry(entry: PublicEntry): string {
 				: m.archive_entry_paper_ballot();
 		case 'statement':
 			return m.archive_entry_statement({ name: who, bloc: blocLabel(entry.actor.role) });
+		case 'comment_added': {
+			const stance = STANCE_LOOK[text(d.stance) as Stance]?.label() ?? text(d.stance);
+			const args = { name: who, bloc: blocLabel(entry.actor.role), stance };
+			return d.reply ? m.comments_entry_replied(args) : m.comments_entry_added(args);
+		}
+		case 'comment_resolved':
+			return m.comments_entry_resolved({ name: who });
+		case 'comment_reopened':
+			return m.comments_entry_reopened({ name: who });
 		case 'minutes':
 			return d.speaker
 				? m.archive_entry_minutes({ speaker: text(d.speaker) })

@@ -152,6 +152,9 @@ export const BLOC_ORDER = [
 
 const KIND_OF: Record<string, TimelineKind> = {
 	statement: 'speech',
+	comment_added: 'speech',
+	comment_resolved: 'speech',
+	comment_reopened: 'speech',
 	minutes: 'minutes',
 	session_created: 'agenda',
 	item_status: 'agenda',
@@ -268,6 +271,14 @@ function publicData(type: string, data: Data, lookups: Lookups): Record<string, 
 			};
 		case 'statement':
 			return { text: str(data.text), itemTitle: item(data.itemId) };
+		case 'comment_added':
+			return {
+				text: str(data.text),
+				stance: str(data.stance),
+				quote: str(data.quote),
+				reply: !!data.replyTo,
+				itemTitle: item(data.itemId)
+			};
 		case 'minutes':
 			return { text: str(data.text), speaker: str(data.speaker), itemTitle: item(data.itemId) };
 		case 'proposal_checkpoint':

@@ -69,7 +69,7 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 		})
 	);
 
-	const hooks: Omit<RealtimeHooks, 'disconnectAuthSession' | 'notified'> = {
+	const hooks: Omit<RealtimeHooks, 'disconnectAuthSession' | 'notified' | 'commentsChanged'> = {
 		onlineParticipantIds: (sessionId) => presence.online(sessionId),
 		presenceChanged: (sessionId) => presenceOut.mark(sessionId),
 		sessionChanged(sessionId) {

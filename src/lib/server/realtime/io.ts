@@ -21,6 +21,7 @@ import { actorOf, record } from '../services/transcript';
 import * as sessionsService from '../services/sessions';
 import * as votesService from '../services/votes';
 import { createBroadcasts } from './broadcasts';
+import { createCommentBroadcasts } from './comment-broadcasts';
 import { deviceRoom, participantRoom, roomOf } from './rooms';
 import { originAllowed, refuseUpgrade, viewerFromRequest } from './handshake';
 import { Presence } from './presence';
@@ -77,7 +78,8 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 	const hooks = {} as RealtimeHooks;
 	const ctx: Ctx = { ...ctxWithoutRealtime, realtime: hooks };
 	const broadcasts = createBroadcasts(ctx, io, presence);
-	Object.assign(hooks, broadcasts.hooks, {
+	const commentsOut = createCommentBroadcasts(io);
+	Object.assign(hooks, broadcasts.hooks, commentsOut.hooks, {
 		disconnectAuthSession(authSessionId: string) {
 			io.to(deviceRoom(authSessionId)).emit('session:ended', { reason: 'logout' });
 			io.in(deviceRoom(authSessionId)).disconnectSockets(true);
@@ -264,6 +266,7 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 		},
 		async close() {
 			broadcasts.stop();
+			commentsOut.stop();
 			io.disconnectSockets(true);
 			await new Promise<void>((resolve) => {
 				engine.close();

@@ -34,6 +34,8 @@ export interface RealtimeHooks {
 	 * to one participant's sockets (participant audience). Other audiences have no room.
 	 */
 	notified(notice: Notified): void;
+	/** Comments on an item were added or resolved: the room gets `comments:changed {itemId}`. */
+	commentsChanged(sessionId: string, itemId: string): void;
 }
 
 /** A committed notification as the realtime layer routes it. */

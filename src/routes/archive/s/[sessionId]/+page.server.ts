@@ -1,5 +1,6 @@
 import type { TimelineKind } from '$lib/components/archive/record';
 import { TIMELINE_KINDS } from '$lib/components/archive/record';
+import * as comments from '$lib/server/services/comments';
 import { closedRecord } from './record.server';
 import type { PageServerLoad } from './$types';
 
@@ -9,5 +10,10 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const asked = url.searchParams
 		.getAll('kind')
 		.filter((k): k is TimelineKind => (TIMELINE_KINDS as readonly string[]).includes(k));
-	return { record, kinds: asked.length ? asked : [...TIMELINE_KINDS] };
+	// The comments on each item, read-only (they are in the transcript too).
+	const commentsByItem: Record<string, Awaited<ReturnType<typeof comments.list>>> = {};
+	for (const item of record.items) {
+		commentsByItem[item.id] = await comments.list(locals.ctx, locals.viewer, item.id);
+	}
+	return { record, commentsByItem, kinds: asked.length ? asked : [...TIMELINE_KINDS] };
 };
