@@ -1,15 +1,18 @@
 import { canModerate } from '$lib/protocol/roles';
+import * as orgs from '$lib/server/db/orgs';
 import * as sessions from '$lib/server/services/sessions';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { ctx, viewer } = locals;
+	const communities = (await orgs.listCommunities(ctx.db)).map((c) => ({ id: c.id, name: c.name }));
 	if (!viewer.user || !sessions.isStaff(viewer)) {
-		return { staff: false as const, signedIn: viewer.user !== null };
+		return { staff: false as const, signedIn: viewer.user !== null, communities };
 	}
 	const rows = await sessions.list(ctx, viewer);
 	return {
 		staff: true as const,
+		communities,
 		canCreate: canModerate(viewer.user.role),
 		sessions: rows.map((s) => ({
 			id: s.id,

@@ -115,3 +115,4 @@ export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
 /** The Y.XmlFragment that holds a proposal (y-prosemirror's default). */
 export const PROPOSAL_FRAGMENT = 'prosemirror';
 export * from './disclosure';
+export * from './community';

@@ -18,13 +18,13 @@ import * as accounts from './services/accounts';
 import * as proposals from './services/proposals';
 import * as webhooks from './services/webhooks';
 import type { Ctx, RealtimeHooks } from './services/context';
+import * as opinionsService from './services/opinions';
 import * as sessionsService from './services/sessions';
 import { createScheduler, type Job } from './scheduler';
 
 /** Everything that falls due by the clock. */
 function dueJobs(ctx: Ctx): Job[] {
-	void ctx;
-	return [];
+	return [opinionsService.overdueJob(ctx)];
 }
 
 export interface App {
