@@ -1,11 +1,12 @@
-import { MAX_PHOTO_BYTES } from './services/photos';
-import { ServiceError } from './services/errors';
+import { checkPhoto } from './services/photos';
 
-/** Reads a raw photo body, refusing one over 3 MB before reading it when its length says so. */
+/**
+ * Reads a raw photo body. The whole body is read (the server caps bodies at BODY_SIZE_LIMIT, 4 MB)
+ * before the size is judged: answering 413 over an unread body resets the connection, and the
+ * phone would see a network error instead of "the photo is larger than 3 MB".
+ */
 export async function readPhotoBody(request: Request): Promise<Uint8Array> {
-	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (Number.isFinite(declared) && declared > MAX_PHOTO_BYTES) {
-		throw new ServiceError(413, 'photo_too_large', 'the photo is larger than 3 MB');
-	}
-	return new Uint8Array(await request.arrayBuffer());
+	const bytes = new Uint8Array(await request.arrayBuffer());
+	checkPhoto(bytes);
+	return bytes;
 }
