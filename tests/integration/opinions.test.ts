@@ -51,13 +51,13 @@ async function query<T>(server: ServerHandle, text: string): Promise<T[]> {
 	}
 }
 
-function png(size = 64): Uint8Array {
+function png(size = 64): Uint8Array<ArrayBuffer> {
 	const bytes = new Uint8Array(size);
 	bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 	return bytes;
 }
 
-async function upload(client: ApiClient, body: Uint8Array, type = 'image/png') {
+async function upload(client: ApiClient, body: Uint8Array<ArrayBuffer>, type = 'image/png') {
 	const res = await fetch(client.server.url(`/api/v1/communities/${COMMUNITY}/photos`), {
 		method: 'POST',
 		headers: { origin: client.server.origin, cookie: client.cookieHeader(), 'content-type': type },

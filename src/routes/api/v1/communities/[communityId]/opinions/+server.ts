@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { api, readJson } from '$lib/server/http';
+import * as community from '$lib/server/services/community';
 import * as opinions from '$lib/server/services/opinions';
 import * as photos from '$lib/server/services/photos';
 import { ServiceError } from '$lib/server/services/errors';
@@ -22,6 +23,8 @@ export const POST: RequestHandler = (event) =>
 			const photo = form.get('photo');
 			let photoId: string | undefined;
 			if (photo instanceof File && photo.size > 0) {
+				// Only a member may post: check before storing the photo.
+				await community.requireMember(ctx, viewer, communityId);
 				if (photo.size > photos.MAX_PHOTO_BYTES) {
 					throw new ServiceError(413, 'photo_too_large', 'the photo is larger than 3 MB');
 				}
