@@ -119,6 +119,8 @@ test.describe('raise-hands cycle', () => {
 		const a = await phone(browser, 'A', errors);
 		await joinAsResident(a, url, '3号楼王阿姨', origin);
 		const title = '想在小区里设自助洗车点';
+		// The photo preview and size check run in the page's script: let it load first.
+		await a.waitForLoadState('networkidle');
 		await a.getByLabel('标题').fill(title);
 		await a.getByLabel('具体情况').fill('楼下空地可以利用，方便大家洗车。');
 		await a.getByLabel('照片（可选，最大 3 MB）').setInputFiles({
