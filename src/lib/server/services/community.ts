@@ -16,7 +16,7 @@ import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, unauthorized } from './errors';
 import { inviteProblem } from './invites';
-import { requireModerator } from './sessions';
+import { isStaff, requireModerator } from './sessions';
 import { actorOf, record } from './transcript';
 
 export type CommunityMember = communityDb.CommunityMember;
@@ -160,6 +160,8 @@ export async function enterAsMember(
 	session: Pick<SessionWithItems, 'id' | 'communityId' | 'kind'>
 ): Promise<participants.Participant | null> {
 	if (session.kind !== 'cloud' || !viewer.authSessionId) return null;
+	// Staff enter with their account's role (sessions.enterRoom), never as a resident.
+	if (isStaff(viewer)) return null;
 	const member = await communityDb.findMemberByDevice(
 		ctx.db,
 		session.communityId,
