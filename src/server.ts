@@ -29,6 +29,9 @@ const actualPort = (server.address() as AddressInfo).port;
 process.env.PORT = String(actualPort);
 process.env.ORIGIN ||= `http://localhost:${actualPort}`;
 
+// Photos (opinions, milestones) may be up to 3 MB; adapter-node's default body limit is 512 KB.
+process.env.BODY_SIZE_LIMIT ||= '4M';
+
 // Importing the handler runs SvelteKit's `init` hook, which starts the app (store, migrations).
 const handlerPath = './handler.js';
 handler = ((await import(handlerPath)) as { handler: Handler }).handler;

@@ -1,5 +1,6 @@
 import { canModerate } from '$lib/protocol/roles';
 import * as notifications from '$lib/server/services/notifications';
+import * as orgs from '$lib/server/db/orgs';
 import * as sessions from '$lib/server/services/sessions';
 import type { PageServerLoad } from './$types';
 
@@ -8,13 +9,15 @@ export const load: PageServerLoad = async ({ locals }) => {
 	// Anyone with a device session or an account has a feed: show its unread count.
 	const unread =
 		viewer.user || viewer.authSessionId ? await notifications.unreadCount(ctx, viewer) : null;
+	const communities = (await orgs.listCommunities(ctx.db)).map((c) => ({ id: c.id, name: c.name }));
 	if (!viewer.user || !sessions.isStaff(viewer)) {
-		return { staff: false as const, signedIn: viewer.user !== null, unread };
+		return { staff: false as const, signedIn: viewer.user !== null, unread, communities };
 	}
 	const rows = await sessions.list(ctx, viewer);
 	return {
 		staff: true as const,
 		unread,
+		communities,
 		canCreate: canModerate(viewer.user.role),
 		sessions: rows.map((s) => ({
 			id: s.id,

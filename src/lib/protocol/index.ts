@@ -133,3 +133,4 @@ export const PROPOSAL_FRAGMENT = 'prosemirror';
 export * from './disclosure';
 export * from './cloud';
 export * from './comments';
+export * from './community';

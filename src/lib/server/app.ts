@@ -18,6 +18,7 @@ import * as accounts from './services/accounts';
 import * as proposals from './services/proposals';
 import * as webhooks from './services/webhooks';
 import type { Ctx, RealtimeHooks } from './services/context';
+import * as opinionsService from './services/opinions';
 import * as sessionsService from './services/sessions';
 import { createScheduler, type Job } from './scheduler';
 import { deadlineJobs } from './services/deadlines';
@@ -25,7 +26,7 @@ import * as notifications from './services/notifications';
 
 /** Everything that falls due by the clock. */
 function dueJobs(ctx: Ctx): Job[] {
-	return [...deadlineJobs(ctx)];
+	return [...deadlineJobs(ctx), opinionsService.overdueJob(ctx)];
 }
 
 export interface App {

@@ -16,6 +16,8 @@ function requireSignedIn(viewer: Viewer) {
 }
 import { actorOf, record } from './transcript';
 import { requireModerator, runsSession } from './sessions';
+import * as orgs from '../db/orgs';
+import { joinCommunity, type CommunityJoinResult } from './community';
 
 export interface InviteView {
 	id: string;
@@ -105,7 +107,10 @@ export async function peek(ctx: Ctx, token: string, now = clock.now()) {
 	const invite = await invites.findByToken(ctx.db, token);
 	const problem = inviteProblem(invite, now);
 	const session = invite?.sessionId ? await sessions.find(ctx.db, invite.sessionId) : null;
-	return { invite, problem, session };
+	const community = invite?.communityId
+		? await orgs.findCommunity(ctx.db, invite.communityId)
+		: null;
+	return { invite, problem, session, community };
 }
 
 export interface JoinResult {
@@ -125,11 +130,14 @@ export async function join(
 	token: string,
 	input: unknown,
 	now = clock.now()
-): Promise<JoinResult> {
+): Promise<JoinResult | CommunityJoinResult> {
 	const { name } = parse(joinSchema, input);
 	const found = await invites.findByToken(ctx.db, token);
 	if (!found) throw inviteProblem(null, now)!;
-	// TODO(community): standing community links (CONTRACT §6) join the community instead.
+	// A standing community link (CONTRACT §6) makes a community participant instead.
+	if (found.communityId) {
+		return joinCommunity(ctx, viewer, { ...found, communityId: found.communityId }, name, now);
+	}
 	if (!found.sessionId) throw inviteProblem(null, now)!;
 	const invite = { ...found, sessionId: found.sessionId };
 	if (viewer.authSessionId) {

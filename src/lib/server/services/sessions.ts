@@ -14,6 +14,7 @@ import * as transcript from '../db/transcript';
 import { DEFAULT_COMMUNITY_ID } from '../db/orgs';
 import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
+import * as communityService from './community';
 import * as householdsService from './households';
 import * as queueService from './queue';
 import { actorOf, actorOfUser, record } from './transcript';
@@ -244,6 +245,9 @@ export async function enterRoom(
 	const member = await findMember(ctx, viewer, sessionId);
 	if (member?.status === 'removed') throw forbidden('removed from this session');
 	if (member) return { session, participant: member };
+	// A community participant enters the community's cloud sessions without another invite.
+	const viaCommunity = await communityService.enterAsMember(ctx, viewer, session);
+	if (viaCommunity) return { session, participant: viaCommunity };
 	if (!viewer.user)
 		throw viewer.authSessionId ? forbidden('not a member of this session') : unauthorized();
 	if (!isStaff(viewer) && !runsSession(viewer, session))

@@ -12,6 +12,10 @@ export const POST: RequestHandler = (event) =>
 			const { token, session } = result.newCookie;
 			setSessionCookie(event.cookies, token, session, ctx.config.secureCookies);
 		}
+		if ('communityId' in result) {
+			const { id, name, role } = result.member;
+			return json({ participant: { id, name, role }, communityId: result.communityId });
+		}
 		const { id, name, role } = result.participant;
 		return json({ participant: { id, name, role }, sessionId: result.sessionId });
 	});

@@ -1,0 +1,116 @@
+/**
+ * The raise-hands cycle (CONTRACT §6): community links, opinions (意见征集), projects (举手立项),
+ * milestones, public notice and ratings (公示评价). Request schemas and answer shapes.
+ */
+import * as v from 'valibot';
+
+const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+
+export const opinionCreateSchema = v.object({
+	title: text(100),
+	text: text(4000),
+	photoId: v.optional(v.nullable(id))
+});
+
+export const opinionResponseSchema = v.object({ text: text(4000) });
+
+export const projectCreateSchema = v.object({
+	closesAt: v.optional(v.pipe(v.string(), v.isoTimestamp()))
+});
+
+export const milestoneSchema = v.object({
+	text: text(2000),
+	photoId: v.optional(v.nullable(id))
+});
+
+export const noticeSchema = v.object({
+	days: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(30))
+});
+
+export const ratingSchema = v.object({
+	stars: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)),
+	comment: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(500))))
+});
+
+export const communitySettingsSchema = v.object({
+	name: v.optional(text(100)),
+	opinionHandThreshold: v.optional(
+		v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000))
+	),
+	opinionResponseHours: v.optional(
+		v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24 * 14))
+	)
+});
+
+export interface CommunityMemberView {
+	id: string;
+	name: string;
+	role: string;
+}
+
+export interface OpinionResponseView {
+	id: string;
+	text: string;
+	author: string;
+	at: string;
+}
+
+/** One opinion on the community board (`GET /api/v1/communities/:id/opinions`). */
+export interface OpinionView {
+	id: string;
+	title: string;
+	text: string;
+	hands: number;
+	deadline: string;
+	respondedAt?: string;
+	overdue: boolean;
+	projectId?: string;
+	photoUrl?: string;
+	author: string;
+	at: string;
+	responses: OpinionResponseView[];
+	/** Whether the asking member has a hand up (absent for non-members). */
+	myHand?: boolean;
+}
+
+export interface ProjectSessionView {
+	id: string;
+	title: string;
+	status: 'open' | 'closed';
+	closesAt: string | null;
+	votes: { id: string; question: string; status: string; passed: boolean | null }[];
+}
+
+export interface MilestoneView {
+	id: string;
+	text: string;
+	photoUrl?: string;
+	author: string;
+	at: string;
+}
+
+/** The whole path of a project on one public page (`GET /api/v1/projects/:id`). */
+export interface ProjectView {
+	id: string;
+	title: string;
+	communityId: string;
+	createdAt: string;
+	opinion: {
+		id: string;
+		title: string;
+		text: string;
+		author: string;
+		at: string;
+		hands: number;
+		photoUrl?: string;
+		responses: OpinionResponseView[];
+	};
+	sessions: ProjectSessionView[];
+	milestones: MilestoneView[];
+	notice?: { startsAt: string; endsAt: string; open: boolean };
+	rating: { average: number | null; count: number };
+	ratings: { stars: number; comment: string | null; author: string; at: string }[];
+	/** Whether the asking member already rated (absent for non-members). */
+	myRating?: number;
+}

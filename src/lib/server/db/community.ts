@@ -1,0 +1,95 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from './client';
+import { communities, communityMembers, invites, photos, users } from './schema';
+
+export type CommunityMember = typeof communityMembers.$inferSelect;
+export type Photo = typeof photos.$inferSelect;
+
+export async function insertMember(
+	db: Db,
+	row: typeof communityMembers.$inferInsert
+): Promise<CommunityMember> {
+	const [member] = await db.insert(communityMembers).values(row).returning();
+	return member!;
+}
+
+export async function findMemberByDevice(
+	db: Db,
+	communityId: string,
+	authSessionId: string
+): Promise<CommunityMember | null> {
+	const rows = await db
+		.select()
+		.from(communityMembers)
+		.where(
+			and(
+				eq(communityMembers.communityId, communityId),
+				eq(communityMembers.authSessionId, authSessionId)
+			)
+		)
+		.limit(1);
+	return rows[0] ?? null;
+}
+
+export async function findMemberByUser(
+	db: Db,
+	communityId: string,
+	userId: string
+): Promise<CommunityMember | null> {
+	const rows = await db
+		.select()
+		.from(communityMembers)
+		.where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)))
+		.limit(1);
+	return rows[0] ?? null;
+}
+
+export async function listCommunityInvites(db: Db, communityId: string) {
+	return db
+		.select()
+		.from(invites)
+		.where(eq(invites.communityId, communityId))
+		.orderBy(desc(invites.createdAt));
+}
+
+export async function updateSettings(
+	db: Db,
+	id: string,
+	set: Partial<
+		Pick<typeof communities.$inferInsert, 'name' | 'opinionHandThreshold' | 'opinionResponseHours'>
+	>
+) {
+	const [row] = await db.update(communities).set(set).where(eq(communities.id, id)).returning();
+	return row ?? null;
+}
+
+/** Accounts that answer residents: moderators and administrators. */
+export async function staffUserIds(db: Db): Promise<string[]> {
+	const rows = await db
+		.select({ id: users.id })
+		.from(users)
+		.where(inArray(users.role, ['admin', 'moderator']));
+	return rows.map((r) => r.id);
+}
+
+export async function insertPhoto(
+	db: Db,
+	row: typeof photos.$inferInsert
+): Promise<{ id: string }> {
+	const [photo] = await db.insert(photos).values(row).returning({ id: photos.id });
+	return photo!;
+}
+
+export async function findPhoto(db: Db, id: string): Promise<Photo | null> {
+	const rows = await db.select().from(photos).where(eq(photos.id, id)).limit(1);
+	return rows[0] ?? null;
+}
+
+export async function photoCommunity(db: Db, id: string): Promise<string | null> {
+	const rows = await db
+		.select({ communityId: photos.communityId })
+		.from(photos)
+		.where(eq(photos.id, id))
+		.limit(1);
+	return rows[0]?.communityId ?? null;
+}

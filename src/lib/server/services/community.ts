@@ -1,0 +1,226 @@
+/**
+ * Community participants (CONTRACT §6): devices that joined through a standing community link
+ * (the QR in the lobby). They post opinions, raise hands, rate projects, and enter the
+ * community's cloud sessions under the same name and role without another invite.
+ */
+import { createInviteSchema } from '$lib/protocol/api';
+import { communitySettingsSchema } from '$lib/protocol/community';
+import * as clock from '../clock';
+import * as communityDb from '../db/community';
+import * as invitesDb from '../db/invites';
+import * as orgs from '../db/orgs';
+import * as participants from '../db/participants';
+import type { SessionWithItems } from '../db/sessions';
+import { createSession, generateSessionToken, type AuthSession } from '../auth/session';
+import { newId, newToken } from '../ids';
+import type { Ctx, Viewer } from './context';
+import { forbidden, notFound, parse, unauthorized } from './errors';
+import { inviteProblem } from './invites';
+import { isStaff, requireModerator } from './sessions';
+import { actorOf, record } from './transcript';
+
+export type CommunityMember = communityDb.CommunityMember;
+
+export async function requireCommunity(ctx: Ctx, communityId: string) {
+	const community = await orgs.findCommunity(ctx.db, communityId);
+	if (!community) throw notFound('community_not_found', 'community');
+	return community;
+}
+
+/** The viewer's community participant in this community, or null. */
+export async function findMember(
+	ctx: Ctx,
+	viewer: Viewer,
+	communityId: string
+): Promise<CommunityMember | null> {
+	if (viewer.user) {
+		const own = await communityDb.findMemberByUser(ctx.db, communityId, viewer.user.id);
+		if (own) return own;
+	}
+	if (viewer.authSessionId) {
+		return communityDb.findMemberByDevice(ctx.db, communityId, viewer.authSessionId);
+	}
+	return null;
+}
+
+/** Throws unless the viewer is a participant of this community (401 without any cookie). */
+export async function requireMember(
+	ctx: Ctx,
+	viewer: Viewer,
+	communityId: string
+): Promise<CommunityMember> {
+	if (!viewer.authSessionId && !viewer.user) throw unauthorized();
+	const member = await findMember(ctx, viewer, communityId);
+	if (!member)
+		throw forbidden('join the community first (scan the community QR code in the lobby)');
+	return member;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Standing community links
+
+export async function createInvite(
+	ctx: Ctx,
+	viewer: Viewer,
+	communityId: string,
+	input: unknown,
+	now = clock.now()
+): Promise<invitesDb.Invite> {
+	const user = requireModerator(viewer);
+	const body = parse(createInviteSchema, input);
+	await requireCommunity(ctx, communityId);
+	const invite = await invitesDb.insert(ctx.db, {
+		id: newId(),
+		sessionId: null,
+		communityId,
+		token: newToken(),
+		role: body.role,
+		maxUses: body.maxUses ?? null,
+		expiresAt: body.expiresInMinutes
+			? new Date(now.getTime() + body.expiresInMinutes * 60_000)
+			: null,
+		createdBy: user.id
+	});
+	ctx.log.info({ communityId, inviteId: invite.id, role: invite.role }, 'community link created');
+	return invite;
+}
+
+export async function listInvites(ctx: Ctx, viewer: Viewer, communityId: string) {
+	requireModerator(viewer);
+	await requireCommunity(ctx, communityId);
+	return communityDb.listCommunityInvites(ctx.db, communityId);
+}
+
+export interface CommunityJoinResult {
+	member: CommunityMember;
+	communityId: string;
+	newCookie: { token: string; session: AuthSession } | null;
+}
+
+/**
+ * Joining through a community link: one use = one community participant. The same device coming
+ * back gets the same member and uses nothing (even once the link ran out).
+ */
+export async function joinCommunity(
+	ctx: Ctx,
+	viewer: Viewer,
+	invite: invitesDb.Invite & { communityId: string },
+	name: string,
+	now = clock.now()
+): Promise<CommunityJoinResult> {
+	const communityId = invite.communityId;
+	if (viewer.authSessionId) {
+		const existing = await communityDb.findMemberByDevice(
+			ctx.db,
+			communityId,
+			viewer.authSessionId
+		);
+		if (existing) return { member: existing, communityId, newCookie: null };
+	}
+	const problem = inviteProblem(invite, now);
+	if (problem) throw problem;
+	const result = await ctx.db.transaction(async (tx) => {
+		if (!(await invitesDb.takeUse(tx, invite.id, now))) {
+			throw inviteProblem({ ...invite, uses: invite.maxUses ?? invite.uses }, now)!;
+		}
+		let newCookie: CommunityJoinResult['newCookie'] = null;
+		let authSessionId = viewer.authSessionId;
+		if (!authSessionId) {
+			const cookieToken = generateSessionToken();
+			const session = await createSession(tx, cookieToken, null, now);
+			newCookie = { token: cookieToken, session };
+			authSessionId = session.id;
+		}
+		const member = await communityDb.insertMember(tx, {
+			id: newId(),
+			communityId,
+			authSessionId,
+			userId: null,
+			inviteId: invite.id,
+			name,
+			role: invite.role
+		});
+		return { member, communityId, newCookie };
+	});
+	ctx.log.info({ communityId, memberId: result.member.id }, 'joined community');
+	return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entering the community's cloud sessions
+
+/**
+ * A community participant who opens one of the community's cloud sessions (e.g. the one a project
+ * opened) becomes a participant there with the member's name and role, without another invite.
+ * Null when the viewer is not a member of the session's community (or it is not a cloud session).
+ */
+export async function enterAsMember(
+	ctx: Ctx,
+	viewer: Viewer,
+	session: Pick<SessionWithItems, 'id' | 'communityId' | 'kind'>
+): Promise<participants.Participant | null> {
+	if (session.kind !== 'cloud' || !viewer.authSessionId) return null;
+	// Staff enter with their account's role (sessions.enterRoom), never as a resident.
+	if (isStaff(viewer)) return null;
+	const member = await communityDb.findMemberByDevice(
+		ctx.db,
+		session.communityId,
+		viewer.authSessionId
+	);
+	if (!member) return null;
+	const authSessionId = viewer.authSessionId;
+	return ctx.db
+		.transaction(async (tx) => {
+			const created = await participants.insert(tx, {
+				id: newId(),
+				sessionId: session.id,
+				authSessionId,
+				userId: null,
+				inviteId: member.inviteId,
+				name: member.name,
+				role: member.role
+			});
+			await record(tx, session.id, 'participant_joined', actorOf(created), {
+				participantId: created.id,
+				name: created.name,
+				role: created.role,
+				via: 'community',
+				memberId: member.id
+			});
+			return created;
+		})
+		.catch(async (error: unknown) => {
+			// Two tabs of the same phone raced; the unique key kept one row.
+			const again = await participants.findByDevice(ctx.db, session.id, authSessionId);
+			if (again) return again;
+			throw error;
+		});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+export async function updateSettings(
+	ctx: Ctx,
+	viewer: Viewer,
+	communityId: string,
+	input: unknown
+) {
+	requireModerator(viewer);
+	const body = parse(communitySettingsSchema, input);
+	await requireCommunity(ctx, communityId);
+	const updated = await communityDb.updateSettings(ctx.db, communityId, body);
+	if (!updated) throw notFound('community_not_found', 'community');
+	ctx.log.info({ communityId, ...body }, 'community settings changed');
+	return settingsView(updated);
+}
+
+export function settingsView(c: orgs.Community) {
+	return {
+		id: c.id,
+		name: c.name,
+		streetId: c.streetId,
+		opinionHandThreshold: c.opinionHandThreshold,
+		opinionResponseHours: c.opinionResponseHours
+	};
+}

@@ -1,0 +1,315 @@
+/**
+ * Projects (举手立项 → 居民全过程参与 → 公示评价, CONTRACT §6): an opinion with enough raised hands
+ * becomes a project with its own cloud session; the committee posts milestones, then opens a
+ * public notice during which community participants rate the result.
+ */
+import {
+	milestoneSchema,
+	noticeSchema,
+	projectCreateSchema,
+	ratingSchema,
+	type ProjectView
+} from '$lib/protocol/community';
+import * as clock from '../clock';
+import * as opinionsDb from '../db/opinions';
+import * as projectsDb from '../db/projects';
+import * as sessionsDb from '../db/sessions';
+import {
+	averageRating,
+	DAY_MS,
+	handThreshold,
+	noticeState,
+	noticeWindow,
+	PROJECT_SESSION_DAYS,
+	shanghaiTime
+} from '../domain/opinions';
+import { newId } from '../ids';
+import * as communityService from './community';
+import type { Ctx, Viewer } from './context';
+import { notFound, parse, ServiceError } from './errors';
+import { notify } from './notifications';
+import * as photos from './photos';
+import { requireModerator } from './sessions';
+import { actorOfUser, record } from './transcript';
+
+export const projectUrl = (id: string) => `/projects/${id}`;
+
+export async function create(
+	ctx: Ctx,
+	viewer: Viewer,
+	opinionId: string,
+	input: unknown,
+	now = clock.now()
+): Promise<{ projectId: string; sessionId: string }> {
+	const user = requireModerator(viewer);
+	const body = parse(projectCreateSchema, input);
+	const closesAt = body.closesAt
+		? new Date(body.closesAt)
+		: new Date(now.getTime() + PROJECT_SESSION_DAYS * DAY_MS);
+	if (closesAt.getTime() <= now.getTime()) {
+		throw new ServiceError(400, 'invalid_payload', 'closesAt: must be in the future');
+	}
+	const found = await opinionsDb.find(ctx.db, opinionId);
+	if (!found) throw notFound('opinion_not_found', 'opinion');
+	const community = await communityService.requireCommunity(ctx, found.communityId);
+	const result = await ctx.db.transaction(async (tx) => {
+		// Locked: two moderators pressing 立项 at once make one project.
+		const opinion = (await opinionsDb.findForUpdate(tx, opinionId))!;
+		if (opinion.projectId) {
+			throw new ServiceError(409, 'already_project', 'this opinion is already a project');
+		}
+		const hands = await opinionsDb.handCount(tx, opinionId);
+		const check = handThreshold(hands, community.opinionHandThreshold);
+		if (!check.ok) throw new ServiceError(409, 'not_enough_hands', check.message);
+		const projectId = newId();
+		const sessionId = newId();
+		const itemId = newId();
+		await projectsDb.insert(tx, {
+			id: projectId,
+			communityId: opinion.communityId,
+			opinionId,
+			title: opinion.title,
+			createdBy: user.id,
+			createdAt: now
+		});
+		await opinionsDb.setProject(tx, opinionId, projectId);
+		// The item carries the opinion as its description; the proposal document starts empty
+		// and residents write it together in the cloud session.
+		const session = await sessionsDb.insert(
+			tx,
+			{
+				id: sessionId,
+				communityId: opinion.communityId,
+				title: opinion.title,
+				kind: 'cloud',
+				currentItemId: itemId,
+				opensAt: now,
+				closesAt,
+				projectId,
+				createdBy: user.id
+			},
+			[
+				{
+					id: itemId,
+					sessionId,
+					position: 0,
+					title: opinion.title,
+					body: opinion.text,
+					docName: `item-${itemId}`
+				}
+			]
+		);
+		await record(tx, sessionId, 'session_created', actorOfUser(user), {
+			title: session.title,
+			kind: session.kind,
+			projectId,
+			opinionId,
+			items: session.items.map((i) => ({ id: i.id, title: i.title, body: i.body }))
+		});
+		const text = `「${opinion.title}」已有 ${hands} 人举手，正式立项；云上议事开放至 ${shanghaiTime(closesAt)}`;
+		await notify(
+			tx,
+			{ audience: 'community', communityId: opinion.communityId },
+			{ kind: 'project_created', text, url: projectUrl(projectId), at: now }
+		);
+		for (const memberId of await opinionsDb.backers(tx, opinionId)) {
+			await notify(
+				tx,
+				{ audience: 'member', memberId, communityId: opinion.communityId },
+				{
+					kind: 'project_created',
+					text: `您举手支持的「${opinion.title}」已立项，欢迎参与云上议事`,
+					url: projectUrl(projectId),
+					at: now
+				}
+			);
+		}
+		return { projectId, sessionId };
+	});
+	ctx.timers.poke();
+	ctx.log.info({ opinionId, ...result, by: user.id }, 'project created');
+	return result;
+}
+
+async function requireProject(ctx: Ctx, id: string) {
+	const project = await projectsDb.find(ctx.db, id);
+	if (!project) throw notFound('project_not_found', 'project');
+	return project;
+}
+
+export async function addMilestone(
+	ctx: Ctx,
+	viewer: Viewer,
+	projectId: string,
+	input: unknown,
+	now = clock.now()
+): Promise<{ id: string }> {
+	const user = requireModerator(viewer);
+	const body = parse(milestoneSchema, input);
+	const project = await requireProject(ctx, projectId);
+	if (body.photoId) await photos.requirePhotoOf(ctx, body.photoId, project.communityId);
+	const milestone = await ctx.db.transaction(async (tx) => {
+		const created = await projectsDb.insertMilestone(tx, {
+			id: newId(),
+			projectId,
+			text: body.text,
+			photoId: body.photoId ?? null,
+			authorName: user.username,
+			at: now
+		});
+		await notify(
+			tx,
+			{ audience: 'community', communityId: project.communityId },
+			{
+				kind: 'project_milestone',
+				text: `「${project.title}」新进展：${body.text.slice(0, 80)}`,
+				url: projectUrl(projectId),
+				at: now
+			}
+		);
+		return created;
+	});
+	ctx.log.info({ projectId, milestoneId: milestone.id }, 'milestone added');
+	return { id: milestone.id };
+}
+
+export async function openNotice(
+	ctx: Ctx,
+	viewer: Viewer,
+	projectId: string,
+	input: unknown,
+	now = clock.now()
+) {
+	requireModerator(viewer);
+	const { days } = parse(noticeSchema, input);
+	const project = await requireProject(ctx, projectId);
+	const { startsAt, endsAt } = noticeWindow(now, days);
+	await ctx.db.transaction(async (tx) => {
+		await projectsDb.setNotice(tx, projectId, startsAt, endsAt);
+		await notify(
+			tx,
+			{ audience: 'community', communityId: project.communityId },
+			{
+				kind: 'project_notice',
+				text: `「${project.title}」公示中，${shanghaiTime(endsAt)} 前欢迎评价`,
+				url: projectUrl(projectId),
+				at: now
+			}
+		);
+	});
+	ctx.log.info({ projectId, days }, 'public notice opened');
+	return { startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), open: true };
+}
+
+export async function rate(
+	ctx: Ctx,
+	viewer: Viewer,
+	projectId: string,
+	input: unknown,
+	now = clock.now()
+): Promise<{ stars: number }> {
+	const project = await requireProject(ctx, projectId);
+	const member = await communityService.requireMember(ctx, viewer, project.communityId);
+	const body = parse(ratingSchema, input);
+	const state = noticeState(project, now);
+	if (state === 'none')
+		throw new ServiceError(409, 'notice_not_open', 'the public notice has not started');
+	if (state === 'closed') throw new ServiceError(409, 'notice_closed', 'the public notice is over');
+	const inserted = await projectsDb.insertRating(ctx.db, {
+		projectId,
+		memberId: member.id,
+		stars: body.stars,
+		comment: body.comment || null,
+		at: now
+	});
+	if (!inserted) throw new ServiceError(409, 'already_rated', 'you already rated this project');
+	return { stars: body.stars };
+}
+
+/** The whole path on one page; public (residents' right to know, 知情权). */
+export async function get(
+	ctx: Ctx,
+	viewer: Viewer,
+	projectId: string,
+	now = clock.now()
+): Promise<ProjectView> {
+	const project = await requireProject(ctx, projectId);
+	const opinion = (await opinionsDb.find(ctx.db, project.opinionId))!;
+	const [hands, responses, milestones, ratings, sessions, member] = await Promise.all([
+		opinionsDb.handCount(ctx.db, opinion.id),
+		opinionsDb.responsesFor(ctx.db, [opinion.id]),
+		projectsDb.milestones(ctx.db, projectId),
+		projectsDb.ratings(ctx.db, projectId),
+		projectsDb.sessionsOf(ctx.db, projectId),
+		communityService.findMember(ctx, viewer, project.communityId)
+	]);
+	const votes = await projectsDb.votesOf(
+		ctx.db,
+		sessions.map((s) => s.id)
+	);
+	const view: ProjectView = {
+		id: project.id,
+		title: project.title,
+		communityId: project.communityId,
+		createdAt: project.createdAt.toISOString(),
+		opinion: {
+			id: opinion.id,
+			title: opinion.title,
+			text: opinion.text,
+			author: opinion.authorName,
+			at: opinion.createdAt.toISOString(),
+			hands,
+			photoUrl: photos.photoUrl(opinion.photoId),
+			responses: responses.map((r) => ({
+				id: r.id,
+				text: r.text,
+				author: r.authorName,
+				at: r.at.toISOString()
+			}))
+		},
+		sessions: sessions.map((s) => ({
+			id: s.id,
+			title: s.title,
+			status: s.status,
+			closesAt: s.closesAt?.toISOString() ?? null,
+			votes: votes
+				.filter((v) => v.sessionId === s.id && v.status !== 'draft')
+				.map((v) => ({
+					id: v.id,
+					question: v.question,
+					status: v.status,
+					passed: (v.result as { passed?: boolean } | null)?.passed ?? null
+				}))
+		})),
+		milestones: milestones.map((m) => ({
+			id: m.id,
+			text: m.text,
+			photoUrl: photos.photoUrl(m.photoId),
+			author: m.authorName,
+			at: m.at.toISOString()
+		})),
+		rating: averageRating(ratings.map((r) => r.stars)),
+		ratings: ratings.map((r) => ({
+			stars: r.stars,
+			comment: r.comment,
+			author: r.author,
+			at: r.at.toISOString()
+		}))
+	};
+	if (project.noticeStartsAt && project.noticeEndsAt) {
+		view.notice = {
+			startsAt: project.noticeStartsAt.toISOString(),
+			endsAt: project.noticeEndsAt.toISOString(),
+			open: noticeState(project, now) === 'open'
+		};
+	}
+	if (member) {
+		const mine = ratings.find((r) => r.memberId === member.id);
+		if (mine) view.myRating = mine.stars;
+	}
+	return view;
+}
+
+export async function listForCommunity(ctx: Ctx, communityId: string) {
+	return projectsDb.listForCommunity(ctx.db, communityId);
+}

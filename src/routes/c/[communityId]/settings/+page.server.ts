@@ -1,0 +1,39 @@
+import { fail } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
+import * as communityService from '$lib/server/services/community';
+import { ServiceError } from '$lib/server/services/errors';
+import { pageError, requireModerator } from '../../../guards.server';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireModerator(event);
+	try {
+		const c = await communityService.requireCommunity(event.locals.ctx, event.params.communityId);
+		return { community: communityService.settingsView(c) };
+	} catch (e) {
+		pageError(e, event.url);
+	}
+};
+
+export const actions = {
+	default: async (event) => {
+		requireModerator(event);
+		const form = await event.request.formData();
+		const threshold = String(form.get('opinionHandThreshold') ?? '');
+		const hours = String(form.get('opinionResponseHours') ?? '');
+		try {
+			await communityService.updateSettings(
+				event.locals.ctx,
+				event.locals.viewer,
+				event.params.communityId,
+				{ opinionHandThreshold: Number(threshold), opinionResponseHours: Number(hours) }
+			);
+			return { saved: true };
+		} catch (e) {
+			if (e instanceof ServiceError && e.status === 400) {
+				return fail(400, { message: m.community_settings_error(), threshold, hours });
+			}
+			pageError(e, event.url);
+		}
+	}
+} satisfies Actions;

@@ -1,0 +1,219 @@
+/**
+ * The raise-hands cycle in browsers (issue 6, CONTRACT §6): a moderator creates a community link;
+ * resident A joins on a 360 px phone and posts an opinion with a photo; residents B and C raise
+ * their hands (the community's threshold lowered to 3 through the API); the moderator turns it
+ * into a project, records a milestone and opens the public notice; residents rate; a fresh
+ * browser with no cookie sees the whole path on /projects/<id>.
+ *
+ * LABELS USED (zh-CN):
+ *   /c/<id>/links     select 加入后的身份, button 生成二维码, img 社区加入二维码
+ *   /join/<token>     您的称呼, button 加入
+ *   /c/<id>           标题, 具体情况, 照片（可选，最大 3 MB）, button 提交意见; cards (test id
+ *                     "opinion") with 举手支持, "N 人举手", 待回复, 还差 N 人举手, button 立项,
+ *                     link 查看项目进展
+ *   /projects/<id>    新进展 + 记录进展, 公示天数（1–30） + 开始公示, radio "N 星" + 提交评价
+ */
+import { randomBytes } from 'node:crypto';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import {
+	adminClient,
+	expectStatus,
+	startServer,
+	userClient,
+	type ServerHandle
+} from '../integration/harness';
+
+const PHONE = {
+	viewport: { width: 360, height: 740 },
+	isMobile: true,
+	hasTouch: true,
+	deviceScaleFactor: 2,
+	locale: 'zh-CN',
+	timezoneId: 'Asia/Shanghai'
+};
+
+const COMMUNITY = 'default-community';
+// A real 1×1 PNG, so the preview renders.
+const PIXEL = Buffer.from(
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+	'base64'
+);
+
+function watchErrors(page: Page, label: string, into: string[]) {
+	page.on('pageerror', (error) => into.push(`${label}: uncaught ${error.message}`));
+	page.on('console', (msg) => {
+		if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) {
+			into.push(`${label}: ${msg.text()}`);
+		}
+	});
+}
+
+async function phone(browser: Browser, label: string, errors: string[]) {
+	const context = await browser.newContext(PHONE);
+	const page = await context.newPage();
+	watchErrors(page, label, errors);
+	return page;
+}
+
+async function joinAsResident(page: Page, url: string, name: string, origin: string) {
+	await page.goto(url);
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	await page.getByLabel('您的称呼').fill(name);
+	await page.getByRole('button', { name: '加入' }).click();
+	await expect(page).toHaveURL(`${origin}/c/${COMMUNITY}`);
+	await expect(page.getByText(`您已加入，称呼：${name}`)).toBeVisible();
+}
+
+const card = (page: Page, title: string) => page.getByTestId('opinion').filter({ hasText: title });
+
+test.describe('raise-hands cycle', () => {
+	let server: ServerHandle;
+	test.beforeAll(async () => {
+		server = await startServer({});
+	});
+	test.afterAll(async () => {
+		await server?.dispose();
+	});
+
+	test('link → opinion → hands → project → milestone → notice → ratings, public at the end', async ({
+		browser
+	}) => {
+		const errors: string[] = [];
+		const origin = server.origin;
+		const admin = await adminClient(server);
+		const suffix = randomBytes(3).toString('hex');
+		const moderator = await userClient(server, admin, 'moderator', `juwei-${suffix}`);
+		// Keep it short: three hands make a project here.
+		expectStatus(
+			await admin.request('PATCH', `/api/v1/communities/${COMMUNITY}`, {
+				json: { opinionHandThreshold: 3 }
+			}),
+			200,
+			'lower threshold'
+		);
+
+		// --- The moderator creates a community link ------------------------------------------
+		const modContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+		const mod = await modContext.newPage();
+		watchErrors(mod, 'moderator', errors);
+		await mod.goto(`${origin}/login?next=${encodeURIComponent(`/c/${COMMUNITY}/links`)}`);
+		await mod.getByLabel('用户名').fill(moderator.user.username);
+		await mod.getByLabel('密码').fill(moderator.password);
+		await mod.getByRole('button', { name: '登录' }).click();
+		await expect(mod).toHaveURL(`${origin}/c/${COMMUNITY}/links`);
+		await mod.getByLabel('加入后的身份').selectOption('resident');
+		await mod.getByRole('button', { name: '生成二维码' }).click();
+		const linkCard = mod.getByTestId('community-link').first();
+		await expect(linkCard).toBeVisible();
+		const qr = linkCard.getByRole('img', { name: '社区加入二维码' });
+		await expect(qr).toBeVisible();
+		expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+		const url = (await linkCard.locator('.url').textContent())!.trim();
+		expect(url).toMatch(new RegExp(`^${origin}/join/`));
+		// The printable poster carries the same QR code.
+		await linkCard.getByRole('link', { name: '打印海报' }).click();
+		await expect(mod.getByRole('heading', { name: /扫码加入/ })).toBeVisible();
+		await expect(mod.getByText(url)).toBeVisible();
+
+		// --- Resident A joins on a phone and posts an opinion with a photo -------------------
+		const a = await phone(browser, 'A', errors);
+		await joinAsResident(a, url, '3号楼王阿姨', origin);
+		const title = '想在小区里设自助洗车点';
+		// The photo preview and size check run in the page's script: let it load first.
+		await a.waitForLoadState('networkidle');
+		await a.getByLabel('标题').fill(title);
+		await a.getByLabel('具体情况').fill('楼下空地可以利用，方便大家洗车。');
+		await a.getByLabel('照片（可选，最大 3 MB）').setInputFiles({
+			name: 'site.png',
+			mimeType: 'image/png',
+			buffer: PIXEL
+		});
+		await expect(a.getByRole('img', { name: '照片预览' })).toBeVisible();
+		await a.getByRole('button', { name: '提交意见' }).click();
+		await expect(a.getByText(/已提交，居委会将在/)).toBeVisible();
+		const aCard = card(a, title);
+		await expect(aCard).toBeVisible();
+		await expect(aCard.getByText(/待回复 · 还剩 (4 小时 0 分|3 小时 \d+ 分)/)).toBeVisible();
+		await expect(aCard.getByRole('img', { name: '意见附带的照片' })).toBeVisible();
+		// Readable on a 360 px phone: nothing wider than the screen.
+		expect(await a.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+		await aCard.getByRole('button', { name: '举手支持' }).click();
+		await expect(aCard.getByTestId('hands')).toHaveText('1 人举手');
+
+		// The moderator sees how many hands are missing.
+		await mod.goto(`${origin}/c/${COMMUNITY}`);
+		const modCard = card(mod, title);
+		await expect(modCard.getByText('还差 2 人举手（需要 3 人）')).toBeVisible();
+		await expect(modCard.getByRole('button', { name: '立项' })).toBeDisabled();
+		await modCard.getByLabel('回复这条意见').fill('已收到，居委会下周实地查看选址。');
+		await modCard.getByRole('button', { name: '发送回复' }).click();
+		await expect(modCard.getByText('已回复')).toBeVisible();
+
+		// A visitor without the QR code is told how to join.
+		const visitor = await phone(browser, 'visitor', errors);
+		await visitor.goto(`${origin}/c/${COMMUNITY}`);
+		await expect(card(visitor, title).getByText('用社区二维码加入后可举手')).toBeVisible();
+		await expect(card(visitor, title).getByRole('button', { name: '举手支持' })).toHaveCount(0);
+
+		// --- Residents B and C raise their hands --------------------------------------------
+		const raters: Page[] = [a];
+		for (const name of ['5号楼老李', '7号楼张叔']) {
+			const p = await phone(browser, name, errors);
+			await joinAsResident(p, url, name, origin);
+			await card(p, title).getByRole('button', { name: '举手支持' }).click();
+			await expect(card(p, title).getByRole('button', { name: /已举手/ })).toBeVisible();
+			raters.push(p);
+		}
+		await expect(card(raters[2]!, title).getByTestId('hands')).toHaveText('3 人举手');
+
+		// --- The moderator turns it into a project ------------------------------------------
+		await mod.reload();
+		await expect(modCard.getByText(/还差/)).toHaveCount(0);
+		await modCard.getByRole('button', { name: '立项' }).click();
+		await expect(modCard.getByText('已立项')).toBeVisible();
+		await modCard.getByRole('link', { name: '查看项目进展' }).click();
+		await expect(mod).toHaveURL(new RegExp(`${origin}/projects/[^/]+$`));
+		const projectUrl = mod.url();
+
+		await mod.getByLabel('新进展').fill('洗车点选址完成，设备已进场。');
+		await mod.getByRole('button', { name: '记录进展' }).click();
+		await expect(mod.getByTestId('milestone').filter({ hasText: '设备已进场' })).toBeVisible();
+		await mod.getByLabel('公示天数（1–30）').fill('7');
+		await mod.getByRole('button', { name: '开始公示' }).click();
+		await expect(mod.getByTestId('notice')).toContainText('公示中');
+
+		// --- A enters the project's cloud session without another invite -------------------
+		await a.goto(projectUrl);
+		await a.getByRole('link', { name: '进入议事' }).click();
+		await expect(a).toHaveURL(/\/s\/[^/]+$/);
+		await expect(a.getByText(title).first()).toBeVisible();
+
+		// --- Residents rate during the notice -----------------------------------------------
+		for (const [i, stars] of [5, 4].entries()) {
+			const p = raters[i]!;
+			await p.goto(projectUrl);
+			await p.getByRole('radio', { name: `${stars} 星` }).check();
+			if (i === 0) await p.getByLabel('说说您的看法（可选）').fill('洗车方便多了');
+			await p.getByRole('button', { name: '提交评价' }).click();
+			await expect(p.getByText(`您已评价：${stars} 星，谢谢！`)).toBeVisible();
+		}
+
+		// --- A fresh browser with no cookie sees the whole path -----------------------------
+		const fresh = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+		const pub = await fresh.newPage();
+		watchErrors(pub, 'public', errors);
+		await pub.goto(projectUrl);
+		await expect(pub.getByRole('heading', { level: 1 })).toContainText(title);
+		await expect(pub.getByText('楼下空地可以利用，方便大家洗车。')).toBeVisible();
+		await expect(pub.getByTestId('project-hands')).toContainText('3 位邻居举手支持');
+		await expect(pub.getByText('已收到，居委会下周实地查看选址。')).toBeVisible();
+		await expect(pub.getByTestId('project-session')).toContainText(title);
+		await expect(pub.getByTestId('milestone')).toContainText('洗车点选址完成，设备已进场。');
+		await expect(pub.getByTestId('notice')).toContainText('公示中');
+		await expect(pub.getByTestId('rating')).toContainText('平均 4.5 星 · 2 人评价');
+		await expect(pub.getByText('洗车方便多了')).toBeVisible();
+		await expect(pub.getByText('用社区二维码加入后可评价。')).toBeVisible();
+
+		expect(errors).toEqual([]);
+	});
+});
