@@ -84,7 +84,7 @@ export async function run(ctx) {
 	let presenceBytes = 0;
 	let storm = null;
 	const onEvent = (person, raw, at) => {
-		if (raw.startsWith('42["presence"')) {
+		if (raw.startsWith('42["presence')) {
 			lastPresenceAt = at;
 			presenceFrames++;
 			presenceBytes += raw.length;

@@ -6,8 +6,11 @@ import type { SessionUser } from '../auth/session';
 /** What the realtime layer offers services: who is online, and pushing changes out. */
 export interface RealtimeHooks {
 	onlineParticipantIds(sessionId: string): Set<string>;
-	/** Re-sends the participant list of a room to everyone in it. */
-	presenceChanged(sessionId: string): void;
+	/**
+	 * The participant list of a room changed (for `participantId` only, when given — e.g. a
+	 * newcomer): the room is told on the next presence tick.
+	 */
+	presenceChanged(sessionId: string, participantId?: string): void;
 	/** Closes every live socket signed in with this auth session (logout). */
 	disconnectAuthSession(authSessionId: string): void;
 	/** Agenda, current item or settings changed: everyone gets `session:state`. */
