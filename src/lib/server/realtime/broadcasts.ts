@@ -10,7 +10,6 @@ import * as votesService from '../services/votes';
 import * as participants from '../db/participants';
 import * as sessions from '../db/sessions';
 import * as transcript from '../db/transcript';
-import * as votes from '../db/votes';
 import { Coalescer } from './coalesce';
 import type { IoServer } from './io';
 import { fullPresenceRoom, participantRoom, roomOf } from './rooms';
@@ -85,12 +84,9 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 		TALLY_INTERVAL_MS,
 		guard('tally', async (key) => {
 			const [sessionId, voteId] = key.split('|') as [string, string];
-			const vote = await votes.find(ctx.db, voteId);
-			if (vote)
-				io.to(roomOf(sessionId)).emit(
-					'vote:tally',
-					votesService.tallyOf(vote, await votes.ballotsOf(ctx.db, voteId))
-				);
+			// From memory while the vote is open: no ballot is re-read per tally.
+			const tally = await votesService.currentTally(ctx, voteId);
+			if (tally) io.to(roomOf(sessionId)).emit('vote:tally', tally);
 		})
 	);
 
