@@ -100,6 +100,11 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 
 	const hooks: Omit<RealtimeHooks, 'disconnectAuthSession'> = {
 		onlineParticipantIds: (sessionId) => presence.online(sessionId),
+		async participantList(sessionId) {
+			if (!roster.loaded(sessionId))
+				roster.load(sessionId, await participants.listForSession(ctx.db, sessionId));
+			return roster.list(sessionId, presence.online(sessionId));
+		},
 		presenceChanged: (sessionId, participantId) => markStale(sessionId, participantId ?? '*'),
 		sessionChanged(sessionId) {
 			sessionOut.mark(sessionId);
@@ -140,6 +145,11 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 
 	return {
 		hooks,
+		/** A socket joined as this participant (row fresh from the database): listed at once. */
+		joined(sessionId: string, participant: participants.Participant) {
+			if (roster.loaded(sessionId) && !roster.has(sessionId, participant.id))
+				roster.put(sessionId, participant);
+		},
 		/** A participant came online or went offline (no database read needed). */
 		onlineChanged(sessionId: string, participantId: string) {
 			roster.touch(sessionId, participantId);

@@ -145,6 +145,7 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 				else rooms.push(fullPresenceRoom(session.id));
 				await socket.join(rooms);
 				socket.data.current = { sessionId: session.id, participantId: participant.id };
+				broadcasts.joined(session.id, participant);
 				if (!socket.data.rooms.has(session.id)) {
 					socket.data.rooms.set(session.id, participant.id);
 					if (presence.add(session.id, participant.id)) {

@@ -1,3 +1,4 @@
+import type { ParticipantView } from '$lib/protocol';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 import type { Logger } from '../log';
@@ -6,6 +7,11 @@ import type { SessionUser } from '../auth/session';
 /** What the realtime layer offers services: who is online, and pushing changes out. */
 export interface RealtimeHooks {
 	onlineParticipantIds(sessionId: string): Set<string>;
+	/**
+	 * The participant list of a live room from memory (the roster presence keeps), so a join
+	 * does not read every participant from the database. Absent: read from the database.
+	 */
+	participantList?(sessionId: string): Promise<ParticipantView[]>;
 	/**
 	 * The participant list of a room changed (for `participantId` only, when given — e.g. a
 	 * newcomer): the room is told on the next presence tick.
