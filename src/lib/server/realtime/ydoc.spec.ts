@@ -229,6 +229,23 @@ describe('y-websocket document server', () => {
 		await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID));
 	});
 
+	it('relays a burst of cursor moves as few frames, the last state included', async () => {
+		const a = connect(h, 'cursors');
+		const b = connect(h, 'cursors');
+		await Promise.all([synced(a.provider), synced(b.provider)]);
+		a.provider.awareness.setLocalStateField('user', 'a');
+		await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user === 'a');
+		let frames = 0;
+		(b.provider.ws as unknown as WebSocket).addEventListener('message', (event) => {
+			const bytes = new Uint8Array(event.data as ArrayBuffer);
+			if (bytes[0] === 1) frames++; // messageAwareness
+		});
+		for (let i = 1; i <= 40; i++) a.provider.awareness.setLocalStateField('cursor', i);
+		await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.cursor === 40);
+		// 40 changes sent at once reach the other editor in a frame or two (50 ms ticks).
+		expect(frames).toBeLessThanOrEqual(3);
+	});
+
 	it('closes only the socket that sends a malformed frame', async () => {
 		const a = connect(h, 'garbage');
 		const b = connect(h, 'garbage');
