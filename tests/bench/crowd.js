@@ -22,7 +22,7 @@ process.on('message', async (msg) => {
 			await pool(msg.members, 20, async (m) => {
 				const sock = new RawSio(server.wsBase, { Cookie: m.cookie, Origin: server.origin }, () => sioFrames++);
 				await sock.connect();
-				const ack = await sock.emitAck('session:join', { sessionId }, 120_000);
+				const ack = await sock.emitAck('session:join', { sessionId, presence: 'delta' }, 120_000);
 				if (!ack?.ok) throw new Error(`session:join: ${JSON.stringify(ack).slice(0, 200)}`);
 				const doc = docName ? await new PassiveDoc(server, m.cookie, docName, m.name).open() : null;
 				members.push({ sock, doc });

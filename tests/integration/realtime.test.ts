@@ -20,6 +20,7 @@ import {
 	type ServerHandle,
 	type SessionFixture
 } from './harness';
+import { applyPresenceDelta, type PresenceDelta } from '../../src/lib/protocol/presence';
 
 const text = (doc: Y.Doc) => doc.getXmlFragment('prosemirror').toString();
 
@@ -254,6 +255,54 @@ describe('live room over socket.io', () => {
 		sl.disconnect();
 		await liuOffline;
 		sw.disconnect();
+	});
+
+	it('sends presence deltas to a socket that asks for them, and the whole list to one that does not', async () => {
+		const zhao = await joinAs(server, fx.invites.resident!.token, '赵师傅');
+		const full = await joinAs(server, fx.invites.resident!.token, '孙老师');
+		const chen = await joinAs(server, fx.invites.resident!.token, '陈大姐');
+		const sz = await socketClient(server, zhao);
+		const sf = await socketClient(server, full);
+		const dz = await emitAck(sz, 'session:join', { sessionId: fx.session.id, presence: 'delta' });
+		const df = await emitAck(sf, 'session:join', { sessionId: fx.session.id });
+		if (!dz.ok || !df.ok) throw new Error('join refused');
+		let list = dz.state.participants;
+		// Deltas arrive only for the socket that asked; the other keeps the whole list.
+		const deltas: PresenceDelta[] = [];
+		sz.on('presence', () => deltas.push({ upsert: [], remove: ['unexpected full presence'] }));
+		sz.on('presence:delta', (d) => deltas.push(d));
+		const chenOnline = nextEvent(sz, 'presence:delta', 10_000, (d) =>
+			d.upsert.some((x) => x.id === chen.participant.id && x.online)
+		);
+		const fullList = nextEvent(sf, 'presence', 10_000, (p) =>
+			p.participants.some((x) => x.id === chen.participant.id && x.online)
+		);
+		const sc = await socketClient(server, chen);
+		await emitAck(sc, 'session:join', { sessionId: fx.session.id });
+		const delta = await chenOnline;
+		// Small: only what changed, never the whole room.
+		expect(delta.upsert.length).toBeLessThan(list.length);
+		expect(delta.upsert.find((x) => x.id === chen.participant.id)).toMatchObject({
+			name: '陈大姐',
+			role: 'resident',
+			online: true,
+			muted: false
+		});
+		expect((await fullList).participants.length).toBeGreaterThanOrEqual(list.length);
+
+		const chenOffline = nextEvent(sz, 'presence:delta', 10_000, (d) =>
+			d.upsert.some((x) => x.id === chen.participant.id && !x.online)
+		);
+		sc.disconnect();
+		await chenOffline;
+		for (const d of deltas) list = applyPresenceDelta(list, d);
+		// The deltas bring the delta socket to the same list as a fresh snapshot.
+		const again = await emitAck(sf, 'session:join', { sessionId: fx.session.id });
+		if (!again.ok) throw new Error('join refused');
+		const byId = (l: typeof list) => [...l].sort((a, b) => a.id.localeCompare(b.id));
+		expect(byId(list)).toEqual(byId(again.state.participants));
+		sz.disconnect();
+		sf.disconnect();
 	});
 
 	it('tells an observer it cannot write, and refuses bad payloads and other rooms', async () => {

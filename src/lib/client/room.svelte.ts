@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import {
+	applyPresenceDelta,
 	canWrite,
 	type Ack,
 	type ClientToServerEvents,
@@ -79,6 +80,7 @@ export class RoomConnection {
 		socket.on('disconnect', this.#onDisconnect);
 		socket.on('connect_error', this.#onConnectError);
 		socket.on('presence', this.#onPresence);
+		socket.on('presence:delta', this.#onPresenceDelta);
 		socket.on('session:state', this.#onSessionState);
 		socket.on('session:ended', this.#onEnded);
 		socket.on('queue', this.#onQueue);
@@ -109,20 +111,24 @@ export class RoomConnection {
 		const seq = ++this.#joinSeq;
 		this.#socket
 			.timeout(JOIN_TIMEOUT_MS)
-			.emit('session:join', { sessionId: this.sessionId }, (timedOut, answer) => {
-				if (seq !== this.#joinSeq || this.#destroyed || this.status === 'ended') return;
-				if (timedOut) return this.#reconnectNow();
-				if (answer.ok) {
-					this.state = answer.state;
-					this.error = null;
-					this.status = 'online';
-					this.#everOnline = true;
-					return;
+			.emit(
+				'session:join',
+				{ sessionId: this.sessionId, presence: 'delta' },
+				(timedOut, answer) => {
+					if (seq !== this.#joinSeq || this.#destroyed || this.status === 'ended') return;
+					if (timedOut) return this.#reconnectNow();
+					if (answer.ok) {
+						this.state = answer.state;
+						this.error = null;
+						this.status = 'online';
+						this.#everOnline = true;
+						return;
+					}
+					this.error = answer.error;
+					if (FINAL_JOIN_ERRORS.has(answer.error.code)) return this.#end();
+					this.#retryTimer = setTimeout(this.#join, JOIN_RETRY_MS);
 				}
-				this.error = answer.error;
-				if (FINAL_JOIN_ERRORS.has(answer.error.code)) return this.#end();
-				this.#retryTimer = setTimeout(this.#join, JOIN_RETRY_MS);
-			});
+			);
 	};
 
 	#onDisconnect = (reason: Socket.DisconnectReason) => {
@@ -150,6 +156,14 @@ export class RoomConnection {
 
 	#onPresence: ServerToClientEvents['presence'] = ({ participants }) => {
 		if (this.state) this.state = { ...this.state, participants };
+	};
+
+	#onPresenceDelta: ServerToClientEvents['presence:delta'] = (delta) => {
+		if (this.state)
+			this.state = {
+				...this.state,
+				participants: applyPresenceDelta(this.state.participants, delta)
+			};
 	};
 
 	#onSessionState: ServerToClientEvents['session:state'] = (snapshot) => {

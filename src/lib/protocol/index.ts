@@ -13,6 +13,7 @@ import {
 	type TallyView,
 	type VoteView
 } from './meeting';
+import type { PresenceDelta } from './presence';
 import type { Role } from './roles';
 import type { FeedItem } from './cloud';
 
@@ -84,7 +85,12 @@ export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; e
 export type AckFn<T extends object = object> = (answer: Ack<T>) => void;
 
 export const sessionJoinSchema = v.object({
-	sessionId: v.pipe(v.string(), v.minLength(1), v.maxLength(64))
+	sessionId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+	/**
+	 * `"delta"`: this socket gets `presence:delta` (only what changed) instead of the whole
+	 * `presence` list on every join and leave — what large rooms need. Default `"full"`.
+	 */
+	presence: v.optional(v.picklist(['full', 'delta']))
 });
 export type SessionJoin = v.InferOutput<typeof sessionJoinSchema>;
 
@@ -97,6 +103,8 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
 	presence: (payload: { participants: ParticipantView[] }) => void;
+	/** What changed in the participant list, for sockets that joined with `presence:"delta"`. */
+	'presence:delta': (payload: PresenceDelta) => void;
 	/** The room changed in a way a snapshot describes best (agenda, current item, status). */
 	'session:state': (state: SessionStateView) => void;
 	/** The server ends this connection's membership (logout, removal). */
@@ -134,3 +142,4 @@ export * from './disclosure';
 export * from './cloud';
 export * from './comments';
 export * from './community';
+export * from './presence';

@@ -52,7 +52,7 @@ export async function connectMany(server, sessionId, people, onEvent, { concurre
 			try {
 				await sock.connect();
 				const s = performance.now();
-				const ack = await sock.emitAck('session:join', { sessionId }, 120_000);
+				const ack = await sock.emitAck('session:join', { sessionId, presence: 'delta' }, 120_000);
 				if (!ack?.ok) throw new Error(`session:join refused: ${JSON.stringify(ack).slice(0, 200)}`);
 				joinAcks.push(performance.now() - s);
 				return sock;

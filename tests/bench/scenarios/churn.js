@@ -29,7 +29,7 @@ export async function run(ctx) {
 		p.sock = new RawSio(server.wsBase, { Cookie: p.cookie, Origin: server.origin });
 		await p.sock.connect();
 		const s = performance.now();
-		const ack = await p.sock.emitAck('session:join', { sessionId: session.id }, 60_000);
+		const ack = await p.sock.emitAck('session:join', { sessionId: session.id, presence: 'delta' }, 60_000);
 		if (!ack?.ok) throw new Error(`session:join ${ack?.error?.code}`);
 		joinAcks.push(performance.now() - s);
 		p.doc = await new PassiveDoc(server, p.cookie, docName, `访客${p.i}`).open();

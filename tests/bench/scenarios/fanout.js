@@ -84,7 +84,7 @@ export async function run(ctx) {
 	let presenceBytes = 0;
 	let storm = null;
 	const onEvent = (person, raw, at) => {
-		if (raw.startsWith('42["presence"')) {
+		if (raw.startsWith('42["presence')) {
 			lastPresenceAt = at;
 			presenceFrames++;
 			presenceBytes += raw.length;
@@ -126,8 +126,8 @@ export async function run(ctx) {
 	}
 
 	async function level(n) {
-		// Filling the room grows faster than N (every join sends the whole participant list to
-		// everyone): skip a level that even a linear extrapolation puts over the budget.
+		// Filling the room grows at least linearly with N (each join is one presence delta to
+		// everyone present): skip a level that even a linear extrapolation puts over the budget.
 		const prev = setup.levels.at(-1);
 		if (prev && prev.connected > 0) {
 			const predictedMs = prev.connectMs * (n / prev.connected);

@@ -32,7 +32,7 @@ async function oneJoin(server, room, name) {
 	await sock.connect();
 	t.sioOpen = performance.now() - s;
 	s = performance.now();
-	const ack = await sock.emitAck('session:join', { sessionId: room.session.id });
+	const ack = await sock.emitAck('session:join', { sessionId: room.session.id, presence: 'delta' });
 	if (!ack?.ok) throw new Error(`session:join: ${JSON.stringify(ack)}`);
 	t.sioJoin = performance.now() - s;
 

@@ -35,7 +35,7 @@ export async function run(ctx) {
 	await Promise.all(
 		sockets.map(async (s, k) => {
 			for (let i = k * perSocket; i < Math.min(count, (k + 1) * perSocket); i++) {
-				const ack = await s.emitAck('session:join', { sessionId: sessions[i].id }, 120_000);
+				const ack = await s.emitAck('session:join', { sessionId: sessions[i].id, presence: 'delta' }, 120_000);
 				if (!ack?.ok) throw new Error(`session:join: ${JSON.stringify(ack).slice(0, 200)}`);
 			}
 		})

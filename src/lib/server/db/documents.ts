@@ -19,6 +19,12 @@ export function toBytes(value: Uint8Array): Uint8Array {
 	return value.constructor === Uint8Array ? value : new Uint8Array(value);
 }
 
+/** Postgres' base64 has a newline every 76 characters; Node's decoder skips them. */
+function fromBase64(text: string): Uint8Array {
+	const buf = Buffer.from(text, 'base64');
+	return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength).slice();
+}
+
 /**
  * Reads the updates BEFORE the snapshot, then drops the ones the snapshot already covers.
  * Compaction upserts the snapshot and deletes the rows it covers in one transaction, so in
@@ -31,8 +37,13 @@ export async function load(db: Db, docName: string): Promise<StoredDocument> {
 		.from(docUpdates)
 		.where(eq(docUpdates.docName, docName))
 		.orderBy(asc(docUpdates.id));
+	// The snapshot travels as base64 text: PGlite (de)serialises bytea byte by byte in JS, which
+	// stalled the event loop for ~1 s on a 1 MB proposal; Node and Postgres do base64 natively.
 	const snaps = await db
-		.select({ state: docSnapshots.state, upToId: docSnapshots.upToId })
+		.select({
+			state: sql<string>`encode(${docSnapshots.state}, 'base64')`,
+			upToId: docSnapshots.upToId
+		})
 		.from(docSnapshots)
 		.where(eq(docSnapshots.docName, docName))
 		.limit(1);
@@ -40,7 +51,7 @@ export async function load(db: Db, docName: string): Promise<StoredDocument> {
 	const upToId = snap?.upToId ?? 0;
 	const fresh = rows.filter((r) => r.id > upToId);
 	return {
-		snapshot: snap ? toBytes(snap.state) : null,
+		snapshot: snap ? fromBase64(snap.state) : null,
 		updates: fresh.map((r) => toBytes(r.update)),
 		lastId: Math.max(upToId, fresh.at(-1)?.id ?? 0)
 	};
@@ -67,13 +78,14 @@ export async function compact(
 	state: Uint8Array,
 	upToId: number
 ): Promise<void> {
+	const encoded = Buffer.from(state.buffer, state.byteOffset, state.byteLength).toString('base64');
 	await db.transaction(async (tx) => {
 		await tx
 			.insert(docSnapshots)
-			.values({ docName, state, upToId })
+			.values({ docName, state: sql`decode(${encoded}, 'base64')`, upToId })
 			.onConflictDoUpdate({
 				target: docSnapshots.docName,
-				set: { state, upToId, updatedAt: sql`now()` },
+				set: { state: sql`excluded.state`, upToId, updatedAt: sql`now()` },
 				setWhere: sql`${docSnapshots.upToId} < ${upToId}`
 			});
 		await tx

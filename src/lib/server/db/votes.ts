@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns } from 'drizzle-orm';
 import type { Db } from './client';
 import { ballots, votes } from './schema';
 
@@ -82,4 +82,32 @@ export async function putBallot(
 				.returning({ id: ballots.id })
 		: await insert.onConflictDoNothing().returning({ id: ballots.id });
 	return rows.length === 1;
+}
+
+/** Every column but `eligible` (the frozen voter list, which grows with the room). */
+const { eligible: _eligible, ...headColumns } = getTableColumns(votes);
+export type VoteHead = Omit<VoteRow, 'eligible'>;
+
+/** A vote without its voter list: what the ballot and tally paths need on every call. */
+export async function findHead(db: Db, id: string): Promise<VoteHead | null> {
+	const rows = await db.select(headColumns).from(votes).where(eq(votes.id, id)).limit(1);
+	return rows[0] ?? null;
+}
+
+/** `lock` without the voter list (same row lock). */
+export async function lockHead(
+	db: Db,
+	id: string,
+	mode: 'share' | 'update'
+): Promise<VoteHead | null> {
+	const rows = await db.select(headColumns).from(votes).where(eq(votes.id, id)).for(mode);
+	return rows[0] ?? null;
+}
+
+export async function listHeadsForSession(db: Db, sessionId: string): Promise<VoteHead[]> {
+	return db
+		.select(headColumns)
+		.from(votes)
+		.where(eq(votes.sessionId, sessionId))
+		.orderBy(asc(votes.createdAt));
 }

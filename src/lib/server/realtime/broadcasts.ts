@@ -7,13 +7,14 @@ import * as queueService from '../services/queue';
 import type { Ctx, RealtimeHooks } from '../services/context';
 import * as sessionsService from '../services/sessions';
 import * as votesService from '../services/votes';
+import * as participants from '../db/participants';
 import * as sessions from '../db/sessions';
 import * as transcript from '../db/transcript';
-import * as votes from '../db/votes';
 import { Coalescer } from './coalesce';
 import type { IoServer } from './io';
-import { participantRoom, roomOf } from './rooms';
+import { fullPresenceRoom, participantRoom, roomOf } from './rooms';
 import type { Presence } from './presence';
+import { Roster } from './roster';
 
 /** Tallies at most every 100 ms per vote: a storm stays well inside the 250 ms staleness aim. */
 export const TALLY_INTERVAL_MS = 100;
@@ -26,12 +27,43 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 			ctx.log.error({ err: error, key }, `${what} broadcast failed`);
 		}
 	};
+	// Presence: an in-memory roster per live room; each tick sends what changed (`presence:delta`)
+	// to the sockets that asked for deltas, and the whole list (`presence`, CONTRACT §3) only to
+	// those that did not. Each payload is built and encoded once per tick for the whole room.
+	const roster = new Roster();
+	/** Participants whose row must be read again before the next tick ('*': the whole list). */
+	const stale = new Map<string, Set<string>>();
+	const markStale = (sessionId: string, participantId: string) => {
+		let set = stale.get(sessionId);
+		if (!set) stale.set(sessionId, (set = new Set()));
+		set.add(participantId);
+		presenceOut.mark(sessionId);
+	};
+	const liveSockets = (room: string) => io.of('/').adapter.rooms.get(room)?.size ?? 0;
 	const presenceOut = new Coalescer(
 		50,
 		guard('presence', async (sessionId) => {
-			io.to(roomOf(sessionId)).emit('presence', {
-				participants: await sessionsService.participantViews(ctx, sessionId)
-			});
+			const room = roomOf(sessionId);
+			const ids = stale.get(sessionId);
+			stale.delete(sessionId);
+			if (liveSockets(room) === 0) return roster.drop(sessionId);
+			if (!roster.loaded(sessionId) || ids?.has('*')) {
+				roster.load(sessionId, await participants.listForSession(ctx.db, sessionId));
+			} else {
+				const reread = new Set([...(ids ?? []), ...roster.unknownTouched(sessionId)]);
+				for (const id of reread) {
+					const row = await participants.findById(ctx.db, id);
+					if (row?.sessionId === sessionId) roster.put(sessionId, row);
+					else roster.touch(sessionId, id);
+				}
+			}
+			const online = presence.online(sessionId);
+			const delta = roster.takeDelta(sessionId, online);
+			if (!delta) return;
+			const full = fullPresenceRoom(sessionId);
+			io.to(room).except(full).emit('presence:delta', delta);
+			if (liveSockets(full) > 0)
+				io.to(full).emit('presence', { participants: roster.list(sessionId, online) });
 		})
 	);
 	const sessionOut = new Coalescer(
@@ -52,12 +84,9 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 		TALLY_INTERVAL_MS,
 		guard('tally', async (key) => {
 			const [sessionId, voteId] = key.split('|') as [string, string];
-			const vote = await votes.find(ctx.db, voteId);
-			if (vote)
-				io.to(roomOf(sessionId)).emit(
-					'vote:tally',
-					votesService.tallyOf(vote, await votes.ballotsOf(ctx.db, voteId))
-				);
+			// From memory while the vote is open: no ballot is re-read per tally.
+			const tally = await votesService.currentTally(ctx, voteId);
+			if (tally) io.to(roomOf(sessionId)).emit('vote:tally', tally);
 		})
 	);
 
@@ -71,7 +100,12 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 
 	const hooks: Omit<RealtimeHooks, 'disconnectAuthSession' | 'notified' | 'commentsChanged'> = {
 		onlineParticipantIds: (sessionId) => presence.online(sessionId),
-		presenceChanged: (sessionId) => presenceOut.mark(sessionId),
+		async participantList(sessionId) {
+			if (!roster.loaded(sessionId))
+				roster.load(sessionId, await participants.listForSession(ctx.db, sessionId));
+			return roster.list(sessionId, presence.online(sessionId));
+		},
+		presenceChanged: (sessionId, participantId) => markStale(sessionId, participantId ?? '*'),
 		sessionChanged(sessionId) {
 			sessionOut.mark(sessionId);
 			headOut.mark(sessionId);
@@ -83,7 +117,7 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 		transcriptChanged: (sessionId) => headOut.mark(sessionId),
 		participantChanged(sessionId, participantId) {
 			io.in(participantRoom(participantId)).disconnectSockets(true);
-			presenceOut.mark(sessionId);
+			markStale(sessionId, participantId);
 			headOut.mark(sessionId);
 		},
 		sessionClosed(sessionId) {
@@ -111,6 +145,16 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 
 	return {
 		hooks,
+		/** A socket joined as this participant (row fresh from the database): listed at once. */
+		joined(sessionId: string, participant: participants.Participant) {
+			if (roster.loaded(sessionId) && !roster.has(sessionId, participant.id))
+				roster.put(sessionId, participant);
+		},
+		/** A participant came online or went offline (no database read needed). */
+		onlineChanged(sessionId: string, participantId: string) {
+			roster.touch(sessionId, participantId);
+			presenceOut.mark(sessionId);
+		},
 		stop() {
 			for (const c of [presenceOut, sessionOut, queueOut, tallyOut, headOut]) c.cancelAll();
 		}

@@ -22,7 +22,7 @@ import * as sessionsService from '../services/sessions';
 import * as votesService from '../services/votes';
 import { createBroadcasts } from './broadcasts';
 import { createCommentBroadcasts } from './comment-broadcasts';
-import { deviceRoom, participantRoom, roomOf } from './rooms';
+import { deviceRoom, fullPresenceRoom, participantRoom, roomOf } from './rooms';
 import { originAllowed, refuseUpgrade, viewerFromRequest } from './handshake';
 import { Presence } from './presence';
 
@@ -148,12 +148,16 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 					viewer,
 					input.sessionId
 				);
-				await socket.join([roomOf(session.id), participantRoom(participant.id)]);
+				const rooms = [roomOf(session.id), participantRoom(participant.id)];
+				if (input.presence === 'delta') socket.leave(fullPresenceRoom(session.id));
+				else rooms.push(fullPresenceRoom(session.id));
+				await socket.join(rooms);
 				socket.data.current = { sessionId: session.id, participantId: participant.id };
+				broadcasts.joined(session.id, participant);
 				if (!socket.data.rooms.has(session.id)) {
 					socket.data.rooms.set(session.id, participant.id);
 					if (presence.add(session.id, participant.id)) {
-						hooks.presenceChanged(session.id);
+						broadcasts.onlineChanged(session.id, participant.id);
 						recordPresence(session.id, participant, 'participant_online');
 					}
 				}
@@ -188,7 +192,7 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 		socket.on('disconnect', () => {
 			for (const [sessionId, participantId] of socket.data.rooms) {
 				if (presence.remove(sessionId, participantId)) {
-					hooks.presenceChanged(sessionId);
+					broadcasts.onlineChanged(sessionId, participantId);
 					void participants.findById(ctx.db, participantId).then((p) => {
 						if (p) recordPresence(sessionId, p, 'participant_offline');
 					});

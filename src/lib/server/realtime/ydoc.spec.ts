@@ -206,7 +206,8 @@ describe('y-websocket document server', () => {
 		await waitFor(() => other.fragment.toString().includes('from writer'));
 		expect(other.fragment.toString()).not.toContain('from observer');
 		expect(writer.fragment.toString()).not.toContain('from observer');
-		expect(other.provider.awareness.getStates().has(writer.doc.clientID)).toBe(true);
+		// Awareness is relayed per 50 ms tick, so it may trail the document update.
+		await waitFor(() => other.provider.awareness.getStates().has(writer.doc.clientID));
 		expect(other.provider.awareness.getStates().has(observer.doc.clientID)).toBe(false);
 		// ...and the server doc never took it: a fresh client gets no trace of it.
 		const fresh = connect(h, 'readonly');
@@ -226,6 +227,23 @@ describe('y-websocket document server', () => {
 		a.provider.shouldConnect = false;
 		(a.provider.ws as unknown as WebSocket).terminate();
 		await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID));
+	});
+
+	it('relays a burst of cursor moves as few frames, the last state included', async () => {
+		const a = connect(h, 'cursors');
+		const b = connect(h, 'cursors');
+		await Promise.all([synced(a.provider), synced(b.provider)]);
+		a.provider.awareness.setLocalStateField('user', 'a');
+		await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user === 'a');
+		let frames = 0;
+		(b.provider.ws as unknown as WebSocket).addEventListener('message', (event) => {
+			const bytes = new Uint8Array(event.data as ArrayBuffer);
+			if (bytes[0] === 1) frames++; // messageAwareness
+		});
+		for (let i = 1; i <= 40; i++) a.provider.awareness.setLocalStateField('cursor', i);
+		await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.cursor === 40);
+		// 40 changes sent at once reach the other editor in a frame or two (50 ms ticks).
+		expect(frames).toBeLessThanOrEqual(3);
 	});
 
 	it('closes only the socket that sends a malformed frame', async () => {

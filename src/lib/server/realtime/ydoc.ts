@@ -5,6 +5,7 @@ import type { RawData, WebSocket } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { Coalescer } from './coalesce';
 import type { DocPersistence } from './doc-persistence';
 
 /**
@@ -52,6 +53,14 @@ export interface DocServerOptions {
 	onEdit?: (docName: string, author: string | undefined) => void;
 }
 
+/**
+ * Awareness goes out per document at most every 50 ms (a burst of cursor moves is one frame)
+ * and a mere renewal — the same state re-announced every 15 s so it does not time out after
+ * 30 s — at most every 5 s: a room of passive editors no longer costs N renewals × N sockets.
+ */
+export const AWARENESS_CHANGE_MS = 50;
+export const AWARENESS_RENEW_MS = 5_000;
+
 /** Close codes (RFC 6455 §7.4.1). */
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_UNSUPPORTED = 1003;
@@ -82,6 +91,9 @@ interface LiveDoc {
 	doc: Y.Doc;
 	awareness: awarenessProtocol.Awareness;
 	conns: Set<Conn>;
+	/** Awareness client ids to relay on the next change tick / renewal tick. */
+	awarenessChanged: Set<number>;
+	awarenessRenewed: Set<number>;
 	loaded: boolean;
 	unloadTimer: ReturnType<typeof setTimeout> | null;
 }
@@ -115,6 +127,27 @@ export function createDocServer(options: DocServerOptions): DocServer {
 	const docs = new Map<string, LiveDoc>();
 	let closing = false;
 
+	/** One frame with the states of `ids`, encoded once, to every connection of the doc. */
+	const relayAwareness = (name: string, which: 'awarenessChanged' | 'awarenessRenewed') => {
+		const live = docs.get(name);
+		if (!live) return;
+		const ids = [...live[which]].filter((id) => live.awareness.meta.has(id));
+		live[which].clear();
+		if (ids.length === 0) return;
+		const message = frame(messageAwareness, (e) =>
+			encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(live.awareness, ids))
+		);
+		// Sent to the sender too, like y-websocket's own server: the provider treats 30 s
+		// without any message as a dead link, and its own echo is what a lone editor gets.
+		for (const conn of live.conns) if (conn.pending === null) send(conn, message);
+	};
+	const awarenessChanges = new Coalescer(AWARENESS_CHANGE_MS, (name) =>
+		relayAwareness(name, 'awarenessChanged')
+	);
+	const awarenessRenewals = new Coalescer(AWARENESS_RENEW_MS, (name) =>
+		relayAwareness(name, 'awarenessRenewed')
+	);
+
 	const send = (conn: Conn, message: Uint8Array) => {
 		const { ws } = conn;
 		if (ws.readyState !== ws.OPEN) return;
@@ -147,6 +180,8 @@ export function createDocServer(options: DocServerOptions): DocServer {
 			doc,
 			awareness,
 			conns: new Set(),
+			awarenessChanged: new Set(),
+			awarenessRenewed: new Set(),
 			loaded: false,
 			unloadTimer: null
 		};
@@ -162,28 +197,29 @@ export function createDocServer(options: DocServerOptions): DocServer {
 			if (origin instanceof Conn) options.onEdit?.(name, origin.author);
 		});
 
-		awareness.on(
-			'update',
-			(
-				{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-				origin: unknown
-			) => {
-				if (origin instanceof Conn) {
-					for (const id of added) origin.clientIds.add(id);
-					for (const id of removed) origin.clientIds.delete(id);
-				}
-				const changed = [...added, ...updated, ...removed];
-				const message = frame(messageAwareness, (e) =>
-					encoding.writeVarUint8Array(
-						e,
-						awarenessProtocol.encodeAwarenessUpdate(awareness, changed)
-					)
-				);
-				// Sent to the sender too, like y-websocket's own server: the provider treats 30 s
-				// without any message as a dead link, and its own echo is what a lone editor gets.
-				for (const conn of live.conns) if (conn.pending === null) send(conn, message);
+		type AwarenessEvent = { added: number[]; updated: number[]; removed: number[] };
+		// 'change' (a state added, changed or removed) comes before 'update' (the same, plus
+		// renewals of unchanged states) for one applied message.
+		awareness.on('change', ({ added, updated, removed }: AwarenessEvent, origin: unknown) => {
+			if (origin instanceof Conn) {
+				for (const id of added) origin.clientIds.add(id);
+				for (const id of removed) origin.clientIds.delete(id);
 			}
-		);
+			for (const id of [...added, ...updated, ...removed]) {
+				live.awarenessChanged.add(id);
+				live.awarenessRenewed.delete(id);
+			}
+			awarenessChanges.mark(name);
+		});
+		awareness.on('update', ({ updated }: AwarenessEvent) => {
+			let renewed = false;
+			for (const id of updated) {
+				if (live.awarenessChanged.has(id)) continue;
+				live.awarenessRenewed.add(id);
+				renewed = true;
+			}
+			if (renewed) awarenessRenewals.mark(name);
+		});
 
 		docs.set(name, live);
 		persistence
@@ -403,6 +439,8 @@ export function createDocServer(options: DocServerOptions): DocServer {
 		async close() {
 			closing = true;
 			clearInterval(pingTimer);
+			awarenessChanges.cancelAll();
+			awarenessRenewals.cancelAll();
 			try {
 				await persistence.flush();
 			} catch (error) {

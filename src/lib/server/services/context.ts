@@ -1,3 +1,4 @@
+import type { ParticipantView } from '$lib/protocol';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 import type { Logger } from '../log';
@@ -7,8 +8,16 @@ import type { FeedItem } from '$lib/protocol/cloud';
 /** What the realtime layer offers services: who is online, and pushing changes out. */
 export interface RealtimeHooks {
 	onlineParticipantIds(sessionId: string): Set<string>;
-	/** Re-sends the participant list of a room to everyone in it. */
-	presenceChanged(sessionId: string): void;
+	/**
+	 * The participant list of a live room from memory (the roster presence keeps), so a join
+	 * does not read every participant from the database. Absent: read from the database.
+	 */
+	participantList?(sessionId: string): Promise<ParticipantView[]>;
+	/**
+	 * The participant list of a room changed (for `participantId` only, when given — e.g. a
+	 * newcomer): the room is told on the next presence tick.
+	 */
+	presenceChanged(sessionId: string, participantId?: string): void;
 	/** Closes every live socket signed in with this auth session (logout). */
 	disconnectAuthSession(authSessionId: string): void;
 	/** Agenda, current item or settings changed: everyone gets `session:state`. */

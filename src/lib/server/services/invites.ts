@@ -182,6 +182,6 @@ export async function join(
 		return { participant, sessionId: invite.sessionId, newCookie };
 	});
 	ctx.log.info({ sessionId: invite.sessionId, participantId: result.participant.id }, 'joined');
-	ctx.realtime.presenceChanged(invite.sessionId);
+	ctx.realtime.presenceChanged(invite.sessionId, result.participant.id);
 	return result;
 }

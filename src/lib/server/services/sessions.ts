@@ -290,6 +290,7 @@ export async function get(ctx: Ctx, viewer: Viewer, id: string): Promise<Session
 }
 
 export async function participantViews(ctx: Ctx, sessionId: string): Promise<ParticipantView[]> {
+	if (ctx.realtime.participantList) return ctx.realtime.participantList(sessionId);
 	const online = ctx.realtime.onlineParticipantIds(sessionId);
 	const rows = await participants.listForSession(ctx.db, sessionId);
 	return rows

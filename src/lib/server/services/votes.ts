@@ -17,6 +17,7 @@ import * as votes from '../db/votes';
 import { RatioError } from '../domain/ratio';
 import { validateRule, type Rule } from '../domain/decision-rules';
 import * as tally from '../domain/tally';
+import * as openVotes from './open-votes';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
@@ -38,7 +39,7 @@ const invalid = (message: string) => new ServiceError(400, 'invalid_payload', me
 const conflict = (code: string, message: string) => new ServiceError(409, code, message);
 
 /** Secret ballots are stored under a salted hash of the seat, never the seat itself. */
-const seatKey = (vote: votes.VoteRow, key: string) =>
+const seatKey = (vote: Pick<votes.VoteHead, 'secret' | 'salt'>, key: string) =>
 	vote.secret ? encodeHexLowerCase(sha256(new TextEncoder().encode(`${vote.salt}:${key}`))) : key;
 
 function spec(vote: votes.VoteRow): tally.VoteSpec {
@@ -60,6 +61,10 @@ export function tallyOf(vote: votes.VoteRow, ballots: votes.BallotRow[]): TallyV
 }
 
 export function toView(vote: votes.VoteRow, ballots: votes.BallotRow[]): VoteView {
+	return viewWith(vote, tallyOf(vote, ballots));
+}
+
+function viewWith(vote: votes.VoteHead, current: TallyView): VoteView {
 	return {
 		id: vote.id,
 		itemId: vote.itemId,
@@ -75,7 +80,7 @@ export function toView(vote: votes.VoteRow, ballots: votes.BallotRow[]): VoteVie
 		rule: vote.rule as Rule,
 		status: vote.status,
 		closesAt: vote.closesAt?.toISOString() ?? null,
-		current: tallyOf(vote, ballots)
+		current
 	};
 }
 
@@ -279,7 +284,7 @@ export async function close(ctx: Ctx, viewer: Viewer, voteId: string): Promise<T
 }
 
 export async function get(ctx: Ctx, viewer: Viewer, voteId: string): Promise<TallyView> {
-	const vote = await votes.find(ctx.db, voteId);
+	const vote = await votes.findHead(ctx.db, voteId);
 	if (!vote) throw notFound('vote_not_found', 'vote');
 	const session = await sessions.find(ctx.db, vote.sessionId);
 	const member =
@@ -288,7 +293,7 @@ export async function get(ctx: Ctx, viewer: Viewer, voteId: string): Promise<Tal
 		(viewer.authSessionId &&
 			(await participants.findByDevice(ctx.db, vote.sessionId, viewer.authSessionId)));
 	if (!member) throw forbidden('not a member of this session');
-	return tallyOf(vote, await votes.ballotsOf(ctx.db, voteId));
+	return (await currentTally(ctx, voteId, vote))!;
 }
 
 async function namedBallots(db: Db, ballots: votes.BallotRow[]): Promise<Json> {
@@ -316,15 +321,19 @@ async function namedBallots(db: Db, ballots: votes.BallotRow[]): Promise<Json> {
 }
 
 /** The seats a participant votes for: themself, or the owners whose seats they hold. */
-async function seatsFor(db: Db, vote: votes.VoteRow, participantId: string): Promise<string[]> {
-	const eligible = new Set((vote.eligible ?? []).map((w) => w.key));
+async function seatsFor(
+	db: Db,
+	vote: votes.VoteHead,
+	participantId: string,
+	eligible: ReadonlySet<string>
+): Promise<string[]> {
 	if (vote.eligibility === 'participants')
 		return eligible.has(participantId) ? [participantId] : [];
 	const seats = await householdsDb.seatsOf(db, vote.sessionId, participantId);
 	return seats.map((s) => s.ownerKey).filter((k) => eligible.has(k));
 }
 
-function checkOpen(vote: votes.VoteRow | null, sessionId?: string): votes.VoteRow {
+function checkOpen<V extends votes.VoteHead>(vote: V | null, sessionId?: string): V {
 	if (!vote || (sessionId && vote.sessionId !== sessionId))
 		throw notFound('vote_not_found', 'vote');
 	if (vote.status === 'draft') throw conflict('vote_not_open', 'this vote has not opened yet');
@@ -332,8 +341,8 @@ function checkOpen(vote: votes.VoteRow | null, sessionId?: string): votes.VoteRo
 	return vote;
 }
 
-function choiceOf(vote: votes.VoteRow, choice: unknown): string[] {
-	const valid = tally.validateChoice(spec(vote), choice);
+function choiceOf(vote: votes.VoteHead, choice: unknown): string[] {
+	const valid = tally.validateChoice(vote, choice);
 	if (valid === 'invalid_choice') {
 		throw invalid(
 			vote.kind === 'multiple'
@@ -353,10 +362,17 @@ export async function cast(
 	choice: unknown,
 	now = clock.now()
 ): Promise<void> {
-	const vote = await ctx.db.transaction(async (tx) => {
-		const row = checkOpen(await votes.lock(tx, voteId, 'share'), sessionId);
+	// The voter list comes from memory (read once per open vote), never from the row per ballot.
+	const entry = await openEntry(ctx, voteId);
+	const { vote, placed } = await ctx.db.transaction(async (tx) => {
+		// FOR SHARE: ballots go in side by side; opening and closing (FOR UPDATE) wait for them,
+		// so no ballot lands after a close.
+		const row = checkOpen(await votes.lockHead(tx, voteId, 'share'), sessionId);
 		const picked = choiceOf(row, choice);
-		const seats = await seatsFor(tx, row, participant.id);
+		const eligible =
+			entry?.eligibleKeys ?? // the vote opened after the read above: read the list once
+			new Set(((await votes.find(tx, voteId))?.eligible ?? []).map((w) => w.key));
+		const seats = await seatsFor(tx, row, participant.id, eligible);
 		if (seats.length === 0) {
 			throw forbidden(
 				row.eligibility === 'households'
@@ -364,13 +380,15 @@ export async function cast(
 					: 'you are not eligible in this vote'
 			);
 		}
+		const placed: string[] = [];
 		for (const seat of seats) {
-			const placed = await votes.putBallot(
+			const voterKey = seatKey(row, seat);
+			const ok = await votes.putBallot(
 				tx,
 				{
 					id: newId(),
 					voteId,
-					voterKey: seatKey(row, seat),
+					voterKey,
 					participantId: row.secret ? null : participant.id,
 					choice: picked,
 					castAt: now,
@@ -378,10 +396,14 @@ export async function cast(
 				},
 				row.changeable
 			);
-			if (!placed) throw conflict('already_voted', 'this seat has already voted');
+			if (!ok) throw conflict('already_voted', 'this seat has already voted');
+			placed.push(voterKey);
 		}
-		return row;
+		return { vote: row, placed: { keys: placed, choice: picked } };
 	});
+	// Committed: the in-memory count follows (a load in flight is awaited, then overwritten).
+	const open = await openVotes.loadedOpenVote(ctx.db, voteId);
+	for (const key of placed.keys) open?.put(key, placed.choice);
 	ctx.realtime.tallyChanged(vote.sessionId, vote.id);
 }
 
@@ -395,6 +417,7 @@ export async function paper(
 ) {
 	const user = requireConsole(viewer);
 	const body = parse(paperBallotSchema, input);
+	let paperBallot: { voterKey: string; choice: string[] } | null = null;
 	const vote = await ctx.db.transaction(async (tx) => {
 		const row = checkOpen(await votes.lock(tx, voteId, 'share'));
 		if (row.eligibility !== 'households') throw invalid('paper ballots are for household votes');
@@ -418,6 +441,10 @@ export async function paper(
 			row.changeable
 		);
 		if (!placed) throw conflict('already_voted', 'this household has already voted');
+		paperBallot = {
+			voterKey: seatKey(row, household.ownerKey),
+			choice: choiceOf(row, body.choice)
+		};
 		await record(
 			tx,
 			row.sessionId,
@@ -432,8 +459,12 @@ export async function paper(
 		);
 		return row;
 	});
+	if (paperBallot) {
+		const { voterKey, choice } = paperBallot;
+		(await openVotes.loadedOpenVote(ctx.db, voteId))?.put(voterKey, choice);
+	}
 	ctx.realtime.tallyChanged(vote.sessionId, vote.id);
-	return tallyOf((await votes.find(ctx.db, voteId))!, await votes.ballotsOf(ctx.db, voteId));
+	return (await currentTally(ctx, voteId))!;
 }
 
 /** Every vote of a session with its current tally (the same for everyone). */
@@ -444,18 +475,78 @@ export async function listViews(ctx: Ctx, sessionId: string): Promise<VoteView[]
 
 /** Every vote of a session with its current tally, and what this participant chose. */
 export async function forRoom(ctx: Ctx, sessionId: string, participantId: string) {
-	const rows = await votes.listForSession(ctx.db, sessionId);
+	const rows = await votes.listHeadsForSession(ctx.db, sessionId);
 	const views: VoteView[] = [];
 	const mine: Record<string, string[]> = {};
 	for (const vote of rows) {
-		const ballots = await votes.ballotsOf(ctx.db, vote.id);
-		views.push(toView(vote, ballots));
-		const seats = vote.status === 'draft' ? [] : await seatsFor(ctx.db, vote, participantId);
-		const keys = new Set(seats.map((s) => seatKey(vote, s)));
-		const ballot = ballots.find((b) => keys.has(b.voterKey));
-		if (ballot) mine[vote.id] = ballot.choice;
+		const entry = vote.status === 'open' ? await openEntry(ctx, vote.id) : null;
+		if (entry) {
+			views.push(viewWith(vote, entry.tally()));
+			for (const seat of await seatsFor(ctx.db, vote, participantId, entry.eligibleKeys)) {
+				const choice = entry.choiceOf(seatKey(vote, seat));
+				if (choice) {
+					mine[vote.id] = choice;
+					break;
+				}
+			}
+			continue;
+		}
+		views.push(viewWith(vote, (await currentTally(ctx, vote.id, vote))!));
+		if (vote.status === 'draft') continue;
+		// A ballot exists only for an eligible seat: look this participant's seats up by key.
+		const seats =
+			vote.eligibility === 'participants'
+				? [participantId]
+				: (await householdsDb.seatsOf(ctx.db, vote.sessionId, participantId)).map(
+						(s) => s.ownerKey
+					);
+		for (const seat of seats) {
+			const ballot = await votes.findBallot(ctx.db, vote.id, seatKey(vote, seat));
+			if (ballot) {
+				mine[vote.id] = ballot.choice;
+				break;
+			}
+		}
 	}
 	return { votes: views, myBallots: mine };
+}
+
+/** The in-memory entry of an open vote, built from the database on first use. */
+function openEntry(ctx: Ctx, voteId: string): Promise<openVotes.OpenVote | null> {
+	return openVotes.openVote(ctx.db, voteId, async () => {
+		const row = await votes.find(ctx.db, voteId);
+		if (!row || row.status !== 'open') return null;
+		return new openVotes.OpenVote(
+			spec(row),
+			(row.eligible ?? []).map((w) => w.key),
+			await votes.ballotsOf(ctx.db, voteId)
+		);
+	});
+}
+
+/**
+ * A vote's current tally: from memory while it is open (no ballot is re-read), computed once
+ * when closed (it never changes again). `head` saves a read when the caller has the row.
+ */
+export async function currentTally(
+	ctx: Ctx,
+	voteId: string,
+	head?: votes.VoteHead
+): Promise<TallyView | null> {
+	const vote = head ?? (await votes.findHead(ctx.db, voteId));
+	if (!vote) return null;
+	if (vote.status === 'open') {
+		const entry = await openEntry(ctx, voteId);
+		if (entry) return entry.tally();
+	} else {
+		openVotes.forgetOpenVote(ctx.db, voteId);
+	}
+	const full = async () => {
+		const row = await votes.find(ctx.db, voteId);
+		return row ? tallyOf(row, await votes.ballotsOf(ctx.db, voteId)) : null;
+	};
+	if (vote.status !== 'closed') return full();
+	return openVotes.closedTally(ctx.db, voteId, async () => (await full())!);
 }
 
 export async function viewOf(ctx: Ctx, voteId: string): Promise<VoteView | null> {

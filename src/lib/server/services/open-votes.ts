@@ -1,0 +1,102 @@
+/**
+ * Open votes kept in memory: the frozen voter list (as a set, for the eligibility check) and
+ * the current ballot of every seat, so that casting does not read the whole voter list and a
+ * tally does not re-read every ballot. The database stays the record: an entry is built from
+ * it on first use (and again after a restart), updated only after a ballot has committed, and
+ * dropped when the vote is no longer open. Counting stays the domain's (`tally.view`), exact
+ * integers in hundredths of m².
+ */
+import * as tally from '../domain/tally';
+import type { Db } from '../db/client';
+
+export class OpenVote {
+	/** Raw seat keys of the frozen voter list. */
+	readonly eligibleKeys: Set<string>;
+	/** voterKey (hashed for secret votes) → the seat's current choice. */
+	readonly #ballots = new Map<string, string[]>();
+
+	constructor(
+		readonly spec: tally.VoteSpec,
+		rawKeys: readonly string[],
+		ballots: readonly tally.BallotRow[]
+	) {
+		this.eligibleKeys = new Set(rawKeys);
+		for (const b of ballots) this.#ballots.set(b.voterKey, b.choice);
+	}
+
+	/** A committed ballot (new or changed). */
+	put(voterKey: string, choice: string[]): void {
+		this.#ballots.set(voterKey, choice);
+	}
+
+	choiceOf(voterKey: string): string[] | undefined {
+		return this.#ballots.get(voterKey);
+	}
+
+	get ballotCount(): number {
+		return this.#ballots.size;
+	}
+
+	tally(): tally.TallyView {
+		const rows: tally.BallotRow[] = [];
+		for (const [voterKey, choice] of this.#ballots) rows.push({ voterKey, choice });
+		return tally.view(this.spec, rows);
+	}
+}
+
+/** Per database (tests run several in one process): voteId → entry, or its load in flight. */
+const caches = new WeakMap<object, Map<string, Promise<OpenVote | null>>>();
+
+function cacheOf(db: Db): Map<string, Promise<OpenVote | null>> {
+	let map = caches.get(db);
+	if (!map) caches.set(db, (map = new Map()));
+	return map;
+}
+
+/** The entry of an open vote, loading it once with `load` (which answers null if not open). */
+export function openVote(
+	db: Db,
+	voteId: string,
+	load: () => Promise<OpenVote | null>
+): Promise<OpenVote | null> {
+	const cache = cacheOf(db);
+	let entry = cache.get(voteId);
+	if (!entry) {
+		entry = load().then(
+			(v) => {
+				if (!v) cache.delete(voteId);
+				return v;
+			},
+			(error: unknown) => {
+				cache.delete(voteId);
+				throw error;
+			}
+		);
+		cache.set(voteId, entry);
+	}
+	return entry;
+}
+
+/** The entry if it is loaded (no database access). */
+export async function loadedOpenVote(db: Db, voteId: string): Promise<OpenVote | null> {
+	return (await cacheOf(db).get(voteId)) ?? null;
+}
+
+export function forgetOpenVote(db: Db, voteId: string): void {
+	cacheOf(db).delete(voteId);
+}
+
+/** Closed votes never change: their tallies are computed once. */
+const closed = new WeakMap<object, Map<string, tally.TallyView>>();
+
+export async function closedTally(
+	db: Db,
+	voteId: string,
+	make: () => Promise<tally.TallyView>
+): Promise<tally.TallyView> {
+	let map = closed.get(db);
+	if (!map) closed.set(db, (map = new Map()));
+	let t = map.get(voteId);
+	if (!t) map.set(voteId, (t = await make()));
+	return t;
+}
