@@ -141,6 +141,24 @@ describe('comment anchors', () => {
 		expect(readPassage(doc, { start, end })!.quote).toBe('乙丙\n丁戊');
 	});
 
+	it('[ANCHOR-5b] counts hard breaks and bold text as the editor does', () => {
+		const doc = new Y.Doc();
+		const p = new Y.XmlElement('paragraph');
+		const bold = new Y.XmlText();
+		bold.insert(0, '甲乙', { bold: true });
+		p.insert(0, [bold, new Y.XmlElement('hardBreak'), new Y.XmlText('丙丁')]);
+		const fragment = doc.getXmlFragment('prosemirror');
+		fragment.insert(0, [p]);
+		const { mapping } = initProseMirrorDoc(fragment, schema);
+		const at = (pos: number) =>
+			Y.relativePositionToJSON(absolutePositionToRelativePosition(pos, fragment, mapping));
+		expect(readPassage(doc, { start: at(2), end: at(5) })).toEqual({
+			from: 2,
+			to: 5,
+			quote: '乙\n丙'
+		});
+	});
+
 	it('[ANCHOR-6] follows the passage through concurrent edits merged from two replicas', () => {
 		const a = proposal('议题：垃圾分类定时定点投放，早七点到九点。');
 		const b = new Y.Doc();

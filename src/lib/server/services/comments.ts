@@ -58,9 +58,11 @@ const overlaps = (a: Passage, b: Passage) => a.from < b.to && b.from < a.to;
 export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
 	const body = parse(createCommentSchema, input);
 	const { item, session } = await itemOf(ctx, itemId);
-	const { participant } = await sessionsService.enterRoom(ctx, viewer, session.id);
+	if (!viewer.user && !viewer.authSessionId) throw unauthorized();
 	if (session.status === 'closed')
 		throw new ServiceError(409, 'session_closed', 'this session is closed');
+	// Staff who run the session get their participant here, as when they open the room.
+	const { participant } = await sessionsService.enterRoom(ctx, viewer, session.id);
 	if (!sessionsService.participantCanWrite(participant, session.status)) {
 		throw forbidden(
 			participant.status === 'muted' ? 'you have been muted' : 'observers cannot comment'
