@@ -1,3 +1,4 @@
+import * as clock from '$lib/server/clock';
 import * as sessions from '$lib/server/services/sessions';
 import { pageError, requireStaff } from '../../../guards.server';
 import type { PageServerLoad } from './$types';
@@ -24,6 +25,8 @@ export const load: PageServerLoad = async (event) => {
 		title: session.title,
 		/** The account's role: clerks run everything but opening and closing votes (issue 3). */
 		role: user.role as 'admin' | 'moderator' | 'clerk',
-		participantId: participant.id
+		participantId: participant.id,
+		/** The server's clock, so countdowns agree with it (tests may run it ahead). */
+		serverNow: clock.nowMs()
 	};
 };
