@@ -1,13 +1,21 @@
 /**
- * Comments anchored to the proposal (issue 6) in two phones: 王阿姨 selects a passage and
- * comments with a concern; 李师傅 sees the highlight and the thread, edits around the passage,
- * and the highlight keeps covering exactly that passage in both browsers, as the API's quote
- * says; a reply, then the author resolves the thread and it folds away.
+ * A cloud negotiation over a simulated week (issue 6), in two phones, on the production build
+ * with the test clock (YISHI_TEST_CLOCK=1: `POST /api/v1/test/clock` moves the server clock and
+ * runs what fell due before answering — nothing here sleeps):
+ * - day 0: the moderator opens a week-long cloud session with a draft proposal and a vote due on
+ *   day 5; 王阿姨 selects a passage and comments with a concern;
+ * - day 1: 李师傅 sees the highlight and the thread and edits around the passage; the highlight
+ *   keeps covering exactly that passage in both browsers, as the API's quote says;
+ * - day 2: he replies, and she is notified; she resolves the thread and it folds away;
+ * - both vote; day 5: the vote closes by itself, the result is recorded (actor `system`) and both
+ *   phones show it, the feed tells them;
+ * - day 7: the session closes by itself and its comments become public.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import * as Y from 'yjs';
 import type { CommentView } from '../../src/lib/protocol';
 import {
+	ApiClient,
 	adminClient,
 	expectStatus,
 	startServer,
@@ -25,10 +33,12 @@ const PHONE = {
 	locale: 'zh-CN'
 };
 const PASSAGE = '每户限一个车位';
+const QUESTION = '是否同意停车位改造方案';
+const DAY = 24 * 3600;
 
 let server: ServerHandle;
 test.beforeAll(async () => {
-	server = await startServer();
+	server = await startServer({ env: { YISHI_TEST_CLOCK: '1' } });
 });
 test.afterAll(async () => {
 	await server?.dispose();
@@ -85,15 +95,35 @@ async function highlighted(page: Page): Promise<string[]> {
 	});
 }
 
-test('a passage comment follows the text in two browsers, gets a reply and is resolved', async ({
+async function serverNow(client: ApiClient): Promise<number> {
+	const { now } = expectStatus<{ now: string }>(await client.get('/api/v1/test/clock'), 200);
+	return Date.parse(now);
+}
+
+/** Moves the server clock; deadlines that fall due run before this returns. */
+async function advanceClock(client: ApiClient, seconds: number) {
+	expectStatus(await client.post('/api/v1/test/clock', { advanceSeconds: seconds }), 200);
+}
+
+/** The unread count the room's 通知 link shows (0 when it shows none). */
+async function unread(page: Page): Promise<number> {
+	const badge = page.locator('.notice-link .badge').first();
+	if ((await badge.count()) === 0) return 0;
+	const label = (await badge.getAttribute('aria-label')) ?? '';
+	return Number(/(\d+) 条未读/.exec(label)?.[1] ?? 0);
+}
+
+test('a week-long cloud session: anchored comments survive edits, the vote closes on its deadline, everyone is told', async ({
 	browser
 }) => {
 	const admin = await adminClient(server);
+	const start = await serverNow(admin);
 	const session = expectStatus<SessionView>(
 		await admin.post('/api/v1/sessions', {
 			title: '阳光小区停车议事会',
 			kind: 'cloud',
-			items: [{ title: '停车位改造' }]
+			items: [{ title: '停车位改造' }],
+			closesAt: new Date(start + 7 * DAY * 1000).toISOString()
 		}),
 		201
 	);
@@ -116,12 +146,28 @@ test('a passage comment follows the text in two browsers, gets a reply and is re
 	);
 	draft.getXmlFragment('prosemirror').insert(0, paragraphs);
 
+	// A vote on the item, due on day 5.
+	const voteId = expectStatus<{ id: string }>(
+		await admin.post(`/api/v1/items/${item.id}/votes`, {
+			question: QUESTION,
+			kind: 'yes_no_abstain',
+			secret: false,
+			tally: 'live',
+			eligibility: 'participants',
+			rule: { kind: 'majority_cast' },
+			closesAt: new Date(start + 5 * DAY * 1000).toISOString()
+		}),
+		201
+	).id;
+
 	const joinUrl = server.publicUrl(`/join/${tokenOf(invite.url)}`);
 	const a = await phone(browser, joinUrl, '王阿姨');
 	const b = await phone(browser, joinUrl, '李师傅');
 	writer.destroy();
+	expectStatus(await admin.post(`/api/v1/votes/${voteId}/open`), 200);
+	await expect(a.getByRole('heading', { name: '待投票 1 项' })).toBeVisible();
 
-	// 王阿姨 selects the passage and comments with a concern.
+	// Day 0: 王阿姨 selects the passage and comments with a concern.
 	await select(a, PASSAGE, 'over');
 	await a.getByRole('button', { name: '评论这段' }).click();
 	const form = a.getByRole('form', { name: '评论内容' });
@@ -142,7 +188,8 @@ test('a passage comment follows the text in two browsers, gets a reply and is re
 	await expect(threadB.getByText('王阿姨')).toBeVisible();
 	await expect.poll(() => highlighted(b)).toEqual([PASSAGE]);
 
-	// He types right before the passage and at the end of its paragraph.
+	// Day 1: he types right before the passage and at the end of its paragraph.
+	await advanceClock(admin, DAY);
 	await select(b, PASSAGE, 'before');
 	await b.keyboard.type('原则上');
 	await select(b, '收费。', 'after');
@@ -163,7 +210,9 @@ test('a passage comment follows the text in two browsers, gets a reply and is re
 	await b.locator('.proposal-text .comment-mark').first().click();
 	await expect(threadB).toHaveClass(/focused/);
 
-	// 李师傅 replies.
+	// Day 2: 李师傅 replies; 王阿姨 is told in her room.
+	await advanceClock(admin, DAY);
+	const before = await unread(a);
 	await threadB.getByRole('button', { name: '回复' }).click();
 	const replyForm = threadB.getByRole('form', { name: '回复内容' });
 	await replyForm.locator('label.chip-question').click();
@@ -171,6 +220,7 @@ test('a passage comment follows the text in two browsers, gets a reply and is re
 	await replyForm.getByRole('button', { name: '发送回复' }).click();
 	const threadA = a.locator('.thread').filter({ hasText: '家里有两辆车的老人怎么办？' });
 	await expect(threadA.getByText('可以申请临时车位吗？')).toBeVisible();
+	await expect.poll(() => unread(a)).toBeGreaterThan(before);
 	// Only the author (or the moderator) may resolve: 李师傅 has no button.
 	await expect(threadB.getByRole('button', { name: '标记已解决' })).toHaveCount(0);
 
@@ -185,4 +235,63 @@ test('a passage comment follows the text in two browsers, gets a reply and is re
 	}
 	await b.getByText('已解决 1 条').click();
 	await expect(b.locator('details.resolved .thread')).toContainText('可以申请临时车位吗？');
+
+	// Both vote; on day 5 the vote closes by itself with its result recorded.
+	for (const page of [a, b]) {
+		const card = page.getByRole('article', { name: QUESTION });
+		await card.getByRole('radio', { name: '同意' }).check();
+		await card.getByRole('button', { name: '提交' }).click();
+		await expect(card.getByText('已投票：同意')).toBeVisible();
+	}
+	await advanceClock(admin, 3 * DAY + 60);
+	for (const page of [a, b]) {
+		const outcome = page.getByRole('region', { name: '表决结果' }).first();
+		await expect(outcome).toContainText('通过');
+		await expect(outcome).not.toContainText('未通过');
+	}
+	const vote = expectStatus<{ status: string; result: { passed: boolean } }>(
+		await admin.get(`/api/v1/votes/${voteId}`),
+		200
+	);
+	expect(vote).toMatchObject({ status: 'closed', result: { passed: true } });
+	type Entry = { type: string; actor: { id: string }; data: Record<string, unknown> };
+	const transcript = async () =>
+		expectStatus<{ entries: Entry[] }>(
+			await admin.get(`/api/v1/sessions/${session.id}/transcript`),
+			200
+		).entries;
+	const closedEntry = (await transcript()).find(
+		(e) => e.type === 'vote_closed' && e.data.voteId === voteId
+	);
+	expect(closedEntry?.actor.id).toBe('system');
+	expect((await transcript()).map((e) => e.type)).toEqual(
+		expect.arrayContaining(['comment_added', 'comment_resolved', 'vote_opened', 'vote_closed'])
+	);
+
+	// The feed has the reply and the result.
+	await a.goto(server.publicUrl('/notifications'));
+	await expect(a.getByRole('heading', { name: '通知', level: 1 })).toBeVisible();
+	const feed = a.getByRole('listitem');
+	await expect(feed.filter({ hasText: '李师傅回复了你' })).toBeVisible();
+	await expect(feed.filter({ hasText: `「${QUESTION}」表决已结束：通过` })).toBeVisible();
+
+	// Day 7: the session closes by itself; its comments are public.
+	await advanceClock(admin, 2 * DAY);
+	const closed = expectStatus<{ status: string }>(
+		await admin.get(`/api/v1/sessions/${session.id}`),
+		200
+	);
+	expect(closed.status).toBe('closed');
+	const anonymous = await browser.newContext();
+	const res = await anonymous.request.get(server.publicUrl(`/api/v1/items/${item.id}/comments`));
+	expect(res.status()).toBe(200);
+	const publicComments = (await res.json()) as CommentView[];
+	expect(publicComments.find((c) => !c.replyTo)).toMatchObject({
+		quote: PASSAGE,
+		stance: 'concern',
+		resolved: true
+	});
+	await anonymous.close();
+	await a.context().close();
+	await b.context().close();
 });
