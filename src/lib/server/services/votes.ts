@@ -551,5 +551,7 @@ export async function currentTally(
 
 export async function viewOf(ctx: Ctx, voteId: string): Promise<VoteView | null> {
 	const vote = await votes.find(ctx.db, voteId);
+	// Sent after opening and closing: a closed vote's in-memory ballots are no longer needed.
+	if (vote && vote.status !== 'open') openVotes.forgetOpenVote(ctx.db, voteId);
 	return vote ? toView(vote, await votes.ballotsOf(ctx.db, voteId)) : null;
 }
