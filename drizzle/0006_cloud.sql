@@ -71,6 +71,7 @@ CREATE TABLE "opinions" (
 	"photo_id" text,
 	"deadline" timestamp with time zone NOT NULL,
 	"responded_at" timestamp with time zone,
+	"overdue_notified_at" timestamp with time zone,
 	"project_id" text,
 	"created_at" timestamp with time zone NOT NULL
 );
@@ -164,6 +165,7 @@ CREATE INDEX "notifications_member_idx" ON "notifications" USING btree ("member_
 CREATE INDEX "notifications_user_idx" ON "notifications" USING btree ("user_id","id");--> statement-breakpoint
 CREATE INDEX "opinion_responses_opinion_idx" ON "opinion_responses" USING btree ("opinion_id","at");--> statement-breakpoint
 CREATE INDEX "opinions_community_idx" ON "opinions" USING btree ("community_id","created_at");--> statement-breakpoint
+CREATE INDEX "opinions_due_idx" ON "opinions" USING btree ("deadline") WHERE "opinions"."responded_at" is null and "opinions"."overdue_notified_at" is null;--> statement-breakpoint
 CREATE INDEX "project_milestones_project_idx" ON "project_milestones" USING btree ("project_id","at");--> statement-breakpoint
 CREATE INDEX "push_subscriptions_recipient_idx" ON "push_subscriptions" USING btree ("recipient");--> statement-breakpoint
 ALTER TABLE "invites" ADD CONSTRAINT "invites_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { notifications, opinionHands, opinionResponses, opinions } from './schema';
+import { opinionHands, opinionResponses, opinions } from './schema';
 
 export type Opinion = typeof opinions.$inferSelect;
 export type OpinionResponse = typeof opinionResponses.$inferSelect;
@@ -105,32 +105,30 @@ export const overdueUrl = (o: { id: string; communityId: string }) =>
  * `opinion_overdue` notification itself (its url names the opinion), so each is told once.
  */
 export async function overdueUntold(db: Db, now: Date, limit = 100): Promise<Opinion[]> {
-	const nowSql = sql`${now.toISOString()}::timestamptz`;
 	return db
 		.select()
 		.from(opinions)
 		.where(
 			and(
 				isNull(opinions.respondedAt),
-				lte(opinions.deadline, nowSql),
-				notExists(
-					db
-						.select({ one: sql`1` })
-						.from(notifications)
-						.where(
-							and(
-								eq(notifications.kind, 'opinion_overdue'),
-								eq(
-									notifications.url,
-									sql`'/c/' || ${opinions.communityId} || '#opinion-' || ${opinions.id}`
-								)
-							)
-						)
-				)
+				isNull(opinions.overdueNotifiedAt),
+				lte(opinions.deadline, sql`${now.toISOString()}::timestamptz`)
 			)
 		)
 		.orderBy(asc(opinions.deadline))
 		.limit(limit);
+}
+
+/** Marks an opinion's overdue notice as sent; false when another pass (or an answer) won. */
+export async function markOverdueNotified(db: Db, id: string, now: Date): Promise<boolean> {
+	const rows = await db
+		.update(opinions)
+		.set({ overdueNotifiedAt: now })
+		.where(
+			and(eq(opinions.id, id), isNull(opinions.overdueNotifiedAt), isNull(opinions.respondedAt))
+		)
+		.returning({ id: opinions.id });
+	return rows.length === 1;
 }
 
 /** The next deadline still ahead of an unanswered opinion. */

@@ -555,10 +555,18 @@ export const opinions = pgTable(
 		/** When the committee must have answered (createdAt + the community's response hours). */
 		deadline: timestamp('deadline', { withTimezone: true, mode: 'date' }).notNull(),
 		respondedAt: timestamp('responded_at', { withTimezone: true, mode: 'date' }),
+		/** When staff were told the deadline passed unanswered (once per opinion). */
+		overdueNotifiedAt: timestamp('overdue_notified_at', { withTimezone: true, mode: 'date' }),
 		projectId: text('project_id'),
 		createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull()
 	},
-	(t) => [index('opinions_community_idx').on(t.communityId, t.createdAt)]
+	(t) => [
+		index('opinions_community_idx').on(t.communityId, t.createdAt),
+		// The overdue pass: unanswered opinions by deadline.
+		index('opinions_due_idx')
+			.on(t.deadline)
+			.where(sql`${t.respondedAt} is null and ${t.overdueNotifiedAt} is null`)
+	]
 );
 
 /** One raised hand per community participant per opinion. */

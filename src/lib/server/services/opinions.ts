@@ -187,6 +187,7 @@ export function overdueJob(ctx: Ctx): Job {
 			{
 				for (const o of due) {
 					await ctx.db.transaction(async (tx) => {
+						if (!(await opinionsDb.markOverdueNotified(tx, o.id, now))) return;
 						await notifyStaff(tx, {
 							kind: 'opinion_overdue',
 							text: `意见「${o.title}」已超过 ${shanghaiTime(o.deadline)} 的回复时限，尚未回复`,
