@@ -107,7 +107,10 @@ test.describe('raise-hands cycle', () => {
 		await expect(linkCard).toBeVisible();
 		const qr = linkCard.getByRole('img', { name: '社区加入二维码' });
 		await expect(qr).toBeVisible();
-		expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+		// Visible is not loaded: wait for the SVG itself to arrive and decode.
+		await expect
+			.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+			.toBe(true);
 		const url = (await linkCard.locator('.url').textContent())!.trim();
 		expect(url).toMatch(new RegExp(`^${origin}/join/`));
 		// The printable poster carries the same QR code.

@@ -282,6 +282,11 @@ describe.each(availableStores())('comments on the proposal (%s)', (store) => {
 			itemId: item.id
 		});
 
+		// The moderator's daily digest for the WeChat group counts the day's comments per item.
+		const digest = await fx.moderator.get(`/api/v1/sessions/${sid}/digest`);
+		expect(digest.status).toBe(200);
+		expect(digest.text).toContain('「停车位改造」新增评论 4 条');
+
 		// Closed: the archive is public, and nothing more can be said.
 		expectStatus(await fx.moderator.post(`/api/v1/sessions/${sid}/close`, {}), 200);
 		const archived = expectStatus<CommentView[]>(await anonymous.get(base), 200);

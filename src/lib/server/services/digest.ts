@@ -71,7 +71,7 @@ export async function digest(
 	const changes: string[] = [];
 	for (const item of session.items) {
 		const n = counts.find((c) => c.itemId === item.id)?.n ?? 0;
-		if (n > 0) changes.push(`「${item.title}」新增意见 ${n} 条`);
+		if (n > 0) changes.push(`「${item.title}」新增评论 ${n} 条`);
 	}
 	for (const e of entries) {
 		const data = e.data as ClosedData & { to?: string };
