@@ -217,7 +217,7 @@ describe.each(availableStores())('live votes under load (%s)', (store) => {
 		const racing = sockets
 			.slice(10)
 			.map((s) => emitAck(s, 'ballot:cast', { voteId: vote.id, choice: 'no' }));
-		const closing = fxs.moderator.post(`/api/v1/votes/${vote.id}/close`, {});
+		const closing = fxs.moderator.post<TallyView>(`/api/v1/votes/${vote.id}/close`, {});
 		const acks = await Promise.all(racing);
 		const closed = expectStatus<TallyView>(await closing, 200);
 		const accepted = acks.filter((a) => a.ok).length;
