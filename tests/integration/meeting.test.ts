@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueView, TallyView } from '../../src/lib/protocol';
 import {
+	availableStores,
 	createSessionWithInvites,
 	emitAck,
 	expectStatus,
@@ -44,11 +45,11 @@ async function joined(
 	return socket;
 }
 
-describe('live votes under load', () => {
+describe.each(availableStores())('live votes under load (%s)', (store) => {
 	let server: ServerHandle;
 	let fx: SessionFixture;
 	beforeAll(async () => {
-		server = await startServer();
+		server = await startServer({ store });
 		fx = await createSessionWithInvites(server, { roles: ['resident', 'observer'] });
 	});
 	afterAll(() => server?.dispose());
@@ -186,6 +187,99 @@ describe('live votes under load', () => {
 		expect((await fxs.moderator.post(`/api/v1/votes/${vote.id}/close`, {})).status).toBe(409);
 		s.disconnect();
 		so.disconnect();
+	});
+
+	it('ballots racing the close: every accepted ballot is in the result, none lands after it', async () => {
+		const fxs = await createSessionWithInvites(server);
+		const voters = await Promise.all(
+			Array.from({ length: 60 }, (_, i) =>
+				joinAs(server, fxs.invites.resident!.token, `赛跑${i + 1}`)
+			)
+		);
+		const vote = expectStatus<{ id: string }>(
+			await fxs.moderator.post(`/api/v1/items/${fxs.session.items[0]!.id}/votes`, {
+				question: '截止时的选票',
+				kind: 'yes_no_abstain',
+				secret: false,
+				tally: 'live',
+				eligibility: 'participants',
+				rule: { kind: 'majority_cast' }
+			}),
+			201
+		);
+		const sockets = await Promise.all(voters.map((v) => joined(server, v, fxs.session.id)));
+		expectStatus(await fxs.moderator.post(`/api/v1/votes/${vote.id}/open`, {}), 200);
+		// A first wave is in before the close; the second is sent together with it.
+		const first = await Promise.all(
+			sockets.slice(0, 10).map((s) => emitAck(s, 'ballot:cast', { voteId: vote.id, choice: 'yes' }))
+		);
+		expect(first.every((a) => a.ok)).toBe(true);
+		const racing = sockets
+			.slice(10)
+			.map((s) => emitAck(s, 'ballot:cast', { voteId: vote.id, choice: 'no' }));
+		const closing = fxs.moderator.post<TallyView>(`/api/v1/votes/${vote.id}/close`, {});
+		const acks = await Promise.all(racing);
+		const closed = expectStatus<TallyView>(await closing, 200);
+		const accepted = acks.filter((a) => a.ok).length;
+		const refused = acks.filter((a) => !a.ok);
+		expect(refused.every((a) => !a.ok && a.error.code === 'vote_closed')).toBe(true);
+		// The stored result counts exactly the acknowledged ballots: none missing, none extra.
+		expect(closed.counts!.yes!.headcount).toBe(10);
+		expect(closed.counts!.no!.headcount).toBe(accepted);
+		expect(closed.participation.headcount).toBe(10 + accepted);
+		const after = expectStatus<TallyView>(await fxs.moderator.get(`/api/v1/votes/${vote.id}`), 200);
+		expect(after.participation.headcount).toBe(10 + accepted);
+		// Once closed, a late ballot is refused and changes nothing.
+		expect(
+			await emitAck(sockets[0]!, 'ballot:cast', { voteId: vote.id, choice: 'no' })
+		).toMatchObject({ ok: false, error: { code: 'vote_closed' } });
+		for (const s of sockets) s.disconnect();
+	}, 120_000);
+
+	it('a changeable vote keeps one ballot per seat, the latest choice', async () => {
+		const fxs = await createSessionWithInvites(server);
+		const [a, b] = await Promise.all([
+			joinAs(server, fxs.invites.resident!.token, '丁'),
+			joinAs(server, fxs.invites.resident!.token, '戊')
+		]);
+		const vote = expectStatus<{ id: string }>(
+			await fxs.moderator.post(`/api/v1/items/${fxs.session.items[0]!.id}/votes`, {
+				question: '可改票',
+				kind: 'yes_no_abstain',
+				secret: true,
+				tally: 'live',
+				eligibility: 'participants',
+				changeable: true,
+				rule: { kind: 'majority_cast' }
+			}),
+			201
+		);
+		const [sa, sb] = await Promise.all([
+			joined(server, a, fxs.session.id),
+			joined(server, b, fxs.session.id)
+		]);
+		expectStatus(await fxs.moderator.post(`/api/v1/votes/${vote.id}/open`, {}), 200);
+		for (const choice of ['yes', 'no', 'abstain', 'no']) {
+			expect(await emitAck(sa, 'ballot:cast', { voteId: vote.id, choice })).toMatchObject({
+				ok: true
+			});
+		}
+		expect(await emitAck(sb, 'ballot:cast', { voteId: vote.id, choice: 'yes' })).toMatchObject({
+			ok: true
+		});
+		const open = expectStatus<TallyView>(await fxs.moderator.get(`/api/v1/votes/${vote.id}`), 200);
+		expect(open.participation.headcount).toBe(2);
+		expect(open.counts!.no!.headcount).toBe(1);
+		expect(open.counts!.yes!.headcount).toBe(1);
+		const closed = expectStatus<TallyView>(
+			await fxs.moderator.post(`/api/v1/votes/${vote.id}/close`, {}),
+			200
+		);
+		expect(closed.participation.headcount).toBe(2);
+		expect(closed.counts!.no!.headcount).toBe(1);
+		expect(closed.counts!.abstain!.headcount).toBe(0);
+		sa.disconnect();
+		sb.disconnect();
 	});
 });
 

@@ -30,6 +30,39 @@ export interface StoreOptions {
 	migrationsFolder?: string;
 }
 
+type Sql = postgres.Sql;
+type Callback = (sql: Sql) => unknown;
+
+/**
+ * drizzle sends every query as an unnamed statement (`prepare: false`), and postgres.js
+ * describes each unnamed statement that has parameters before running it: two round trips to
+ * the database per query, a ballot's share of its ack latency (tests/bench/diag/acks-pg.js
+ * showed connections mostly waiting on the client between the two). This wrapper asks for
+ * named statements instead, which postgres.js prepares once per connection and then runs in
+ * one round trip. `DATABASE_PREPARE=0` turns it off (for a pooler that cannot keep prepared
+ * statements, e.g. PgBouncer in transaction mode).
+ */
+function preparing(sql: Sql): Sql {
+	const scoped =
+		(method: 'begin' | 'savepoint') =>
+		(...args: unknown[]) => {
+			const fn = args.pop() as Callback;
+			const call = (sql as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!;
+			return call.call(sql, ...args, (inner: Sql) => fn(preparing(inner)));
+		};
+	return new Proxy(sql, {
+		get(target, key) {
+			if (key === 'unsafe') {
+				return (query: string, params?: unknown[], options?: object) =>
+					target.unsafe(query, params as never, { ...options, prepare: true });
+			}
+			if (key === 'begin' || key === 'savepoint') return scoped(key);
+			const value: unknown = Reflect.get(target, key, target);
+			return typeof value === 'function' ? value.bind(target) : value;
+		}
+	});
+}
+
 const defaultMigrations = () => path.resolve(process.cwd(), 'drizzle');
 
 /** Opens the store and applies every migration in `drizzle/` before answering. */
@@ -42,7 +75,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 			onnotice: () => {},
 			connection: { application_name: 'yishi' }
 		});
-		const db = drizzlePostgres(client, { schema });
+		const prepare = process.env.DATABASE_PREPARE !== '0';
+		const db = drizzlePostgres(prepare ? preparing(client) : client, { schema });
 		await migratePostgres(db, { migrationsFolder });
 		return {
 			kind: 'postgres',

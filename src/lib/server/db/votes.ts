@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { ballots, votes } from './schema';
 
@@ -82,6 +82,62 @@ export async function putBallot(
 				.returning({ id: ballots.id })
 		: await insert.onConflictDoNothing().returning({ id: ballots.id });
 	return rows.length === 1;
+}
+
+/**
+ * Casts one seat's online ballot in ONE statement, which is its own transaction (no BEGIN /
+ * COMMIT round trips): it takes the vote row FOR SHARE, checks that the vote (of this session)
+ * is open and inserts the ballot — or, with `replace`, changes the seat's earlier choice.
+ * Answers null when there is no such vote, else the status it found (under the lock) and
+ * whether the ballot went in (false: the seat has voted and `replace` is off).
+ *
+ * Why this is as safe as the transaction it replaces (lock, check, insert, commit): the share
+ * lock is held until this statement commits, and closing takes the row FOR UPDATE. So either
+ * (a) the close locked first: our FOR SHARE waits until the close commits, then (READ
+ * COMMITTED) locks and returns the row's new version, whose status is 'closed', so nothing is
+ * inserted — no ballot lands after the close; or (b) we locked first: the close waits for our
+ * commit and then reads the ballots in a statement that sees it — no accepted ballot is missing
+ * from the result. The unique key (vote_id, voter_key) keeps one ballot per seat.
+ */
+export async function castBallot(
+	db: Db,
+	sessionId: string,
+	row: {
+		id: string;
+		voteId: string;
+		voterKey: string;
+		participantId: string | null;
+		choice: string[];
+		at: Date;
+	},
+	replace: boolean
+): Promise<{ status: VoteRow['status']; placed: boolean } | null> {
+	const at = row.at.toISOString();
+	const onConflict = replace
+		? sql`on conflict (vote_id, voter_key) do update
+				set choice = excluded.choice, updated_at = excluded.updated_at`
+		: sql`on conflict (vote_id, voter_key) do nothing`;
+	const result = await db.execute(sql`
+		with v as materialized (
+			select id, status from votes
+			where id = ${row.voteId} and session_id = ${sessionId}
+			for share
+		), placed as (
+			insert into ballots (id, vote_id, voter_key, participant_id, choice, cast_at, updated_at)
+			select ${row.id}, v.id, ${row.voterKey}, ${row.participantId}, ${JSON.stringify(row.choice)}::jsonb,
+				${at}::timestamptz, ${at}::timestamptz
+			from v where v.status = 'open'
+			${onConflict}
+			returning 1
+		)
+		select v.status, (select count(*) from placed)::int as placed from v`);
+	// postgres.js answers the rows, PGlite an object holding them.
+	const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+		status: VoteRow['status'];
+		placed: number;
+	}[];
+	const found = rows[0];
+	return found ? { status: found.status, placed: Number(found.placed) === 1 } : null;
 }
 
 /** Every column but `eligible` (the frozen voter list, which grows with the room). */

@@ -8,6 +8,7 @@
  */
 import * as tally from '../domain/tally';
 import type { Db } from '../db/client';
+import type { VoteHead } from '../db/votes';
 
 export class OpenVote {
 	/** Raw seat keys of the frozen voter list. */
@@ -18,7 +19,12 @@ export class OpenVote {
 	constructor(
 		readonly spec: tally.VoteSpec,
 		rawKeys: readonly string[],
-		ballots: readonly tally.BallotRow[]
+		ballots: readonly tally.BallotRow[],
+		/**
+		 * The vote as it was read open. Only closing changes an open vote's row, so every field
+		 * but `status` stays true while the entry lives (the ballot statement checks the status).
+		 */
+		readonly head?: VoteHead
 	) {
 		this.eligibleKeys = new Set(rawKeys);
 		for (const b of ballots) this.#ballots.set(b.voterKey, b.choice);

@@ -364,6 +364,7 @@ export async function cast(
 ): Promise<void> {
 	// The voter list comes from memory (read once per open vote), never from the row per ballot.
 	const entry = await openEntry(ctx, voteId);
+	if (await castFast(ctx, sessionId, participant, voteId, choice, entry, now)) return;
 	const { vote, placed } = await ctx.db.transaction(async (tx) => {
 		// FOR SHARE: ballots go in side by side; opening and closing (FOR UPDATE) wait for them,
 		// so no ballot lands after a close.
@@ -405,6 +406,48 @@ export async function cast(
 	const open = await openVotes.loadedOpenVote(ctx.db, voteId);
 	for (const key of placed.keys) open?.put(key, placed.choice);
 	ctx.realtime.tallyChanged(vote.sessionId, vote.id);
+}
+
+/**
+ * The common case in one statement (`votes.castBallot`): a participants vote known open in
+ * memory, a valid choice and an eligible voter — one seat. Answers false, having changed
+ * nothing, when the case is another (households, a vote not loaded, a refused choice or
+ * voter); `cast` then takes the transaction path, which gives the same errors as always.
+ */
+async function castFast(
+	ctx: Ctx,
+	sessionId: string,
+	participant: participants.Participant,
+	voteId: string,
+	choice: unknown,
+	entry: openVotes.OpenVote | null,
+	now: Date
+): Promise<boolean> {
+	const head = entry?.head;
+	if (!entry || !head || head.eligibility !== 'participants') return false;
+	if (head.sessionId !== sessionId || !entry.eligibleKeys.has(participant.id)) return false;
+	const picked = tally.validateChoice(head, choice);
+	if (picked === 'invalid_choice') return false;
+	const voterKey = seatKey(head, participant.id);
+	const outcome = await votes.castBallot(
+		ctx.db,
+		sessionId,
+		{
+			id: newId(),
+			voteId,
+			voterKey,
+			participantId: head.secret ? null : participant.id,
+			choice: picked,
+			at: now
+		},
+		head.changeable
+	);
+	checkOpen(outcome && { ...head, status: outcome.status }, sessionId);
+	if (!outcome!.placed) throw conflict('already_voted', 'this seat has already voted');
+	// Committed: the in-memory count follows (as in `cast`).
+	(await openVotes.loadedOpenVote(ctx.db, voteId))?.put(voterKey, picked);
+	ctx.realtime.tallyChanged(sessionId, voteId);
+	return true;
 }
 
 /** A paper ballot entered by the moderator for a household (marked as paper). */
@@ -516,10 +559,12 @@ function openEntry(ctx: Ctx, voteId: string): Promise<openVotes.OpenVote | null>
 	return openVotes.openVote(ctx.db, voteId, async () => {
 		const row = await votes.find(ctx.db, voteId);
 		if (!row || row.status !== 'open') return null;
+		const { eligible, ...head } = row;
 		return new openVotes.OpenVote(
 			spec(row),
-			(row.eligible ?? []).map((w) => w.key),
-			await votes.ballotsOf(ctx.db, voteId)
+			(eligible ?? []).map((w) => w.key),
+			await votes.ballotsOf(ctx.db, voteId),
+			head
 		);
 	});
 }
