@@ -78,7 +78,11 @@ async function create(): Promise<App> {
 	const config = readConfig();
 	const log = createLogger(config.logLevel);
 	const started = Date.now();
-	const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+	const store = await openStore({
+		databaseUrl: config.databaseUrl,
+		dataDir: config.dataDir,
+		prepare: config.databasePrepare
+	});
 	log.info({ store: store.kind, ms: Date.now() - started }, 'store ready');
 	const persistence = createDocPersistence({
 		db: store.db,

@@ -12,6 +12,15 @@ describe('readConfig', () => {
 		});
 		expect(c.databaseUrl).toBeUndefined();
 		expect(c.secureCookies).toBe(false);
+		// Prepared statements on Postgres unless a pooler needs them off; no test clock.
+		expect(c.databasePrepare).toBe(true);
+		expect(c.testClock).toBe(false);
+	});
+
+	it('turns prepared statements off and the test clock on only when asked', () => {
+		expect(readConfig({ DATABASE_PREPARE: '0' }).databasePrepare).toBe(false);
+		expect(readConfig({ YISHI_TEST_CLOCK: '1' }).testClock).toBe(true);
+		expect(readConfig({ YISHI_TEST_CLOCK: 'yes' }).testClock).toBe(false);
 	});
 
 	it('derives the origin from PORT and marks cookies Secure for https origins', () => {

@@ -7,6 +7,8 @@ export interface Config {
 	secureCookies: boolean;
 	dataDir: string;
 	databaseUrl: string | undefined;
+	/** Postgres: named prepared statements (`DATABASE_PREPARE`, default on; off for PgBouncer). */
+	databasePrepare: boolean;
 	adminUser: string | undefined;
 	adminPassword: string | undefined;
 	logLevel: string;
@@ -100,6 +102,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		secureCookies: origin.startsWith('https:'),
 		dataDir: env.DATA_DIR || './data',
 		databaseUrl,
+		databasePrepare: env.DATABASE_PREPARE !== '0',
 		adminUser,
 		adminPassword,
 		logLevel: env.LOG_LEVEL || 'info',

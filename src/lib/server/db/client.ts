@@ -28,6 +28,8 @@ export interface StoreOptions {
 	/** PGlite data directory; `memory://` for a throwaway in-memory store. */
 	dataDir?: string;
 	migrationsFolder?: string;
+	/** Postgres only: prepare named statements (default true; see `preparing`). */
+	prepare?: boolean;
 }
 
 type Sql = postgres.Sql;
@@ -75,8 +77,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 			onnotice: () => {},
 			connection: { application_name: 'yishi' }
 		});
-		const prepare = process.env.DATABASE_PREPARE !== '0';
-		const db = drizzlePostgres(prepare ? preparing(client) : client, { schema });
+		const db = drizzlePostgres(options.prepare === false ? client : preparing(client), { schema });
 		await migratePostgres(db, { migrationsFolder });
 		return {
 			kind: 'postgres',
