@@ -71,7 +71,7 @@ function readHelp() {
 /** Everything that depends on --quick. */
 const P = QUICK
 	? {
-			pages: { archivePath: process.env.BENCH_ARCHIVE_PATH || null },
+			pages: { archivePath: process.env.BENCH_ARCHIVE_PATH || '/archive/s/:id' },
 			join: { sizes: [25_000, 250_000, 1_000_000], warm: 3, browser: false, cold: false },
 			editing: { passive: 100, keystrokes: 100, perSecond: 40 },
 			yjs: { seconds: 3, window: 64, compaction: false },
@@ -88,7 +88,7 @@ const P = QUICK
 			churn: { pool: 100, connected: 50, perSecond: 20, warmupS: 2, seconds: 4 }
 		}
 	: {
-			pages: { archivePath: process.env.BENCH_ARCHIVE_PATH || null },
+			pages: { archivePath: process.env.BENCH_ARCHIVE_PATH || '/archive/s/:id' },
 			join: { sizes: [25_000, 250_000, 1_000_000], warm: 10, browser: true, cold: true },
 			editing: { passive: 200, keystrokes: 400, perSecond: 20 },
 			yjs: { seconds: 10, window: 64, compaction: true },

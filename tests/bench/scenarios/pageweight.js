@@ -105,8 +105,9 @@ export async function run(ctx) {
 		await staff.addCookies([{ name: 'session', value: cookie, url: server.origin }]);
 		const sp = await staff.newPage();
 		out.projector = await weigh(sp, `${server.origin}/s/${session.id}/projector`);
-		// The archive page arrives with the disclosure issue: weighed once its path is given.
+		// The archive page: what any resident reads once the session is closed.
 		if (ctx.params.archivePath) {
+			await adminApi.post(`/api/v1/sessions/${session.id}/close`, {});
 			const archive = await weigh(sp, `${server.origin}${ctx.params.archivePath.replace(':id', session.id)}`);
 			out.archive = archive.status === 200 ? archive : { missing: `HTTP ${archive.status}` };
 		} else out.archive = { missing: 'no archive page in this build yet' };
