@@ -11,11 +11,11 @@ import * as invitesDb from '../db/invites';
 import * as orgs from '../db/orgs';
 import * as participants from '../db/participants';
 import type { SessionWithItems } from '../db/sessions';
-import { createSession, generateSessionToken, type AuthSession } from '../auth/session';
+import type { AuthSession } from '../auth/session';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, unauthorized } from './errors';
-import { inviteProblem } from './invites';
+import { inviteProblem, takeUse } from './invites';
 import { isStaff, requireModerator } from './sessions';
 import { actorOf, record } from './transcript';
 
@@ -120,17 +120,7 @@ export async function joinCommunity(
 	const problem = inviteProblem(invite, now);
 	if (problem) throw problem;
 	const result = await ctx.db.transaction(async (tx) => {
-		if (!(await invitesDb.takeUse(tx, invite.id, now))) {
-			throw inviteProblem({ ...invite, uses: invite.maxUses ?? invite.uses }, now)!;
-		}
-		let newCookie: CommunityJoinResult['newCookie'] = null;
-		let authSessionId = viewer.authSessionId;
-		if (!authSessionId) {
-			const cookieToken = generateSessionToken();
-			const session = await createSession(tx, cookieToken, null, now);
-			newCookie = { token: cookieToken, session };
-			authSessionId = session.id;
-		}
+		const { authSessionId, newCookie } = await takeUse(tx, viewer, invite, now);
 		const member = await communityDb.insertMember(tx, {
 			id: newId(),
 			communityId,

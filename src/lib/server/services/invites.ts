@@ -1,4 +1,5 @@
 import * as clock from '../clock';
+import type { Db } from '../db/client';
 import QRCode from 'qrcode';
 import { createInviteSchema, joinSchema } from '$lib/protocol/api';
 import * as invites from '../db/invites';
@@ -121,6 +122,26 @@ export interface JoinResult {
 }
 
 /**
+ * Takes one use of a live invite in the caller's transaction and makes sure the device has an
+ * auth session (a new one, with the cookie to set, for a first-time phone). Shared by session
+ * and community links.
+ */
+export async function takeUse(
+	tx: Db,
+	viewer: Viewer,
+	invite: invites.Invite,
+	now: Date
+): Promise<{ authSessionId: string; newCookie: JoinResult['newCookie'] }> {
+	if (!(await invites.takeUse(tx, invite.id, now))) {
+		throw inviteProblem({ ...invite, uses: invite.maxUses ?? invite.uses }, now)!;
+	}
+	if (viewer.authSessionId) return { authSessionId: viewer.authSessionId, newCookie: null };
+	const token = generateSessionToken();
+	const session = await createSession(tx, token, null, now);
+	return { authSessionId: session.id, newCookie: { token, session } };
+}
+
+/**
  * One use of an invite = one participant. A device that already joined this session (its
  * auth session has a participant there) gets the same participant back and uses nothing.
  */
@@ -151,17 +172,7 @@ export async function join(
 	const problem = inviteProblem(invite, now);
 	if (problem) throw problem;
 	const result = await ctx.db.transaction(async (tx) => {
-		if (!(await invites.takeUse(tx, invite.id, now))) {
-			throw inviteProblem({ ...invite, uses: invite.maxUses ?? invite.uses }, now)!;
-		}
-		let newCookie: JoinResult['newCookie'] = null;
-		let authSessionId = viewer.authSessionId;
-		if (!authSessionId) {
-			const cookieToken = generateSessionToken();
-			const session = await createSession(tx, cookieToken, null, now);
-			newCookie = { token: cookieToken, session };
-			authSessionId = session.id;
-		}
+		const { authSessionId, newCookie } = await takeUse(tx, viewer, invite, now);
 		const participant = await participants.insert(tx, {
 			id: newId(),
 			sessionId: invite.sessionId,
