@@ -212,6 +212,11 @@ test.describe('foundation: invite → room → shared editing → restart', () =
 		expect(server.origin).toBe(origin);
 
 		const afterRestart = '重启之后继续讨论';
+		// Type once A's page says it is back: keys pressed during the resync could land at the
+		// caret as it was before the restart. (If it never comes back, the reload path below runs.)
+		await expect(a.getByRole('status').filter({ hasText: '已连接' }).first())
+			.toBeVisible({ timeout: 30_000 })
+			.catch(() => {});
 		await typeAtEnd(a, afterRestart);
 		let reconnectedByThemselves = true;
 		try {
