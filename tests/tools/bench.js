@@ -7,7 +7,8 @@
  *   npm run bench                  full run (< 15 min on 2 cores)
  *   npm run bench -- --quick       smaller N, shorter runs (< 2 min once built)
  *   npm run bench -- --out <dir>   report directory (default bench/)
- *   npm run bench -- --only fanout,acks   only these phases (app, fanout, acks, rooms, churn)
+ *   npm run bench -- --only fanout,acks   only these phases (app, fanout, acks, rooms, churn;
+ *                                  app's parts one by one: pages, join, editing, yjs)
  *   npm run bench -- --profile     CPU-profile the server during the hot phases (adds ~5 % load;
  *                                  .cpuprofile files in <out>/profiles, top functions in the JSON)
  *   npm run bench -- --no-build    use the private build as it is, even if stale
@@ -65,7 +66,7 @@ const PROFILE = flag('--profile');
 const want = (phase) => !ONLY || ONLY.includes(phase);
 
 function readHelp() {
-	return 'usage: npm run bench [-- --quick] [--out <dir>] [--only app,fanout,acks,rooms,churn] [--profile] [--no-build]';
+	return 'usage: npm run bench [-- --quick] [--out <dir>] [--only app|pages,join,editing,yjs,fanout,acks,rooms,churn] [--profile] [--no-build]';
 }
 
 /** Everything that depends on --quick. */
@@ -162,6 +163,12 @@ function ensureBuild() {
 	console.error(`[bench] ${reason}: building a private copy in ${BUILD_DIR} …`);
 	const t0 = performance.now();
 	mkdirSync(OUT, { recursive: true });
+	// tsconfig.json extends .svelte-kit/tsconfig.json, which only `svelte-kit sync` writes (a fresh
+	// clone has none until `npm run check` or `npm run build` without YISHI_KIT_DIR has run).
+	if (!existsSync(path.join(ROOT, '.svelte-kit/tsconfig.json'))) {
+		const sync = spawnSync('npx', ['svelte-kit', 'sync'], { cwd: ROOT, encoding: 'utf8' });
+		if (sync.status !== 0) throw new Error(`svelte-kit sync failed: ${sync.stderr}`);
+	}
 	// Others build in this tree too and share src/lib/paraglide: a build that races one of
 	// theirs can fail on a half-written file, so it is tried twice.
 	for (let attemptNo = 1; ; attemptNo++) {
@@ -462,16 +469,22 @@ async function main() {
 	});
 	const pglite = existsSync(templateDir) ? { templateDir } : {};
 
-	if (want('app')) {
+	// `app` is four parts that `--only` can also name one by one: pages, join, editing, yjs.
+	const APP_PARTS = ['pages', 'join', 'editing', 'yjs'];
+	const wantPart = (part) => want('app') || ONLY.includes(part);
+	if (APP_PARTS.some(wantPart)) {
 		await attempt(report, 'app', async () => {
 			const app = {};
 			await withServer(pglite, async (server) => {
 				const servers = { main: server };
-				if (P.pages)
+				if (P.pages && wantPart('pages'))
 					await attemptInto(app, 'pageWeight', () => runScenario('pageweight', servers, P.pages));
-				await attemptInto(app, 'join', () => runScenario('join', servers, P.join));
-				await attemptInto(app, 'editing', () => runScenario('editing', servers, P.editing));
-				await attemptInto(app, 'yjs', () => runScenario('yjs-persist', servers, P.yjs));
+				if (wantPart('join'))
+					await attemptInto(app, 'join', () => runScenario('join', servers, P.join));
+				if (wantPart('editing'))
+					await attemptInto(app, 'editing', () => runScenario('editing', servers, P.editing));
+				if (wantPart('yjs'))
+					await attemptInto(app, 'yjs', () => runScenario('yjs-persist', servers, P.yjs));
 			});
 			return app;
 		});
