@@ -10,6 +10,8 @@
  *                         answered with the top functions by self and total time
  *   sql {text, params}    a read-only query on the app's own store (row counts of doc tables)
  *   docStats              the Yjs doc server's {docs, connections}
+ *   sqlTrace {on}         PGlite only: counts and times every statement from on to off,
+ *                         answered (at off) by statement text, most total time first
  * Without an IPC channel (a plain `node server.js`) it does nothing but keep the histogram.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -112,6 +114,49 @@ export function summarizeProfile(profile, n = 25) {
 	return { totalMs: Math.round(totalMs), self: top(selfBy), total: top(totalBy), product: top(productBy, 40) };
 }
 
+/** @type {null | { restore: () => void, stats: Map<string, {n: number, ms: number}> }} */
+let trace = null;
+
+function sqlTrace(client, on) {
+	if (on) {
+		if (trace || typeof client.transaction !== 'function' || typeof client.unsafe === 'function')
+			return { ok: false };
+		const stats = new Map();
+		const timed = (target) => {
+			const query = target.query;
+			target.query = function (text, ...rest) {
+				const t0 = performance.now();
+				return query.call(this, text, ...rest).finally(() => {
+					const key = String(text).replace(/\s+/g, ' ').slice(0, 160);
+					const s = stats.get(key) ?? { n: 0, ms: 0 };
+					s.n++;
+					s.ms += performance.now() - t0;
+					stats.set(key, s);
+				});
+			};
+			return () => (target.query = query);
+		};
+		const restoreQuery = timed(client);
+		const transaction = client.transaction;
+		client.transaction = function (fn, ...rest) {
+			return transaction.call(this, (tx) => (timed(tx), fn(tx)), ...rest);
+		};
+		trace = {
+			stats,
+			restore: () => {
+				restoreQuery();
+				client.transaction = transaction;
+			}
+		};
+		return { ok: true };
+	}
+	if (!trace) return [];
+	trace.restore();
+	const rows = [...trace.stats].map(([sql, s]) => ({ sql, n: s.n, ms: Math.round(s.ms * 10) / 10 }));
+	trace = null;
+	return rows.sort((a, b) => b.ms - a.ms);
+}
+
 async function app() {
 	const holder = globalThis[Symbol.for('yishi.app')];
 	if (!holder) throw new Error('the app has not started');
@@ -153,6 +198,8 @@ async function handle(cmd, args) {
 			}
 			return (await client.query(args.text, args.params ?? [])).rows;
 		}
+		case 'sqlTrace':
+			return sqlTrace((await app()).store.db.$client, Boolean(args?.on));
 		case 'docStats':
 			return (await app()).docs.stats();
 		default:

@@ -45,10 +45,10 @@ export function evaluateTargets(r) {
 	}
 	const e = get(r, 'app.editing');
 	add('edit-p50', '4', `edit A→B p50 ≤ 1 ms (${e?.passive ?? 200} passive members)`, e?.withCrowd?.latency?.p50 ?? null, 1, ms(e?.withCrowd?.latency?.p50), {
-		baseline: e ? `empty room ${ms(e.alone.latency.p50)}` : undefined
+		baseline: e ? `empty room ${ms(e.alone.latency.p50)}${e.bareRelay ? `, bare y-websocket ${ms(e.bareRelay.latency.p50)}` : ''}` : undefined
 	});
 	add('edit-p99', '4', `edit A→B p99 ≤ 5 ms (${e?.passive ?? 200} passive members)`, e?.withCrowd?.latency?.p99 ?? null, 5, ms(e?.withCrowd?.latency?.p99), {
-		baseline: e ? `empty room ${ms(e.alone.latency.p99)}` : undefined
+		baseline: e ? `empty room ${ms(e.alone.latency.p99)}${e.bareRelay ? `, bare y-websocket ${ms(e.bareRelay.latency.p99)}` : ''}` : undefined
 	});
 	const sizes = get(r, 'app.join.sizes') ?? [];
 	for (const [size, limit] of [
@@ -227,11 +227,14 @@ export function renderMarkdown(r) {
 				['room', 'keystrokes', 'p50', 'p90', 'p99', 'max', 'server lag p99 / max'],
 				[
 					['A and B alone (baseline)', e.alone.latency.n, ms(e.alone.latency.p50), ms(e.alone.latency.p90), ms(e.alone.latency.p99), ms(e.alone.latency.max), `${ms(e.alone.lag.p99)} / ${ms(e.alone.lag.max)}`],
-					[`+ ${e.passive} passive members`, e.withCrowd.latency.n, ms(e.withCrowd.latency.p50), ms(e.withCrowd.latency.p90), ms(e.withCrowd.latency.p99), ms(e.withCrowd.latency.max), `${ms(e.withCrowd.lag.p99)} / ${ms(e.withCrowd.lag.max)}`]
+					[`+ ${e.passive} passive members`, e.withCrowd.latency.n, ms(e.withCrowd.latency.p50), ms(e.withCrowd.latency.p90), ms(e.withCrowd.latency.p99), ms(e.withCrowd.latency.max), `${ms(e.withCrowd.lag.p99)} / ${ms(e.withCrowd.lag.max)}`],
+					...(e.bareRelay
+						? [['bare y-websocket server (baseline)', e.bareRelay.latency.n, ms(e.bareRelay.latency.p50), ms(e.bareRelay.latency.p90), ms(e.bareRelay.latency.p99), ms(e.bareRelay.latency.max), '—']]
+						: [])
 				]
 			)
 		);
-		out.push('', `${e.perSecond} keystrokes/s, each a Yjs update plus a cursor awareness update; persistence on. Ratio with/without the crowd: p50 ${fmt(e.ratioP50, 2)}×, p99 ${fmt(e.ratioP99, 2)}×. Each passive member received ${e.framesPerKeystrokePerMember} frames per keystroke.`);
+		out.push('', `${e.perSecond} keystrokes/s, each a Yjs update plus a cursor awareness update; persistence on. Ratio with/without the crowd: p50 ${fmt(e.ratioP50, 2)}×, p99 ${fmt(e.ratioP99, 2)}×.${e.bareRelay ? ` With the crowd ÷ the bare y-websocket server (same two editors, no auth, no persistence, no crowd): p50 ${fmt(e.bareRatioP50, 2)}×, p99 ${fmt(e.bareRatioP99, 2)}×.` : ''} Each passive member received ${e.framesPerKeystrokePerMember} frames per keystroke.`);
 	} else out.push(e?.error ? `Failed: ${e.error}` : 'Not run.');
 
 	// 5

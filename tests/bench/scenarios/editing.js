@@ -7,6 +7,8 @@
  * process). A and B are real y-websocket providers; each keystroke is one Yjs update plus a
  * cursor awareness update (what y-prosemirror sends). Persistence is on (the product's default).
  */
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { startCrowd } from '../lib/crowd.js';
 import { admin, sessionWithInvite } from '../lib/http.js';
@@ -67,6 +69,25 @@ export async function run(ctx) {
 	alone.lag = await probe('lag');
 	ctx.log(`  alone: p50 ${alone.latency.p50} ms p99 ${alone.latency.p99} ms`);
 
+	// The same two editors through a bare y-websocket server (no auth, no persistence): the
+	// in-run floor of what a relay through a second process costs on this machine.
+	const base = await ctx.call('orch', 'startBaseline', { kind: 'yjs', tag: 'edit' });
+	const mkBare = async () => {
+		const doc = new Y.Doc();
+		const p = new WebsocketProvider(base.wsBase, docName, doc, { WebSocketPolyfill: WebSocket, disableBc: true });
+		await whenSynced(p, 30_000);
+		return { doc, provider: p };
+	};
+	const ba = await mkBare();
+	fillProposal(ba.doc, 25_000);
+	const bb = await mkBare();
+	await sleep(500);
+	const bareRelay = await type(ctx, ba, bb, Math.max(50, Math.round(keystrokes / 2)), perSecond);
+	ba.provider.destroy();
+	bb.provider.destroy();
+	await ctx.call('orch', 'stopBaseline', { pid: base.pid });
+	ctx.log(`  bare y-websocket relay: p50 ${bareRelay.latency.p50} ms p99 ${bareRelay.latency.p99} ms`);
+
 	const crowd = startCrowd();
 	const t0 = performance.now();
 	await crowd.open(server, session.id, docName, crowdPeople.map((x, i) => ({ cookie: x.cookie, name: `旁听${i}` })));
@@ -90,9 +111,12 @@ export async function run(ctx) {
 		perSecond,
 		crowdJoinMs: Math.round(crowdMs),
 		alone,
+		bareRelay,
 		withCrowd,
 		framesPerKeystrokePerMember: Math.round(perKeystroke * 100) / 100,
 		ratioP50: ratio(withCrowd.latency.p50, alone.latency.p50),
-		ratioP99: ratio(withCrowd.latency.p99, alone.latency.p99)
+		ratioP99: ratio(withCrowd.latency.p99, alone.latency.p99),
+		bareRatioP50: ratio(withCrowd.latency.p50, bareRelay.latency.p50),
+		bareRatioP99: ratio(withCrowd.latency.p99, bareRelay.latency.p99)
 	};
 }

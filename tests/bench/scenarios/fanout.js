@@ -150,7 +150,9 @@ export async function run(ctx) {
 		for (let k = 0; k < steps; k++) {
 			const part = todo.slice(Math.floor((k * todo.length) / steps), Math.floor(((k + 1) * todo.length) / steps));
 			const c0 = performance.now();
-			const c = await connectMany(server, session.id, part, onEvent, { deadline: budgetEnd });
+			const { value: c } = await profiled(ctx, 'main', `fill-${n}-${k + 1}`, () =>
+				connectMany(server, session.id, part, onEvent, { deadline: budgetEnd })
+			);
 			connectMs += performance.now() - c0;
 			conn.sockets.push(...c.sockets);
 			conn.failures += c.failures;

@@ -13,15 +13,18 @@ export async function append(
 	sessionId: string,
 	body: Omit<EntryBody, 'seq'>
 ): Promise<Entry> {
-	await db
-		.insert(transcriptHeads)
-		.values({ sessionId, seq: 0, hash: GENESIS })
-		.onConflictDoNothing();
-	const [head] = await db
-		.select()
-		.from(transcriptHeads)
-		.where(eq(transcriptHeads.sessionId, sessionId))
-		.for('update');
+	const lockHead = () =>
+		db.select().from(transcriptHeads).where(eq(transcriptHeads.sessionId, sessionId)).for('update');
+	let [head] = await lockHead();
+	if (!head) {
+		// The session's first entry: create its head (a racing first entry may have made it;
+		// then the lock below waits for that one's commit), then lock it like any later one.
+		await db
+			.insert(transcriptHeads)
+			.values({ sessionId, seq: 0, hash: GENESIS })
+			.onConflictDoNothing();
+		[head] = await lockHead();
+	}
 	const entry = chain(head && head.seq > 0 ? head : null, body);
 	await db.insert(transcriptEntries).values({
 		sessionId,

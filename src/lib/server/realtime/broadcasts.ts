@@ -19,6 +19,20 @@ import { Roster } from './roster';
 /** Tallies at most every 100 ms per vote: a storm stays well inside the 250 ms staleness aim. */
 export const TALLY_INTERVAL_MS = 100;
 
+/**
+ * Presence and transcript-head ticks stretch with the room: every tick is one frame to EVERY
+ * socket in it, so a fixed 50 ms tick costs 20 × N frames a second while a crowd streams in
+ * (5 000 phones: 100 000 frames/s, more than the whole server can write). At `perSocketMs` per
+ * socket the frames a room costs per second stay flat (≈ 1/perSocketMs) whatever its size:
+ * presence every 50 ms up to 250 sockets, 200 ms at 1 000, 1 s from 5 000; the transcript
+ * head every 200 ms up to 400 sockets, 3 s from 6 000 (the minutes panel is not a ticker).
+ */
+export function roomTickMs(sockets: number, minMs: number, perSocketMs: number, maxMs: number) {
+	return Math.min(maxMs, Math.max(minMs, Math.round(sockets * perSocketMs)));
+}
+export const PRESENCE_TICK = { minMs: 50, perSocketMs: 0.2, maxMs: 1_000 } as const;
+export const HEAD_TICK = { minMs: 200, perSocketMs: 0.5, maxMs: 3_000 } as const;
+
 export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 	const guard = (what: string, run: (key: string) => Promise<void>) => async (key: string) => {
 		try {
@@ -40,8 +54,10 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 		presenceOut.mark(sessionId);
 	};
 	const liveSockets = (room: string) => io.of('/').adapter.rooms.get(room)?.size ?? 0;
+	const tick = (t: { minMs: number; perSocketMs: number; maxMs: number }) => (sessionId: string) =>
+		roomTickMs(liveSockets(roomOf(sessionId)), t.minMs, t.perSocketMs, t.maxMs);
 	const presenceOut = new Coalescer(
-		50,
+		tick(PRESENCE_TICK),
 		guard('presence', async (sessionId) => {
 			const room = roomOf(sessionId);
 			const ids = stale.get(sessionId);
@@ -91,7 +107,7 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 	);
 
 	const headOut = new Coalescer(
-		200,
+		tick(HEAD_TICK),
 		guard('transcript', async (sessionId) => {
 			const head = await transcript.head(ctx.db, sessionId);
 			io.to(roomOf(sessionId)).emit('transcript:head', { sessionId, ...head });

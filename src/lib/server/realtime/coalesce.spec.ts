@@ -27,4 +27,27 @@ describe('Coalescer', () => {
 		expect(sent.sort()).toEqual(['a', 'b']);
 		c.cancelAll();
 	});
+
+	it('reads a per-key interval at each change', async () => {
+		const sent: string[] = [];
+		const interval = new Map([
+			['small', 20],
+			['large', 200]
+		]);
+		const c = new Coalescer(
+			(key) => interval.get(key)!,
+			(key) => void sent.push(key)
+		);
+		c.mark('small');
+		c.mark('large');
+		await sleep(5);
+		c.mark('small');
+		c.mark('large');
+		await sleep(60);
+		// The small room's trailing flush is out; the large room's waits for its longer interval.
+		expect(sent.sort()).toEqual(['large', 'small', 'small']);
+		await sleep(200);
+		expect(sent.filter((k) => k === 'large')).toHaveLength(2);
+		c.cancelAll();
+	});
 });

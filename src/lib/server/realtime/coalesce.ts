@@ -1,7 +1,8 @@
 /**
  * Runs `flush(key)` at most once per key per interval: the first change in a quiet period is
  * sent on the next tick, later ones ride along with a trailing flush. So a burst of ballots
- * becomes one tally every `intervalMs`, and no change is ever left unsent.
+ * becomes one tally every `intervalMs`, and no change is ever left unsent. The interval may
+ * depend on the key (e.g. on how many sockets a room's broadcast reaches), read at each mark.
  */
 export class Coalescer {
 	#due = new Map<string, ReturnType<typeof setTimeout> | 'immediate'>();
@@ -9,14 +10,15 @@ export class Coalescer {
 	#pending = new Set<string>();
 
 	constructor(
-		private readonly intervalMs: number,
+		private readonly intervalMs: number | ((key: string) => number),
 		private readonly flush: (key: string) => Promise<void> | void
 	) {}
 
 	mark(key: string): void {
 		this.#pending.add(key);
 		if (this.#due.has(key)) return;
-		const wait = Math.max(0, (this.#last.get(key) ?? 0) + this.intervalMs - Date.now());
+		const interval = typeof this.intervalMs === 'number' ? this.intervalMs : this.intervalMs(key);
+		const wait = Math.max(0, (this.#last.get(key) ?? 0) + interval - Date.now());
 		if (wait === 0) {
 			this.#due.set(key, 'immediate');
 			setImmediate(() => void this.#run(key));

@@ -7,7 +7,7 @@ import type { FeedItem } from '$lib/protocol/cloud';
 
 /** What the realtime layer offers services: who is online, and pushing changes out. */
 export interface RealtimeHooks {
-	onlineParticipantIds(sessionId: string): Set<string>;
+	onlineParticipantIds(sessionId: string): ReadonlySet<string>;
 	/**
 	 * The participant list of a live room from memory (the roster presence keeps), so a join
 	 * does not read every participant from the database. Absent: read from the database.
