@@ -24,6 +24,7 @@ import { createBroadcasts } from './broadcasts';
 import { createCommentBroadcasts } from './comment-broadcasts';
 import { deviceRoom, fullPresenceRoom, participantRoom, roomOf } from './rooms';
 import { originAllowed, refuseUpgrade, viewerFromRequest } from './handshake';
+import { ackJsonParser } from './parser';
 import { Presence } from './presence';
 
 interface SocketData {
@@ -71,7 +72,8 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 	});
 	const io: IoServer = new Server({
 		serveClient: false,
-		maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES
+		maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+		parser: ackJsonParser
 	});
 	io.bind(engine);
 
