@@ -126,20 +126,24 @@ export async function run(ctx) {
 	}
 
 	async function level(n) {
-		// Filling the room grows at least linearly with N (each join is one presence delta to
-		// everyone present): skip a level that even a linear extrapolation puts over the budget.
+		// A person costs more the fuller the room (each join's snapshot lists everyone; each
+		// presence tick reaches everyone): skip a level that the last level's cost per person,
+		// for the people still to come, already puts over the budget.
 		const prev = setup.levels.at(-1);
-		if (prev && prev.connected > 0) {
-			const predictedMs = prev.connectMs * (n / prev.connected);
+		if (prev && prev.added > 0) {
+			const predictedMs = (prev.fillMs / prev.added) * (n - prev.connected);
 			if (predictedMs > p.connectBudgetMs) {
-				const why = `filling the room to ${n} would take ≥ ${Math.round(predictedMs / 1000)} s (N=${prev.connected} took ${Math.round(prev.connectMs / 1000)} s, and it grows faster than N), over the ${p.connectBudgetMs / 1000} s budget`;
+				const why = `filling the room from ${prev.connected} to ${n} would take ≥ ${Math.round(predictedMs / 1000)} s (the last ${prev.added} took ${Math.round(prev.fillMs / 1000)} s, and a person costs more the fuller the room), over the ${p.connectBudgetMs / 1000} s budget`;
 				notes.push(`N=${n}: not measured: ${why}.`);
 				results.push({ n, skipped: why });
 				return;
 			}
 		}
-		const budgetEnd = performance.now() + p.connectBudgetMs;
+		const fill0 = performance.now();
+		const connectedBefore = people.filter((x) => x.socket?.connected).length;
+		const budgetEnd = fill0 + p.connectBudgetMs;
 		await ensureJoined(n, budgetEnd);
+		const joinMs = performance.now() - fill0;
 		await probe('lagReset');
 		// At the memory level the room fills in 4 steps, with RSS/heap (after gc) taken after
 		// each: per-participant memory is the slope of a least-squares fit, steadier than two points.
@@ -172,7 +176,10 @@ export async function run(ctx) {
 		const level = {
 			n,
 			connected,
+			added: connected - connectedBefore,
+			joinMs: Math.round(joinMs),
 			connectMs: Math.round(connectMs),
+			fillMs: Math.round(joinMs + connectMs),
 			joinAck: conn.joinAck,
 			settleMs: settle === null ? null : Math.round(settle),
 			presenceFrames,
