@@ -1,6 +1,6 @@
-import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PGlite, protocol } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -97,4 +97,92 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 		ping: async () => void (await db.execute(sql`select 1`)),
 		close: () => client.close()
 	};
+}
+
+const dialect = new PgDialect();
+/** Per PGlite database: the names of the statements `executeHot` has prepared on it. */
+const preparedOn = new WeakMap<PGlite, Set<string>>();
+
+function concat(parts: Uint8Array[]): Uint8Array {
+	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+	let at = 0;
+	for (const p of parts) {
+		out.set(p, at);
+		at += p.length;
+	}
+	return out;
+}
+
+function asText(value: unknown): string | null {
+	if (value === null || value === undefined) return null;
+	if (typeof value === 'string') return value;
+	if (value instanceof Date) return value.toISOString();
+	if (typeof value === 'object') return JSON.stringify(value);
+	return String(value as number | boolean | bigint);
+}
+
+/**
+ * Runs a statement on the hot path of an ack (one statement, its own transaction).
+ *
+ * Postgres: `db.execute` — postgres.js already runs it as a named prepared statement
+ * (`preparing`). PGlite: its `query` parses and plans every statement anew and enters the
+ * database five times per query (parse, describe, bind, describe, execute); a ballot's
+ * statement (a CTE with a row lock and an upsert) spends most of its time there. Here it is
+ * prepared once per database under `name`, then bound, run and committed with ONE call (bind,
+ * describe, execute, sync) — the same statement, the same implicit transaction ended by Sync,
+ * the same commit (a PGlite commit writes its WAL before the call returns). It holds both of
+ * PGlite's locks, as `query` does, so it never runs inside another caller's transaction.
+ * Values come back as text on PGlite (as postgres.js types them on Postgres): callers convert.
+ */
+export async function executeHot(
+	db: Db,
+	name: string,
+	query: SQL
+): Promise<Record<string, unknown>[]> {
+	const pg = (db as unknown as { $client?: unknown }).$client;
+	if (!(pg instanceof PGlite)) {
+		// postgres.js answers the rows, PGlite (a transaction, which has no $client) an object.
+		const result = await db.execute(query);
+		return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<
+			string,
+			unknown
+		>[];
+	}
+	const { sql: text, params } = dialect.sqlToQuery(query);
+	let prepared = preparedOn.get(pg);
+	if (!prepared) preparedOn.set(pg, (prepared = new Set()));
+	const { serialize } = protocol;
+	const parts: Uint8Array[] = [];
+	if (!prepared.has(name)) {
+		// Close first: after an error the statement may or may not exist.
+		parts.push(serialize.close({ type: 'S', name }), serialize.parse({ name, text, types: [] }));
+	}
+	parts.push(
+		serialize.bind({ statement: name, values: params.map(asText) }),
+		serialize.describe({ type: 'P' }),
+		serialize.execute({}),
+		serialize.sync()
+	);
+	const message = concat(parts);
+	let messages: unknown[];
+	try {
+		({ messages } = await pg._runExclusiveTransaction(() =>
+			pg._runExclusiveQuery(() => pg.execProtocol(message))
+		));
+	} catch (error) {
+		prepared.delete(name);
+		throw error;
+	}
+	prepared.add(name);
+	let fields: string[] = [];
+	const rows: Record<string, unknown>[] = [];
+	for (const m of messages as { name: string }[]) {
+		if (m.name === 'rowDescription') {
+			fields = (m as unknown as { fields: { name: string }[] }).fields.map((f) => f.name);
+		} else if (m.name === 'dataRow') {
+			const values = (m as unknown as { fields: (string | null)[] }).fields;
+			rows.push(Object.fromEntries(fields.map((f, i) => [f, values[i] ?? null])));
+		}
+	}
+	return rows;
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, newToken } from '../ids';
 import * as authSessions from './auth-sessions';
-import type { Db } from './client';
+import { executeHot, type Db } from './client';
 import * as invites from './invites';
 import * as orgs from './orgs';
 import * as participants from './participants';
@@ -244,6 +244,43 @@ for (const factory of storeFactories()) {
 			expect(await setupTokens.consume(db, 'hash-b')).toBe(false);
 			expect(await setupTokens.consume(db, 'hash-a')).toBe(true);
 			expect(await setupTokens.consume(db, 'hash-a')).toBe(false);
+		});
+
+		it('runs a hot statement again after an error, and never inside a transaction in progress', async () => {
+			const divide = (by: number) =>
+				executeHot(db, 'spec_divide', sql`select 10 / ${by}::int as n`);
+			expect(Number((await divide(2))[0]!.n)).toBe(5);
+			// drizzle wraps the database error (Postgres); PGlite's comes as it is.
+			const failure = await divide(0).then(
+				() => 'no error',
+				(e: { message?: string; cause?: { message?: string } }) => e.cause?.message ?? e.message
+			);
+			expect(failure).toMatch(/division by zero/);
+			expect(Number((await divide(5))[0]!.n)).toBe(2);
+			// A row inserted by a transaction that then rolls back: the hot statement, sent while
+			// the transaction waits, must not see it (on PGlite it waits for the transaction).
+			const session = await newSession('回滚的会');
+			let release!: () => void;
+			const held = new Promise<void>((resolve) => (release = resolve));
+			let inserted!: () => void;
+			const insertedP = new Promise<void>((resolve) => (inserted = resolve));
+			const rolledBack = db
+				.transaction(async (tx) => {
+					await tx.execute(sql`update sessions set title = '改了' where id = ${session.id}`);
+					inserted();
+					await held;
+					tx.rollback();
+				})
+				.catch(() => 'rolled back');
+			await insertedP;
+			const seen = executeHot(
+				db,
+				'spec_title',
+				sql`select title from sessions where id = ${session.id}`
+			);
+			setTimeout(release, 30);
+			expect(await rolledBack).toBe('rolled back');
+			expect((await seen)[0]!.title).toBe('回滚的会');
 		});
 	});
 }

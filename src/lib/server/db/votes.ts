@@ -1,5 +1,5 @@
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
-import type { Db } from './client';
+import { executeHot, type Db } from './client';
 import { ballots, votes } from './schema';
 
 export type VoteRow = typeof votes.$inferSelect;
@@ -117,7 +117,10 @@ export async function castBallot(
 		? sql`on conflict (vote_id, voter_key) do update
 				set choice = excluded.choice, updated_at = excluded.updated_at`
 		: sql`on conflict (vote_id, voter_key) do nothing`;
-	const result = await db.execute(sql`
+	const rows = (await executeHot(
+		db,
+		replace ? 'cast_ballot_replace' : 'cast_ballot',
+		sql`
 		with v as materialized (
 			select id, status from votes
 			where id = ${row.voteId} and session_id = ${sessionId}
@@ -130,11 +133,10 @@ export async function castBallot(
 			${onConflict}
 			returning 1
 		)
-		select v.status, (select count(*) from placed)::int as placed from v`);
-	// postgres.js answers the rows, PGlite an object holding them.
-	const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+		select v.status, (select count(*) from placed)::int as placed from v`
+	)) as {
 		status: VoteRow['status'];
-		placed: number;
+		placed: number | string;
 	}[];
 	const found = rows[0];
 	return found ? { status: found.status, placed: Number(found.placed) === 1 } : null;

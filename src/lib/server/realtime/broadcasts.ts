@@ -100,10 +100,14 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 		TALLY_INTERVAL_MS,
 		guard('tally', async (key) => {
 			const [sessionId, voteId] = key.split('|') as [string, string];
-			// From memory while the vote is open: no ballot is re-read per tally.
-			const tally = await votesService.currentTally(ctx, voteId);
+			// From memory while the vote is open: no ballot is re-read per tally, and no query
+			// stands between a ballot's commit and its tally.
+			const tally =
+				votesService.openTallyNow(ctx, voteId) ?? (await votesService.currentTally(ctx, voteId));
 			if (tally) io.to(roomOf(sessionId)).emit('vote:tally', tally);
-		})
+		}),
+		// The first ballot of a quiet spell goes out in the turn of its commit, right after its ack.
+		'tick'
 	);
 
 	const headOut = new Coalescer(

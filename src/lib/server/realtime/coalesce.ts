@@ -9,9 +9,15 @@ export class Coalescer {
 	#last = new Map<string, number>();
 	#pending = new Set<string>();
 
+	/**
+	 * `leading`: when the first change of a quiet period is sent — on the next turn of the event
+	 * loop (`immediate`, after pending I/O), or once the current one is done (`tick`: after the
+	 * promise continuations already queued, such as the ack of the change that marked it).
+	 */
 	constructor(
 		private readonly intervalMs: number | ((key: string) => number),
-		private readonly flush: (key: string) => Promise<void> | void
+		private readonly flush: (key: string) => Promise<void> | void,
+		private readonly leading: 'immediate' | 'tick' = 'immediate'
 	) {}
 
 	mark(key: string): void {
@@ -21,7 +27,8 @@ export class Coalescer {
 		const wait = Math.max(0, (this.#last.get(key) ?? 0) + interval - Date.now());
 		if (wait === 0) {
 			this.#due.set(key, 'immediate');
-			setImmediate(() => void this.#run(key));
+			if (this.leading === 'tick') process.nextTick(() => void this.#run(key));
+			else setImmediate(() => void this.#run(key));
 		} else {
 			this.#due.set(
 				key,

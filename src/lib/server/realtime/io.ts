@@ -185,8 +185,9 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 
 		socket.on('ballot:cast', (payload, ack) =>
 			handle(socket, 'ballot:cast', payload, ack, async (input) => {
-				const { sessionId, participant } = await current(socket);
-				await votesService.cast(ctx, sessionId, participant, input.voteId, input.choice);
+				const joined = socket.data.current;
+				if (!joined) throw new ServiceError(409, 'not_joined', 'send session:join first');
+				await votesService.castAs(ctx, joined, () => current(socket), input.voteId, input.choice);
 				return {};
 			})
 		);

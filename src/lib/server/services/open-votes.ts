@@ -52,10 +52,18 @@ export class OpenVote {
 
 /** Per database (tests run several in one process): voteId → entry, or its load in flight. */
 const caches = new WeakMap<object, Map<string, Promise<OpenVote | null>>>();
+/** The same entries once loaded, for readers that must not wait a turn (`readyOpenVote`). */
+const readies = new WeakMap<object, Map<string, OpenVote>>();
 
 function cacheOf(db: Db): Map<string, Promise<OpenVote | null>> {
 	let map = caches.get(db);
 	if (!map) caches.set(db, (map = new Map()));
+	return map;
+}
+
+function readyOf(db: Db): Map<string, OpenVote> {
+	let map = readies.get(db);
+	if (!map) readies.set(db, (map = new Map()));
 	return map;
 }
 
@@ -68,9 +76,11 @@ export function openVote(
 	const cache = cacheOf(db);
 	let entry = cache.get(voteId);
 	if (!entry) {
-		entry = load().then(
+		const loading = load().then(
 			(v) => {
 				if (!v) cache.delete(voteId);
+				// Still the entry of the cache (not forgotten while loading): readable at once.
+				else if (cache.get(voteId) === loading) readyOf(db).set(voteId, v);
 				return v;
 			},
 			(error: unknown) => {
@@ -78,9 +88,15 @@ export function openVote(
 				throw error;
 			}
 		);
+		entry = loading;
 		cache.set(voteId, entry);
 	}
 	return entry;
+}
+
+/** The entry if it is loaded, without waiting a turn (no database access, no promise). */
+export function readyOpenVote(db: Db, voteId: string): OpenVote | null {
+	return readyOf(db).get(voteId) ?? null;
 }
 
 /** The entry if it is loaded (no database access). */
@@ -90,6 +106,7 @@ export async function loadedOpenVote(db: Db, voteId: string): Promise<OpenVote |
 
 export function forgetOpenVote(db: Db, voteId: string): void {
 	cacheOf(db).delete(voteId);
+	readyOf(db).delete(voteId);
 }
 
 /** Closed votes never change: their tallies are computed once. */

@@ -364,7 +364,42 @@ export async function cast(
 ): Promise<void> {
 	// The voter list comes from memory (read once per open vote), never from the row per ballot.
 	const entry = await openEntry(ctx, voteId);
-	if (await castFast(ctx, sessionId, participant, voteId, choice, entry, now)) return;
+	if (await castFast(ctx, sessionId, participant.id, voteId, choice, entry, now)) return;
+	await castInTransaction(ctx, sessionId, participant, voteId, choice, entry, now);
+}
+
+/**
+ * `cast` for a socket that joined `sessionId` as `participantId`, reading the participant's
+ * row (`member`, which refuses one who is no longer a member) only when the common case does
+ * not apply. That case (`castFast`) takes only a voter of the vote's frozen list, which holds
+ * participants of this very session; a participant row is never deleted and never changes
+ * session, so reading it first would refuse nobody — it would only add a query to every ack.
+ */
+export async function castAs(
+	ctx: Ctx,
+	joined: { sessionId: string; participantId: string },
+	member: () => Promise<{ sessionId: string; participant: participants.Participant }>,
+	voteId: string,
+	choice: unknown,
+	now = clock.now()
+): Promise<void> {
+	const entry = await openEntry(ctx, voteId);
+	if (await castFast(ctx, joined.sessionId, joined.participantId, voteId, choice, entry, now))
+		return;
+	const { sessionId, participant } = await member();
+	await castInTransaction(ctx, sessionId, participant, voteId, choice, entry, now);
+}
+
+/** Every case `castFast` does not take: households, a vote not in memory, a refusal. */
+async function castInTransaction(
+	ctx: Ctx,
+	sessionId: string,
+	participant: participants.Participant,
+	voteId: string,
+	choice: unknown,
+	entry: openVotes.OpenVote | null,
+	now: Date
+): Promise<void> {
 	const { vote, placed } = await ctx.db.transaction(async (tx) => {
 		// FOR SHARE: ballots go in side by side; opening and closing (FOR UPDATE) wait for them,
 		// so no ballot lands after a close.
@@ -417,7 +452,7 @@ export async function cast(
 async function castFast(
 	ctx: Ctx,
 	sessionId: string,
-	participant: participants.Participant,
+	participantId: string,
 	voteId: string,
 	choice: unknown,
 	entry: openVotes.OpenVote | null,
@@ -425,10 +460,10 @@ async function castFast(
 ): Promise<boolean> {
 	const head = entry?.head;
 	if (!entry || !head || head.eligibility !== 'participants') return false;
-	if (head.sessionId !== sessionId || !entry.eligibleKeys.has(participant.id)) return false;
+	if (head.sessionId !== sessionId || !entry.eligibleKeys.has(participantId)) return false;
 	const picked = tally.validateChoice(head, choice);
 	if (picked === 'invalid_choice') return false;
-	const voterKey = seatKey(head, participant.id);
+	const voterKey = seatKey(head, participantId);
 	const outcome = await votes.castBallot(
 		ctx.db,
 		sessionId,
@@ -436,7 +471,7 @@ async function castFast(
 			id: newId(),
 			voteId,
 			voterKey,
-			participantId: head.secret ? null : participant.id,
+			participantId: head.secret ? null : participantId,
 			choice: picked,
 			at: now
 		},
@@ -567,6 +602,16 @@ function openEntry(ctx: Ctx, voteId: string): Promise<openVotes.OpenVote | null>
 			head
 		);
 	});
+}
+
+/**
+ * An open vote's current tally straight from memory, or null when it is not there (then
+ * `currentTally`). Answers at once — no read, no turn of the event loop — so a ballot's tally
+ * can go out right after its ack. An entry lives only while its vote is open: closing drops it
+ * (`viewOf`) before the closed tally is sent.
+ */
+export function openTallyNow(ctx: Ctx, voteId: string): TallyView | null {
+	return openVotes.readyOpenVote(ctx.db, voteId)?.tally() ?? null;
 }
 
 /**
