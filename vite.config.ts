@@ -29,6 +29,23 @@ function yishiRealtime(): Plugin {
 	};
 }
 
+/**
+ * lib0/dom (imported by lib0/logging, hence by Yjs) builds four lib0 schemas at its top level.
+ * Nothing in the browser uses them, but a bundler must keep calls it cannot prove pure, and
+ * with them all of lib0/schema (2.3 KB gz in the room's Yjs chunk). The calls only construct
+ * objects: marking them pure lets tree-shaking drop them (issue 5 §7).
+ */
+function lib0PureSchemas(): Plugin {
+	return {
+		name: 'yishi-lib0-pure-schemas',
+		apply: 'build',
+		transform(code, id) {
+			if (!/[\\/]node_modules[\\/]lib0[\\/]dom\.js$/.test(id)) return null;
+			return { code: code.replaceAll('= $.$custom(', '= /* @__PURE__ */ $.$custom('), map: null };
+		}
+	};
+}
+
 export default defineConfig({
 	plugins: [
 		paraglideVitePlugin({
@@ -37,7 +54,8 @@ export default defineConfig({
 			strategy: ['cookie', 'baseLocale']
 		}),
 		sveltekit(),
-		yishiRealtime()
+		yishiRealtime(),
+		lib0PureSchemas()
 	],
 	// WeChat's in-app browsers lag (STACK-NOTES: XWeb Chrome 87+, iOS Safari 14+).
 	build: { target: ['chrome87', 'safari14'] },
