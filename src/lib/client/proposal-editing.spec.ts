@@ -146,14 +146,6 @@ describe('proposal editing', () => {
 		expect(markActive(plain, schema.marks.bold)).toBe(true);
 	});
 
-	it('code blocks: ArrowDown at the end of the last one leaves it', () => {
-		let state = type(stateOf(docOf(p()), 1), '``` x');
-		expect(state.doc.firstChild!.type.name).toBe('codeBlock');
-		state = press(state, 'ArrowDown');
-		expect(state.doc.childCount).toBe(2);
-		expect(state.selection.$from.parent.type.name).toBe('paragraph');
-	});
-
 	it('Backspace right after a shortcut undoes it', () => {
 		let state = type(stateOf(docOf(p()), 1), '# ');
 		expect(state.doc.firstChild!.type.name).toBe('heading');

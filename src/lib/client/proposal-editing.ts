@@ -176,19 +176,6 @@ const codeBlockTripleEnter: Command = (state, dispatch) => {
 	return true;
 };
 
-/** ArrowDown at the end of a code block moves past it, out of the last one (Tiptap's exitOnArrowDown). */
-const codeBlockArrowDown: Command = (state, dispatch) => {
-	const { empty, $from } = state.selection;
-	if (!empty || $from.parent.type !== nodes.codeBlock) return false;
-	if ($from.parentOffset !== $from.parent.nodeSize - 2) return false;
-	const after = $from.after();
-	if (state.doc.nodeAt(after)) {
-		if (dispatch) dispatch(state.tr.setSelection(Selection.near(state.doc.resolve(after))));
-		return true;
-	}
-	return exitCode(state, dispatch);
-};
-
 /** Backspace: an input rule just applied is undone first, an empty heading becomes a paragraph. */
 const backspace = chainCommands(
 	undoInputRule,
@@ -332,8 +319,7 @@ export function proposalPlugins(): Plugin[] {
 		}),
 		keymap({
 			Backspace: codeBlockBackspace,
-			Enter: codeBlockTripleEnter,
-			ArrowDown: codeBlockArrowDown
+			Enter: codeBlockTripleEnter
 		}),
 		keymap(base)
 	];
