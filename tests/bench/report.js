@@ -80,7 +80,7 @@ export function evaluateTargets(r) {
 	const rooms = get(r, 'rooms');
 	add('heap-room', '6', '≤ 30 KB heap per idle room', rooms?.heapPerRoomKb ?? null, 30, rooms?.heapPerRoomKb !== undefined ? `${fmt(rooms.heapPerRoomKb)} KB (${rooms.count} rooms)` : '—');
 	const churn = get(r, 'churn');
-	add('churn-drift', '6', '< 5 % RSS drift over the churn run', churn?.rssDriftPct ?? null, 5, churn?.rssDriftPct !== undefined ? `${fmt(churn.rssDriftPct)} % once warm (heap ${fmt(churn.heapDriftPct)} %; whole run ${fmt(churn.rssFitPct)} %)` : '—');
+	add('churn-drift', '6', '< 5 % RSS drift over the churn run', churn?.rssDriftPct ?? null, 5, churn?.rssDriftPct !== undefined ? `${fmt(churn.rssDriftPct)} % (heap ${fmt(churn.heapDriftPct)} %; at the second half's rate ${fmt(churn.rssSteadyPct)} %)` : '—');
 	const room = get(r, 'app.pageWeight.room');
 	add('js-initial', '7', 'participant room initial JS ≤ 100 KB gz', room?.initial?.gzKb ?? null, 100, room ? `${fmt(room.initial.gzKb)} KB` : '—');
 	add('js-editor', '7', 'participant room with editor ≤ 160 KB gz', room?.loaded?.gzKb ?? null, 160, room ? `${fmt(room.loaded.gzKb)} KB` : '—');
@@ -101,10 +101,13 @@ function churnText(label, ch) {
 	const every = Math.max(1, Math.round(run.length / 8));
 	const curve = run.filter((_, i) => i % every === 0 || i === run.length - 1).map((x) => `${fmt(x.t, 0)} s ${MB(x.vmRssKb)}`);
 	const sl = ch.rssSlopeKbPerMin ?? {};
+	const step = ch.rssLargestStep;
 	const by = (x) => x.start.rssKbBy && x.end.rssKbBy;
 	lines.push(
 		'',
-		`**RSS drift ${fmt(ch.rssDriftPct)} %** (heap ${fmt(ch.heapDriftPct)} %): RSS growth once warm: the slope of a least-squares line through the samples of the run's second half, times the run's length, in % of its value at the middle — the first half extends the warm-up, while V8's JIT, old-space pages and malloc arenas grow to their working size and stay there. A line through the whole run gives ${fmt(ch.rssFitPct)} %, the first and last samples ${fmt(ch.rssTwoPointPct)} %. Slope in the first half ${fmt(sl.firstHalf / 1024)} MB/min, in the second ${fmt(sl.secondHalf / 1024)} MB/min: a leak keeps its slope, warm-up flattens. Samples every ${ch.sampleS} s with the churn paused (the batch in flight done), after gc and half a second for V8 to return the pages it freed (RSS read straight after gc, while the churn runs, swings by up to 30 MB from one read to the next). RSS over the run (MB): ${curve.join(', ')}. Per reconnect over the run: ${fmt(ch.rssBytesPerReconnect, 0)} B RSS, ${fmt(ch.heapBytesPerReconnect, 0)} B heap.`
+		`**RSS drift ${fmt(ch.rssDriftPct)} %** (heap ${fmt(ch.heapDriftPct)} %): the growth over the run of a least-squares line through its ${run.length} samples, in % of the line's start; the first and last samples give ${fmt(ch.rssTwoPointPct)} %. Samples every ${ch.sampleS} s with the churn paused (the batch in flight done), after gc and half a second for V8 to return the pages it freed (RSS read straight after gc, while the churn runs, swings by up to 30 MB from one read to the next). RSS over the run (MB): ${curve.join(', ')}. Plateau or leak: slope in the first half ${fmt(sl.firstHalf / 1024)} MB/min, in the second ${fmt(sl.secondHalf / 1024)} MB/min (${fmt(ch.rssSteadyPct)} % over the run at that rate); a leak keeps its slope, warm-up (V8's JIT and old-space pages, malloc arenas reaching their working size) flattens.` +
+			(step && step.kb > 4096 ? ` Largest step between two samples: +${MB(step.kb)} MB at ${step.cycles} reconnects (malloc heap ${MB(step.brkHeapKb)} MB, other anonymous ${MB(step.anonOtherKb)} MB).` : '') +
+			` Per reconnect over the run: ${fmt(ch.rssBytesPerReconnect, 0)} B RSS, ${fmt(ch.heapBytesPerReconnect, 0)} B heap.`
 	);
 	if (by(ch)) {
 		const k = (key) => `${MB(ch.start.rssKbBy[key])} → ${MB(ch.end.rssKbBy[key])}`;

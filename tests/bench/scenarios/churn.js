@@ -153,19 +153,20 @@ export async function run(ctx) {
 		errors,
 		start,
 		end,
-		// The figure judged: RSS growth at the second half's rate (least-squares line through its
-		// samples) over the whole run, relative to the middle: the first half extends the warm-up
-		// (JIT, V8 old-space pages and malloc arenas grow to their working size, then stay).
-		// Beside it the line through the whole run and the two end samples.
-		rssDriftPct: rss.steadyPct,
-		heapDriftPct: heap.steadyPct,
-		rssFitPct: rss.pct,
-		heapFitPct: heap.pct,
+		// The figure judged: RSS growth over the run from a least-squares line through all its
+		// samples, relative to the line's start (steadier than two points). Beside it the same at
+		// the second half's rate (`steady`: a plateau flattens, a leak keeps its slope), the two
+		// end samples, and the largest step between two samples (a malloc arena growing once).
+		rssDriftPct: rss.pct,
+		heapDriftPct: heap.pct,
+		rssSteadyPct: rss.steadyPct,
+		heapSteadyPct: heap.steadyPct,
 		rssTwoPointPct: round(((end.vmRssKb - start.vmRssKb) / start.vmRssKb) * 100, 2),
 		heapTwoPointPct: round(((end.heapUsed - start.heapUsed) / start.heapUsed) * 100, 2),
 		// Plateau or leak: the slope in each half of the run (a leak keeps its slope; a warm-up
 		// that is still settling has a steeper first half), and bytes per reconnect.
 		rssSlopeKbPerMin: { firstHalf: rss.firstHalf, secondHalf: rss.secondHalf, all: rss.perMin },
+		rssLargestStep: largestStep(run),
 		rssBytesPerReconnect: round((slope(run, (x) => x.cycles, (x) => x.vmRssKb) ?? 0) * 1024, 0),
 		heapBytesPerReconnect: round(slope(run, (x) => x.cycles, (x) => x.heapUsed) ?? 0, 0),
 		// Yjs doc server: connections, and awareness clients remembered (present or just departed).
@@ -186,9 +187,22 @@ export async function run(ctx) {
 		}))
 	};
 	ctx.log(
-		`  churn: ${result.cycles} reconnects (${result.achievedPerSecond}/s); RSS drift ${result.rssDriftPct} % (whole-run fit ${result.rssFitPct} %, two-point ${result.rssTwoPointPct} %; ${result.rssBytesPerReconnect} B/reconnect), heap drift ${result.heapDriftPct} %; WASM ${start.wasmKb} → ${end.wasmKb} KB`
+		`  churn: ${result.cycles} reconnects (${result.achievedPerSecond}/s); RSS drift ${result.rssDriftPct} % (second-half rate ${result.rssSteadyPct} %, two-point ${result.rssTwoPointPct} %; ${result.rssBytesPerReconnect} B/reconnect), heap drift ${result.heapDriftPct} %; WASM ${start.wasmKb} → ${end.wasmKb} KB`
 	);
 	return result;
+}
+
+/** The largest rise of RSS between two consecutive samples, and where it went (smaps). */
+function largestStep(points) {
+	let best = null;
+	for (let i = 1; i < points.length; i++) {
+		const [a, b] = [points[i - 1], points[i]];
+		const kb = b.vmRssKb - a.vmRssKb;
+		if (!best || kb > best.kb) {
+			best = { kb, t: b.t, cycles: b.cycles, brkHeapKb: b.rssKbBy.brkHeap - a.rssKbBy.brkHeap, anonOtherKb: b.rssKbBy.anonOther - a.rssKbBy.anonOther };
+		}
+	}
+	return best;
 }
 
 /**
