@@ -5,7 +5,11 @@
  * `node --expose-gc --import ./tests/bench/probe.js <build>/server.js`. The product is not
  * changed: the probe only answers the bench over the IPC channel that bench.js opens:
  *   lagReset / lag        event-loop delay (perf_hooks.monitorEventLoopDelay, 1 ms resolution)
- *   mem {gc}              VmRSS/VmHWM from /proc/self/status, process.memoryUsage(), after gc()
+ *   mem {gc, detail, settleMs}  VmRSS/VmHWM from /proc/self/status, process.memoryUsage(), after
+ *                         gc() (and settleMs for V8 to hand the freed pages back);
+ *                         with PGlite, its WASM memory size (wasmKb); with `detail`, RSS split by
+ *                         mapping (/proc/self/smaps): the WASM memory's resident pages, malloc's
+ *                         brk heap, other anonymous memory (V8 heap, mmap'd malloc arenas), files
  *   cpuStart / cpuStop    V8 CPU profile of a phase (node:inspector), saved as .cpuprofile,
  *                         answered with the top functions by self and total time
  *   sql {text, params}    a read-only query on the app's own store (row counts of doc tables)
@@ -47,11 +51,52 @@ function status() {
 	return { vmRssKb: kb('VmRSS'), vmHwmKb: kb('VmHWM') };
 }
 
-function mem(gc) {
+/** PGlite's Emscripten module: its WASM linear memory (grows, never shrinks). */
+async function pgliteWasmBytes() {
+	const started = globalThis[Symbol.for('yishi.app')];
+	if (!started) return null;
+	const client = (await started).store?.db?.$client;
+	return client?.mod?.HEAPU8?.buffer?.byteLength ?? null;
+}
+
+/**
+ * Resident KB per kind of mapping. The WASM memory is the anonymous mapping whose size is the
+ * module's byteLength (V8 reserves it with a guard region of several GB right after it).
+ */
+function smaps(wasmBytes) {
+	const text = readFileSync('/proc/self/smaps', 'utf8');
+	const wasmKb = wasmBytes === null ? -1 : wasmBytes / 1024;
+	const out = { wasm: 0, brkHeap: 0, anonOther: 0, file: 0 };
+	let kind = null;
+	for (const line of text.split('\n')) {
+		const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+		if (head) {
+			const sizeKb = (parseInt(head[2], 16) - parseInt(head[1], 16)) / 1024;
+			const name = head[3];
+			kind =
+				name === '[heap]'
+					? 'brkHeap'
+					: name.startsWith('/')
+						? 'file'
+						: !name && sizeKb === wasmKb
+							? 'wasm'
+							: 'anonOther';
+			continue;
+		}
+		const rss = /^Rss:\s+(\d+) kB/.exec(line);
+		if (rss && kind) out[kind] += Number(rss[1]);
+	}
+	return out;
+}
+
+async function mem(gc, detail, settleMs = 0) {
 	if (gc && typeof globalThis.gc === 'function') {
 		globalThis.gc();
 		globalThis.gc();
 	}
+	// V8 hands the pages a gc freed back to the OS from a background thread, a little later.
+	if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
+	const wasmBytes = await pgliteWasmBytes();
 	const m = process.memoryUsage();
 	return {
 		...status(),
@@ -59,7 +104,18 @@ function mem(gc) {
 		heapUsed: m.heapUsed,
 		heapTotal: m.heapTotal,
 		external: m.external,
-		arrayBuffers: m.arrayBuffers
+		arrayBuffers: m.arrayBuffers,
+		wasmKb: wasmBytes === null ? null : wasmBytes / 1024,
+		...(detail
+			? {
+					rssKbBy: smaps(wasmBytes),
+					heapSpacesKb: Object.fromEntries(
+						v8
+							.getHeapSpaceStatistics()
+							.map((x) => [x.space_name, { used: Math.round(x.space_used_size / 1024), size: Math.round(x.space_size / 1024) }])
+					)
+				}
+			: {})
 	};
 }
 
@@ -173,7 +229,7 @@ async function handle(cmd, args) {
 		case 'lag':
 			return lag();
 		case 'mem':
-			return mem(Boolean(args?.gc));
+			return mem(Boolean(args?.gc), Boolean(args?.detail), args?.settleMs ?? 0);
 		case 'cpuStart':
 			if (!session) {
 				session = new Session();

@@ -80,11 +80,45 @@ export function evaluateTargets(r) {
 	const rooms = get(r, 'rooms');
 	add('heap-room', '6', '≤ 30 KB heap per idle room', rooms?.heapPerRoomKb ?? null, 30, rooms?.heapPerRoomKb !== undefined ? `${fmt(rooms.heapPerRoomKb)} KB (${rooms.count} rooms)` : '—');
 	const churn = get(r, 'churn');
-	add('churn-drift', '6', '< 5 % RSS drift over the churn run', churn?.rssDriftPct ?? null, 5, churn?.rssDriftPct !== undefined ? `${fmt(churn.rssDriftPct)} % (heap ${fmt(churn.heapDriftPct)} %)` : '—');
+	add('churn-drift', '6', '< 5 % RSS drift over the churn run', churn?.rssDriftPct ?? null, 5, churn?.rssDriftPct !== undefined ? `${fmt(churn.rssDriftPct)} % (heap ${fmt(churn.heapDriftPct)} %; at the second half's rate ${fmt(churn.rssSteadyPct)} %)` : '—');
 	const room = get(r, 'app.pageWeight.room');
 	add('js-initial', '7', 'participant room initial JS ≤ 100 KB gz', room?.initial?.gzKb ?? null, 100, room ? `${fmt(room.initial.gzKb)} KB` : '—');
 	add('js-editor', '7', 'participant room with editor ≤ 160 KB gz', room?.loaded?.gzKb ?? null, 160, room ? `${fmt(room.loaded.gzKb)} KB` : '—');
 	return t;
+}
+
+/** §6 churn: what the drift figure is, the curve it is fitted to, and where RSS went. */
+function churnText(label, ch) {
+	const MB = (kb) => fmt(kb / 1024);
+	const lines = [
+		`Churn (${label} store): ${ch.connected} members connected at a time out of ${ch.pool}, ${ch.perSecond} disconnects + ${ch.perSecond} reconnects per second asked (socket.io + session:join + Yjs; each batch waits for the last, so the achieved ${ch.achievedPerSecond}/s is what the server sustains) for ${ch.seconds} s after a ${ch.warmupS} s warm-up: ${ch.cycles} reconnects, session:join ack p99 ${ms(ch.joinAck.p99)}, errors ${JSON.stringify(ch.errors)}.`
+	];
+	if (!ch.samples) {
+		lines.push('', `RSS ${MB(ch.start.vmRssKb)} → ${MB(ch.end.vmRssKb)} MB (**${fmt(ch.rssDriftPct)} %**), heap ${fmt(ch.start.heapUsed / 2 ** 20)} → ${fmt(ch.end.heapUsed / 2 ** 20)} MB (${fmt(ch.heapDriftPct)} %).`);
+		return lines;
+	}
+	const run = ch.samples.filter((x) => x.t >= ch.start.t);
+	const every = Math.max(1, Math.round(run.length / 8));
+	const curve = run.filter((_, i) => i % every === 0 || i === run.length - 1).map((x) => `${fmt(x.t, 0)} s ${MB(x.vmRssKb)}`);
+	const sl = ch.rssSlopeKbPerMin ?? {};
+	const step = ch.rssLargestStep;
+	const by = (x) => x.start.rssKbBy && x.end.rssKbBy;
+	lines.push(
+		'',
+		`**RSS drift ${fmt(ch.rssDriftPct)} %** (heap ${fmt(ch.heapDriftPct)} %): the growth over the run of a least-squares line through its ${run.length} samples, in % of the line's start; the first and last samples give ${fmt(ch.rssTwoPointPct)} %. Samples every ${ch.sampleS} s with the churn paused (the batch in flight done), after gc and half a second for V8 to return the pages it freed (RSS read straight after gc, while the churn runs, swings by up to 30 MB from one read to the next). RSS over the run (MB): ${curve.join(', ')}. Plateau or leak: slope in the first half ${fmt(sl.firstHalf / 1024)} MB/min, in the second ${fmt(sl.secondHalf / 1024)} MB/min (${fmt(ch.rssSteadyPct)} % over the run at that rate); a leak keeps its slope, warm-up (V8's JIT and old-space pages, malloc arenas reaching their working size) flattens.` +
+			(step && step.kb > 4096 ? ` Largest step between two samples: +${MB(step.kb)} MB at ${step.cycles} reconnects (malloc heap ${MB(step.brkHeapKb)} MB, other anonymous ${MB(step.anonOtherKb)} MB).` : '') +
+			` Per reconnect over the run: ${fmt(ch.rssBytesPerReconnect, 0)} B RSS, ${fmt(ch.heapBytesPerReconnect, 0)} B heap.`
+	);
+	if (by(ch)) {
+		const k = (key) => `${MB(ch.start.rssKbBy[key])} → ${MB(ch.end.rssKbBy[key])}`;
+		const wasm = ch.wasm?.startKb ? `PGlite's WASM memory (it grows, never shrinks) ${k('wasm')} MB resident (${MB(ch.wasm.startKb)} → ${MB(ch.wasm.endKb)} MB allocated), ` : '';
+		lines.push(
+			'',
+			`Where RSS is (/proc/self/smaps, start → end): ${wasm}malloc heap ${k('brkHeap')} MB, other anonymous memory (V8 heap ${fmt(ch.start.heapTotal / 2 ** 20)} → ${fmt(ch.end.heapTotal / 2 ** 20)} MB committed, mmap'd malloc) ${k('anonOther')} MB, files ${k('file')} MB.` +
+				(ch.docStats ? ` Yjs awareness clients remembered: ${ch.docStats.start.awarenessClients ?? '—'} → ${ch.docStats.end.awarenessClients ?? '—'}.` : '')
+		);
+	}
+	return lines;
 }
 
 function table(headers, rows) {
@@ -293,15 +327,14 @@ export function renderMarkdown(r) {
 					: '.')
 		);
 	} else if (rooms?.error) out.push('', `Rooms: failed: ${rooms.error}`);
-	const ch = r.churn;
-	if (ch && !ch.error) {
-		out.push(
-			'',
-			`Churn asks for ${ch.perSecond} reconnects/s and waits for each batch, so the achieved rate (${ch.achievedPerSecond}/s) shows what the server sustains.`,
-			'',
-			`Churn: ${ch.connected} members connected at a time out of ${ch.pool}, ${ch.perSecond} disconnects + ${ch.perSecond} reconnects per second (socket.io + session:join + Yjs) for ${ch.seconds} s after a ${ch.warmupS} s warm-up: RSS ${fmt(ch.start.vmRssKb / 1024)} → ${fmt(ch.end.vmRssKb / 1024)} MB (**${fmt(ch.rssDriftPct)} %**), heap ${fmt(ch.start.heapUsed / 2 ** 20)} → ${fmt(ch.end.heapUsed / 2 ** 20)} MB (${fmt(ch.heapDriftPct)} %); ${ch.cycles} reconnects, session:join ack p99 ${ms(ch.joinAck.p99)}, errors ${JSON.stringify(ch.errors)}.`
-		);
-	} else if (ch?.error) out.push('', `Churn: failed: ${ch.error}`);
+	for (const [label, ch] of [
+		['PGlite', r.churn],
+		['Postgres', r.churnPostgres]
+	]) {
+		if (ch?.error) out.push('', `Churn (${label}): failed: ${ch.error}`);
+		if (!ch || ch.error) continue;
+		out.push('', ...churnText(label, ch));
+	}
 
 	// 7
 	const pw = r.app?.pageWeight;

@@ -86,7 +86,7 @@ const P = QUICK
 			},
 			acks: { rate: 200, seconds: 1, voters: 100 },
 			rooms: { count: 100, split: false },
-			churn: { pool: 100, connected: 50, perSecond: 20, warmupS: 2, seconds: 4 }
+			churn: { pool: 100, connected: 50, perSecond: 20, warmupS: 2, seconds: 4, sampleS: 1 }
 		}
 	: {
 			pages: { archivePath: process.env.BENCH_ARCHIVE_PATH || '/archive/s/:id' },
@@ -103,7 +103,7 @@ const P = QUICK
 			},
 			acks: { rate: 200, seconds: 5, voters: 200 },
 			rooms: { count: 1000, split: true },
-			churn: { pool: 400, connected: 200, perSecond: 50, warmupS: 10, seconds: 60 }
+			churn: { pool: 400, connected: 200, perSecond: 50, warmupS: 10, seconds: 90 }
 		};
 
 /** BENCH_PARAMS='{"fanout":{"levels":[1000]}}' overrides parameters (deep merge), for diagnosis. */
@@ -523,6 +523,14 @@ async function main() {
 		}).catch((error) => {
 			report.rooms ??= { error: String(error?.message ?? error) };
 		});
+		// The same churn on Postgres (no WASM heap in the process): BENCH_PARAMS='{"churn":{"postgres":true}}'.
+		if (want('churn') && P.churn.postgres && hasPg) {
+			await attempt(report, 'churnPostgres', () =>
+				withServer({ store: 'postgres' }, (server) =>
+					runScenario('churn', { main: server }, P.churn)
+				)
+			);
+		}
 	}
 	rmSync(templateDir, { recursive: true, force: true });
 

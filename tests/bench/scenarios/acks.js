@@ -5,9 +5,11 @@
  * sit in the room and `rate × seconds / voters` votes are open at once; ballots go out at their
  * scheduled times, round-robin over voters and votes (an open loop: nobody waits for an ack,
  * like people pressing the button). Ack = `ballot:cast` → `{ok:true}`, sent after the commit.
- * Run once per store by bench.js. Also measures RSS/heap per idle participant on that store.
+ * Run once per store by bench.js. Also measures RSS/heap per idle participant on that store
+ * (a fit over several room sizes).
  */
 import { admin, openVote, sessionWithInvite } from '../lib/http.js';
+import { settledMem, slope } from '../lib/mem.js';
 import { connectMany, joinMany, profiled, waitQuiet } from '../lib/room.js';
 import { sleep, summarize, round } from '../lib/stats.js';
 
@@ -22,19 +24,34 @@ export async function run(ctx) {
 	const { session, token } = await sessionWithInvite(adminApi, { title: '确认表决（基准）' });
 	const joined = await joinMany(server, token, n);
 	await sleep(500);
-	const mem0 = await probe('mem', { gc: true });
+	// Idle participants on this store: RSS and heap per connected member. The room fills in
+	// `memSteps` steps with a settled sample (after gc) before and after each; the figure is the
+	// slope of a least-squares line through them — two samples 200 people apart are swamped by
+	// allocator noise (the Postgres figure once came out negative).
+	const memSteps = ctx.params.memSteps ?? 4;
+	const mem0 = await settledMem(probe);
+	const points = [{ connected: 0, vmRssKb: mem0.vmRssKb, heapUsed: mem0.heapUsed }];
 	let lastEventAt = 0;
-	const conn = await connectMany(server, session.id, joined.people, (_p, _raw, at) => (lastEventAt = at));
-	await waitQuiet(() => lastEventAt, 700, 60_000);
-	// Idle participants on this store: RSS and heap per connected member (after gc).
-	await sleep(2000);
-	const mem1 = await probe('mem', { gc: true });
+	const conn = { sockets: [], joinAckRaw: [] };
+	let mem1 = mem0;
+	for (let k = 0; k < memSteps; k++) {
+		const part = joined.people.slice(Math.floor((k * n) / memSteps), Math.floor(((k + 1) * n) / memSteps));
+		const c = await connectMany(server, session.id, part, (_p, _raw, at) => (lastEventAt = at));
+		conn.sockets.push(...c.sockets);
+		conn.joinAckRaw.push(...c.joinAckRaw);
+		await waitQuiet(() => lastEventAt, 700, 60_000);
+		mem1 = await settledMem(probe);
+		points.push({ connected: conn.sockets.length, vmRssKb: mem1.vmRssKb, heapUsed: mem1.heapUsed });
+	}
+	conn.joinAck = summarize(conn.joinAckRaw);
 	const memory = {
 		n,
 		before: mem0,
 		after: mem1,
-		rssPerParticipantKb: round((mem1.vmRssKb - mem0.vmRssKb) / n, 1),
-		heapPerParticipantKb: round((mem1.heapUsed - mem0.heapUsed) / 1024 / n, 1)
+		points,
+		rssPerParticipantKb: round(slope(points, (p) => p.connected, (p) => p.vmRssKb), 1),
+		heapPerParticipantKb: round(slope(points, (p) => p.connected, (p) => p.heapUsed / 1024), 1),
+		rssTwoPointKb: round((mem1.vmRssKb - mem0.vmRssKb) / n, 1)
 	};
 	const voteIds = [];
 	for (let v = 0; v < voteCount; v++) voteIds.push(await openVote(adminApi, session.items[0].id, `速率表决 ${v + 1}`));

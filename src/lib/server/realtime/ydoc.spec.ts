@@ -229,6 +229,29 @@ describe('y-websocket document server', () => {
 		await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID));
 	});
 
+	it('forgets the awareness clock of a client gone for a ping (one entry per reconnect otherwise)', async () => {
+		const b = connect(h, 'forget');
+		await synced(b.provider);
+		b.provider.awareness.setLocalStateField('user', 'b');
+		for (let i = 0; i < 3; i++) {
+			const a = connect(h, 'forget');
+			await synced(a.provider);
+			a.provider.awareness.setLocalStateField('user', `a${i}`);
+			await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user === `a${i}`);
+			a.provider.shouldConnect = false;
+			(a.provider.ws as unknown as WebSocket).terminate();
+			await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID));
+		}
+		// b's own state stays (plus the server's own id, which has no state).
+		await waitFor(() => h.docServer.stats().awarenessClients === 2);
+		expect(b.provider.awareness.getStates().size).toBe(1);
+		// A client that comes back with its old id is taken as new.
+		b.provider.awareness.setLocalStateField('user', 'b again');
+		const c = connect(h, 'forget');
+		await synced(c.provider);
+		await waitFor(() => c.provider.awareness.getStates().get(b.doc.clientID)?.user === 'b again');
+	});
+
 	it('relays a burst of cursor moves as few frames, the last state included', async () => {
 		const a = connect(h, 'cursors');
 		const b = connect(h, 'cursors');

@@ -39,7 +39,8 @@ export interface DocServer {
 	disconnect(docName: string, code: number, reason: string): void;
 	/** The document's current state: the live copy when loaded, else what is stored. */
 	state(docName: string): Promise<Uint8Array>;
-	stats(): { docs: number; connections: number };
+	/** `awarenessClients`: awareness client ids remembered (present, or departed < 2 pings ago). */
+	stats(): { docs: number; connections: number; awarenessClients: number };
 }
 
 export interface DocServerOptions {
@@ -94,6 +95,8 @@ interface LiveDoc {
 	/** Awareness client ids to relay on the next change tick / renewal tick. */
 	awarenessChanged: Set<number>;
 	awarenessRenewed: Set<number>;
+	/** Client ids without a state at the last ping: forgotten at the next (`forgetDeparted`). */
+	departed: Set<number>;
 	loaded: boolean;
 	unloadTimer: ReturnType<typeof setTimeout> | null;
 }
@@ -182,6 +185,7 @@ export function createDocServer(options: DocServerOptions): DocServer {
 			conns: new Set(),
 			awarenessChanged: new Set(),
 			awarenessRenewed: new Set(),
+			departed: new Set(),
 			loaded: false,
 			unloadTimer: null
 		};
@@ -378,8 +382,29 @@ export function createDocServer(options: DocServerOptions): DocServer {
 		if (live.conns.size === 0) scheduleUnload(live);
 	};
 
+	/**
+	 * y-protocols keeps the clock of every client id it has seen (`Awareness.meta`), removed ones
+	 * included, and each page load or reconnect is a new id: a doc open all day would grow by an
+	 * entry per reconnect (the bench's churn run: one Object and one HeapNumber each) and the
+	 * awareness timeout check walks them all every 3 s. An id still without a state one ping
+	 * after it was seen without one — its removal long relayed, its socket gone — is forgotten;
+	 * should it come back, its next update is taken as a new client's, as it is anyway.
+	 */
+	const forgetDeparted = (live: LiveDoc) => {
+		const { meta, states } = live.awareness;
+		const gone = new Set<number>();
+		for (const id of meta.keys()) {
+			if (states.has(id) || id === live.awareness.clientID || live.awarenessChanged.has(id))
+				continue;
+			if (live.departed.has(id)) meta.delete(id);
+			else gone.add(id);
+		}
+		live.departed = gone;
+	};
+
 	const pingTimer = setInterval(() => {
 		for (const live of docs.values()) {
+			forgetDeparted(live);
 			for (const conn of live.conns) {
 				if (!conn.alive) {
 					conn.ws.terminate();
@@ -469,8 +494,12 @@ export function createDocServer(options: DocServerOptions): DocServer {
 
 		stats() {
 			let connections = 0;
-			for (const live of docs.values()) connections += live.conns.size;
-			return { docs: docs.size, connections };
+			let awarenessClients = 0;
+			for (const live of docs.values()) {
+				connections += live.conns.size;
+				awarenessClients += live.awareness.meta.size;
+			}
+			return { docs: docs.size, connections, awarenessClients };
 		}
 	};
 }
