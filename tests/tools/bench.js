@@ -98,7 +98,7 @@ const P = QUICK
 				ballots: 50,
 				gapMs: 120,
 				memAt: 1000,
-				connectBudgetMs: 180_000,
+				connectBudgetMs: 240_000,
 				storm: { at: 1000, n: 1000, windowMs: 10_000, tauMs: 2_500 }
 			},
 			acks: { rate: 200, seconds: 5, voters: 200 },
