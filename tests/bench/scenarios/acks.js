@@ -29,7 +29,8 @@ export async function run(ctx) {
 	// slope of a least-squares line through them — two samples 200 people apart are swamped by
 	// allocator noise (the Postgres figure once came out negative).
 	const memSteps = ctx.params.memSteps ?? 4;
-	const mem0 = await settledMem(probe);
+	const memTries = ctx.params.memTries ?? 3;
+	const mem0 = await settledMem(probe, memTries);
 	const points = [{ connected: 0, vmRssKb: mem0.vmRssKb, heapUsed: mem0.heapUsed }];
 	let lastEventAt = 0;
 	const conn = { sockets: [], joinAckRaw: [] };
@@ -40,7 +41,7 @@ export async function run(ctx) {
 		conn.sockets.push(...c.sockets);
 		conn.joinAckRaw.push(...c.joinAckRaw);
 		await waitQuiet(() => lastEventAt, 700, 60_000);
-		mem1 = await settledMem(probe);
+		mem1 = await settledMem(probe, memTries);
 		points.push({ connected: conn.sockets.length, vmRssKb: mem1.vmRssKb, heapUsed: mem1.heapUsed });
 	}
 	conn.joinAck = summarize(conn.joinAckRaw);
