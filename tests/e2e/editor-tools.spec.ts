@@ -72,6 +72,8 @@ test('toolbar, keys and Markdown shortcuts format the proposal; observers only r
 	await a.keyboard.press('Control+b');
 	await a.keyboard.type('重点');
 	await a.keyboard.press('Control+b');
+	// A pause longer than the undo manager's 500 ms capture window starts a new undo step.
+	await a.waitForTimeout(700);
 	await a.getByRole('button', { name: '斜体' }).click();
 	await a.keyboard.type('说明');
 	await expect(editor.locator('strong')).toHaveText('重点');
@@ -81,6 +83,8 @@ test('toolbar, keys and Markdown shortcuts format the proposal; observers only r
 	// Undo (the Yjs undo manager) takes the last typing back as a whole, not one character.
 	await a.getByRole('button', { name: '撤销' }).click();
 	await expect(editor).not.toContainText('说');
+	await expect(editor.locator('strong')).toHaveText('重点');
+	await expect(editor.locator('h2')).toHaveText('总则');
 
 	// Another resident's phone gets the same structure; an observer reads it without a toolbar.
 	const b = await join(
