@@ -26,6 +26,7 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
+import { joinOnPhone } from './phones';
 
 const DAY = 24 * 3600;
 const QUESTION = '是否同意加装电梯分摊方案';
@@ -58,16 +59,8 @@ async function advanceClock(client: ApiClient, seconds: number) {
 	expectStatus(await client.post('/api/v1/test/clock', { advanceSeconds: seconds }), 200);
 }
 
-async function joinOnPhone(browser: Browser, joinUrl: string, name: string): Promise<Page> {
-	const context = await browser.newContext(PHONE);
-	const page = await context.newPage();
-	await page.goto(joinUrl);
-	await page.getByLabel('您的称呼').fill(name);
-	await page.getByRole('button', { name: '加入' }).click();
-	await expect(page).toHaveURL(/\/s\/[a-z0-9]+$/);
-	await expect(page.getByRole('status').filter({ hasText: '已连接' }).first()).toBeVisible();
-	return page;
-}
+const joinNewYorkPhone = (browser: Browser, joinUrl: string, name: string): Promise<Page> =>
+	joinOnPhone(browser, joinUrl, name, PHONE);
 
 test('a resident votes in a cloud session and is told the result', async ({ browser }) => {
 	const admin = await adminClient(server);
@@ -108,7 +101,7 @@ test('a resident votes in a cloud session and is told the result', async ({ brow
 		).id;
 	});
 
-	const phone = await joinOnPhone(browser, joinUrl, '王阿姨');
+	const phone = await joinNewYorkPhone(browser, joinUrl, '王阿姨');
 
 	await test.step('the vote opens and the phone lists it as waiting, due in Beijing time', async () => {
 		expectStatus(await admin.post(`/api/v1/votes/${voteId}/open`), 200);

@@ -11,6 +11,7 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
+import { joinOnPhone } from './phones';
 
 let server: ServerHandle;
 test.beforeAll(async () => {
@@ -21,11 +22,7 @@ test.afterAll(async () => {
 });
 
 async function join(browser: Browser, joinUrl: string, name: string): Promise<Page> {
-	const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-	await page.goto(joinUrl);
-	await page.getByLabel('您的称呼').fill(name);
-	await page.getByRole('button', { name: '加入' }).click();
-	await expect(page).toHaveURL(/\/s\/[a-z0-9]+$/);
+	const page = await joinOnPhone(browser, joinUrl, name, { locale: 'zh-CN' });
 	await expect(page.locator('.proposal-text')).toBeVisible();
 	return page;
 }

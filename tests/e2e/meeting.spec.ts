@@ -17,6 +17,7 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
+import { joinOnPhone } from './phones';
 
 const PHONE = {
 	viewport: { width: 360, height: 740 },
@@ -43,16 +44,8 @@ test.afterAll(async () => {
 	await server?.dispose();
 });
 
-async function phone(browser: Browser, joinUrl: string, name: string): Promise<Page> {
-	const context = await browser.newContext(PHONE);
-	const page = await context.newPage();
-	await page.goto(joinUrl);
-	await page.getByLabel('您的称呼').fill(name);
-	await page.getByRole('button', { name: '加入' }).click();
-	await expect(page).toHaveURL(/\/s\/[a-z0-9]+$/);
-	await expect(page.getByRole('status').filter({ hasText: '已连接' }).first()).toBeVisible();
-	return page;
-}
+const phone = (browser: Browser, joinUrl: string, name: string): Promise<Page> =>
+	joinOnPhone(browser, joinUrl, name, PHONE);
 
 test('moderator console, projector and three phones run a household vote to its result', async ({
 	browser

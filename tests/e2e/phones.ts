@@ -1,0 +1,21 @@
+/** What the e2e specs share: joining a session from an invite link on a fresh phone. */
+import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+
+/**
+ * Opens the invite link in a new browser context (`device`: the spec's phone), gives the name,
+ * and answers the room page once it says it is connected.
+ */
+export async function joinOnPhone(
+	browser: Browser,
+	joinUrl: string,
+	name: string,
+	device: BrowserContextOptions
+): Promise<Page> {
+	const page = await (await browser.newContext(device)).newPage();
+	await page.goto(joinUrl);
+	await page.getByLabel('您的称呼').fill(name);
+	await page.getByRole('button', { name: '加入' }).click();
+	await expect(page).toHaveURL(/\/s\/[a-z0-9]+$/);
+	await expect(page.getByRole('status').filter({ hasText: '已连接' }).first()).toBeVisible();
+	return page;
+}
