@@ -14,6 +14,7 @@
  */
 import WebSocket from 'ws';
 import { admin, openVote, sessionWithInvite } from '../lib/http.js';
+import { settledMem, slope } from '../lib/mem.js';
 import { connectMany, joinMany, profiled, waitQuiet } from '../lib/room.js';
 import { RawSio, tallyHeadcount } from '../lib/sio-raw.js';
 import { pool, ratio, round, sleep, summarize } from '../lib/stats.js';
@@ -208,8 +209,8 @@ export async function run(ctx) {
 				before: mem0,
 				after: mem1,
 				points,
-				rssPerParticipantKb: round(slope(points, (x) => x.vmRssKb), 1),
-				heapPerParticipantKb: round(slope(points, (x) => x.heapUsed / 1024), 1),
+				rssPerParticipantKb: round(slope(points, (x) => x.connected, (x) => x.vmRssKb), 1),
+				heapPerParticipantKb: round(slope(points, (x) => x.connected, (x) => x.heapUsed / 1024), 1),
 				rssTwoPointKb: round((mem1.vmRssKb - mem0.vmRssKb) / n, 1)
 			};
 			ctx.log(`  idle participant: ${memory.rssPerParticipantKb} KB RSS, ${memory.heapPerParticipantKb} KB heap each`);
@@ -261,34 +262,6 @@ export async function run(ctx) {
 
 	for (const person of people) person.socket?.terminate();
 	return { sessionId: session.id, setup, levels: results, memory, storm: stormResult, notes };
-}
-
-/**
- * RSS moves by ±20 MB as V8 and malloc hand pages back at their own pace: after gc, three
- * samples 700 ms apart, keeping the lowest RSS (the settled figure) with its heap.
- */
-async function settledMem(probe) {
-	let best = null;
-	for (let i = 0; i < 3; i++) {
-		await sleep(700);
-		const m = await probe('mem', { gc: true });
-		if (!best || m.vmRssKb < best.vmRssKb) best = m;
-	}
-	return best;
-}
-
-/** Least-squares slope of y(point) over point.connected. */
-function slope(points, y) {
-	const n = points.length;
-	const mx = points.reduce((s, p) => s + p.connected, 0) / n;
-	const my = points.reduce((s, p) => s + y(p), 0) / n;
-	let num = 0;
-	let den = 0;
-	for (const p of points) {
-		num += (p.connected - mx) * (y(p) - my);
-		den += (p.connected - mx) ** 2;
-	}
-	return den === 0 ? null : num / den;
 }
 
 /** N raw `ws` clients on the bare ws server; ballots are "b<k>", acks "a<k>". */
