@@ -25,6 +25,7 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
+import { openEditor } from './phones';
 
 const PHONE = {
 	viewport: { width: 360, height: 740 },
@@ -52,6 +53,7 @@ async function phone(browser: Browser, joinUrl: string, name: string): Promise<P
 	await page.getByRole('button', { name: '加入' }).click();
 	await expect(page).toHaveURL(/\/s\/[a-z0-9]+$/);
 	await expect(page.getByRole('status').filter({ hasText: '已连接' }).first()).toBeVisible();
+	await openEditor(page);
 	await expect(page.locator('.proposal-text')).toContainText(PASSAGE);
 	return page;
 }

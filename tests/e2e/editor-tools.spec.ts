@@ -11,7 +11,7 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
-import { joinOnPhone } from './phones';
+import { joinOnPhone, openEditor } from './phones';
 
 let server: ServerHandle;
 test.beforeAll(async () => {
@@ -23,7 +23,7 @@ test.afterAll(async () => {
 
 async function join(browser: Browser, joinUrl: string, name: string): Promise<Page> {
 	const page = await joinOnPhone(browser, joinUrl, name, { locale: 'zh-CN' });
-	await expect(page.locator('.proposal-text')).toBeVisible();
+	await expect(page.getByTestId('proposal-reader')).toBeVisible();
 	return page;
 }
 
@@ -49,6 +49,7 @@ test('toolbar, keys and Markdown shortcuts format the proposal; observers only r
 		server.publicUrl(`/join/${tokenOf(await invite('resident'))}`),
 		'甲'
 	);
+	await openEditor(a);
 	const editor = a.locator('.proposal-text');
 	await editor.click();
 
@@ -89,16 +90,18 @@ test('toolbar, keys and Markdown shortcuts format the proposal; observers only r
 		server.publicUrl(`/join/${tokenOf(await invite('resident'))}`),
 		'乙'
 	);
+	await expect(b.getByTestId('proposal-reader').locator('h2')).toHaveText('总则');
+	await expect(b.getByTestId('proposal-reader').locator('strong')).toHaveText('重点');
+	await openEditor(b);
 	await expect(b.locator('.proposal-text h2')).toHaveText('总则');
-	await expect(b.locator('.proposal-text strong')).toHaveText('重点');
 	const o = await join(
 		browser,
 		server.publicUrl(`/join/${tokenOf(await invite('observer'))}`),
 		'丙'
 	);
-	await expect(o.locator('.proposal-text h2')).toHaveText('总则');
-	await expect(o.locator('.proposal-text')).toHaveAttribute('contenteditable', 'false');
-	await expect(o.locator('.proposal-text')).toHaveAttribute('aria-readonly', 'true');
-	await expect(o.getByText('只读', { exact: true })).toBeVisible();
+	// Observers read without the editor and are never offered it.
+	await expect(o.getByTestId('proposal-reader').locator('h2')).toHaveText('总则');
+	await expect(o.getByRole('button', { name: '编辑', exact: true })).toHaveCount(0);
+	await expect(o.locator('.proposal-text')).toHaveCount(0);
 	await expect(o.getByRole('button', { name: '粗体' })).toHaveCount(0);
 });

@@ -19,3 +19,12 @@ export async function joinOnPhone(
 	await expect(page.getByRole('status').filter({ hasText: '已连接' }).first()).toBeVisible();
 	return page;
 }
+
+/**
+ * Taps 编辑 above the proposal: the room reads it without the editor until then (the editor's
+ * code is downloaded on this tap), and answers once the editor shows.
+ */
+export async function openEditor(page: Page): Promise<void> {
+	await page.getByRole('button', { name: '编辑', exact: true }).click();
+	await expect(page.locator('.proposal-text')).toBeVisible();
+}
