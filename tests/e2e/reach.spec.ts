@@ -108,6 +108,17 @@ test('participants read the proposal live without downloading the editor; 编辑
 		await expect(page.getByRole('button', { name: '朗读' }).first()).toBeVisible();
 	}
 	await expect(readers[1]!.getByRole('button', { name: '编辑', exact: true })).toHaveCount(0);
+
+	// The projector shows the proposal large while nobody speaks and no vote runs, live.
+	const projector = await readers[1]!.context().newPage();
+	await projector.setViewportSize({ width: 1280, height: 720 });
+	await projector.goto(server.publicUrl(`/s/${room.session.id}/projector`));
+	await expect(projector.getByTestId('proposal-reader')).toContainText('费用按楼层分摊');
+	await a.keyboard.type('。投影上也看得到');
+	await expect(projector.getByTestId('proposal-reader')).toContainText('投影上也看得到');
+	await projector.getByRole('button', { name: '发言与表决' }).click();
+	await expect(projector.getByTestId('proposal-reader')).toHaveCount(0);
+	await projector.close();
 	for (const log of logs) {
 		expect(log.length).toBeGreaterThan(0);
 		expect(log.filter((s) => s.editor).map((s) => s.url)).toEqual([]);

@@ -1,5 +1,6 @@
 import { canModerate } from '$lib/protocol/roles';
-import type { ItemView } from '$lib/protocol';
+import { PROPOSAL_FRAGMENT, type ItemView } from '$lib/protocol';
+import { renderProposalState } from '$lib/proposal-render';
 import * as sessions from '$lib/server/services/sessions';
 import { pageError } from '../../../guards.server';
 import { _joinInvite } from './join-qr.svg/+server';
@@ -20,6 +21,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	}
 	const { session } = entered;
 	const invite = await _joinInvite(ctx, session.id);
+	const current = session.items.find((item) => item.id === session.currentItemId) ?? null;
 	// `/qr/<id>.svg` is for moderators; everyone else reads the session's own join QR. The
 	// invite id in the query only busts the cache when a newer invite takes over.
 	const joinQr = invite
@@ -30,11 +32,19 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	return {
 		sessionId: session.id,
 		title: session.title,
-		items: session.items.map((item): Pick<ItemView, 'id' | 'title' | 'status'> => ({
+		items: session.items.map((item): Pick<ItemView, 'id' | 'title' | 'status' | 'docName'> => ({
 			id: item.id,
 			title: item.title,
-			status: item.status
+			status: item.status,
+			docName: item.docName
 		})),
+		/** The current item's proposal, rendered for the first paint. */
+		proposal: current
+			? {
+					itemId: current.id,
+					tree: renderProposalState(await ctx.docs.state(current.docName), PROPOSAL_FRAGMENT)
+				}
+			: null,
 		currentItemId: session.currentItemId,
 		joinQr,
 		/** Lets a projector box with a wrong clock still count a speaker's time right. */
