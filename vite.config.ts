@@ -17,7 +17,7 @@ function yishiRealtime(): Plugin {
 		configureServer(server: ViteDevServer) {
 			const httpServer = server.httpServer as Server | null;
 			if (!httpServer) return;
-			// ORIGIN defaults to the port people open (CONTRACT §1): here Vite's, not PORT's.
+			// ORIGIN defaults to the port people open (REFERENCE.md §1): here Vite's, not PORT's.
 			const port = server.config.server.port ?? 5173;
 			process.env.PORT ??= String(port);
 			process.env.ORIGIN ||= `http://localhost:${port}`;
@@ -34,7 +34,7 @@ function yishiRealtime(): Plugin {
  * lib0/dom (imported by lib0/logging, hence by Yjs) builds four lib0 schemas at its top level.
  * Nothing in the browser uses them, but a bundler must keep calls it cannot prove pure, and
  * with them all of lib0/schema (2.3 KB gz in the room's Yjs chunk). The calls only construct
- * objects: marking them pure lets tree-shaking drop them (issue 5 §7).
+ * objects: marking them pure lets tree-shaking drop them.
  */
 function lib0PureSchemas(): Plugin {
 	return {
@@ -58,7 +58,7 @@ export default defineConfig({
 		yishiRealtime(),
 		lib0PureSchemas()
 	],
-	// WeChat's in-app browsers lag (STACK-NOTES: XWeb Chrome 87+, iOS Safari 14+).
+	// WeChat's in-app browsers lag (src/lib/server/ARCHITECTURE.md: XWeb Chrome 87+, iOS Safari 14+).
 	build: { target: ['chrome87', 'safari14'] },
 	test: {
 		// Two projects without the SvelteKit and Paraglide plugins: neither the unit specs nor the

@@ -1,5 +1,5 @@
 /**
- * The public record of a session (issue 4), built from its transcript: agenda and outcomes,
+ * The public record of a session, built from its transcript: agenda and outcomes,
  * attendance by bloc, minutes and statements, votes with results, proposals' final text,
  * escalations and answers, and the timeline itself. The archive page, the printed minutes and
  * the Markdown export all read this one shape, so they say the same thing.

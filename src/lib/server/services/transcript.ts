@@ -1,4 +1,4 @@
-/** Recording what happens in a session (rule 7) and reading the chain back (CONTRACT §4). */
+/** Recording what happens in a session (rule 7) and reading the chain back (REFERENCE.md §4). */
 import * as clock from '../clock';
 import type { Db } from '../db/client';
 import type { Participant } from '../db/participants';
