@@ -66,12 +66,10 @@ export default defineConfig({
 		// every spec file costs more than most specs run. `$lib` is the one alias they use.
 		projects: [
 			{
-				extends: false,
 				resolve: { alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) } },
 				test: { name: 'unit', include: ['src/**/*.spec.ts'], environment: 'node' }
 			},
 			{
-				extends: false,
 				resolve: { alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) } },
 				test: {
 					name: 'integration',
