@@ -660,3 +660,30 @@ export const settings = pgTable('settings', {
 	value: jsonb('value').notNull(),
 	updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
 });
+
+// ---- reach: short seat codes and community channels ----
+
+/**
+ * The short code a voting slip prints for typing by hand (`src/lib/server/domain/seat-code.ts`),
+ * one per household, unique over the deployment. Kept beside `households` so the register's
+ * import stays as it is; a household gets its code when its slips are first listed.
+ */
+export const householdShortCodes = pgTable('household_short_codes', {
+	householdId: text('household_id')
+		.primaryKey()
+		.references(() => households.id, { onDelete: 'cascade' }),
+	code: text('code').notNull().unique()
+});
+
+/**
+ * Where a community's notices also go: a 企业微信 (WeCom) group robot's webhook, set by its
+ * moderators, and whether the daily digest is sent there too.
+ */
+export const communityChannels = pgTable('community_channels', {
+	communityId: text('community_id')
+		.primaryKey()
+		.references(() => communities.id, { onDelete: 'cascade' }),
+	wecomWebhook: text('wecom_webhook'),
+	wecomDigest: boolean('wecom_digest').notNull().default(false),
+	updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
+});

@@ -10,6 +10,8 @@ import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireConsole } from './permissions';
 import { actorOf, actorOfUser, record } from './transcript';
 import type { Participant } from '../db/participants';
+import { formatShortCode } from '../domain/seat-code';
+import * as seatCodes from './seat-codes';
 
 export interface HouseholdView {
 	id: string;
@@ -18,6 +20,8 @@ export interface HouseholdView {
 	area: number;
 	owner: string;
 	seatCode: string;
+	/** What the slip prints for typing by hand, e.g. `D-1203-K7QX9P`. */
+	shortCode?: string;
 }
 
 export const toView = (h: households.Household): HouseholdView => ({
@@ -75,7 +79,15 @@ export async function list(
 ): Promise<HouseholdView[]> {
 	requireConsole(viewer);
 	await requireCommunity(ctx, communityId);
-	return (await households.listForCommunity(ctx.db, communityId)).map(toView);
+	const rows = await households.listForCommunity(ctx.db, communityId);
+	const codes = await seatCodes.ensure(ctx, rows);
+	return rows.map((h) => {
+		const code = codes.get(h.id);
+		return {
+			...toView(h),
+			...(code ? { shortCode: formatShortCode(h.building, h.unit, code) } : {})
+		};
+	});
 }
 
 /** Accepts the bare code or the whole slip link (`…/seat/<code>`), as a scanner reads it. */
@@ -92,7 +104,8 @@ export async function claimSeat(
 	ctx: Ctx,
 	sessionId: string,
 	participant: Participant,
-	input: unknown
+	input: unknown,
+	address: string | null = null
 ): Promise<{ householdId: string }> {
 	const { seatCode } = parse(seatClaimSchema, input);
 	const session = await sessions.find(ctx.db, sessionId);
@@ -100,7 +113,10 @@ export async function claimSeat(
 	if (session.status === 'closed')
 		throw new ServiceError(409, 'session_closed', 'this session is closed');
 	if (participant.role === 'observer') throw forbidden('observers do not take a seat');
-	const household = await households.findBySeatCode(ctx.db, seatCodeOf(seatCode));
+	const household = await seatCodes.lookup(ctx, seatCode, {
+		participantId: participant.id,
+		address
+	});
 	if (!household || household.communityId !== session.communityId) {
 		throw new ServiceError(404, 'seat_not_found', 'no household of this community has that code');
 	}

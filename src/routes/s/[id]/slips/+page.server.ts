@@ -39,7 +39,9 @@ export const load: PageServerLoad = async (event) => {
 					unit: h.unit,
 					area: h.area,
 					owner: maskOwner(h.owner),
-					code: h.seatCode
+					code: h.seatCode,
+					/** For typing by hand; the QR keeps the long code. */
+					short: h.shortCode ?? null
 				}))
 		};
 	} catch (e) {

@@ -9,7 +9,9 @@ export const POST: RequestHandler = (event) =>
 		const { ctx, viewer } = event.locals;
 		const body = await readJson(event.request);
 		const { participant } = await sessions.enterRoom(ctx, viewer, event.params.id);
-		return json(await households.claimSeat(ctx, event.params.id, participant, body));
+		return json(
+			await households.claimSeat(ctx, event.params.id, participant, body, event.getClientAddress())
+		);
 	});
 
 export const GET: RequestHandler = (event) =>
