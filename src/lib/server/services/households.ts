@@ -4,9 +4,10 @@ import * as orgs from '../db/orgs';
 import * as sessions from '../db/sessions';
 import { hundredthsToArea } from '../domain/ratio';
 import { parseRegister, type RegisterError } from '../domain/register';
+import { canHoldSeat } from '../domain/seat-holders';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
-import { forbidden, notFound, parse, ServiceError } from './errors';
+import { notFound, parse, ServiceError } from './errors';
 import { requireConsole } from './permissions';
 import { actorOf, actorOfUser, record } from './transcript';
 import type { Participant } from '../db/participants';
@@ -99,7 +100,12 @@ export async function claimSeat(
 	if (!session) throw notFound('session_not_found', 'session');
 	if (session.status === 'closed')
 		throw new ServiceError(409, 'session_closed', 'this session is closed');
-	if (participant.role === 'observer') throw forbidden('observers do not take a seat');
+	if (!canHoldSeat(participant.role))
+		throw new ServiceError(
+			403,
+			'cannot_hold_seat',
+			'only owners and residents (or their proxies) take a household seat'
+		);
 	const household = await households.findBySeatCode(ctx.db, seatCodeOf(seatCode));
 	if (!household || household.communityId !== session.communityId) {
 		throw new ServiceError(404, 'seat_not_found', 'no household of this community has that code');

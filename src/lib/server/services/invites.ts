@@ -19,6 +19,7 @@ import { actorOf, record } from './transcript';
 import { requireModerator, runsSession } from './sessions';
 import * as orgs from '../db/orgs';
 import { joinCommunity, type CommunityJoinResult } from './community';
+import { joinByToken, type ProxyJoinResult } from './proxies';
 
 export interface InviteView {
 	id: string;
@@ -151,10 +152,15 @@ export async function join(
 	token: string,
 	input: unknown,
 	now = clock.now()
-): Promise<JoinResult | CommunityJoinResult> {
+): Promise<JoinResult | CommunityJoinResult | ProxyJoinResult> {
 	const { name } = parse(joinSchema, input);
 	const found = await invites.findByToken(ctx.db, token);
-	if (!found) throw inviteProblem(null, now)!;
+	if (!found) {
+		// A proxy link (CONTRACT §9) is answered like an invite plus the appointment.
+		const proxy = await joinByToken(ctx, viewer, token, name, now);
+		if (proxy) return proxy;
+		throw inviteProblem(null, now)!;
+	}
 	// A standing community link (CONTRACT §6) makes a community participant instead.
 	if (found.communityId) {
 		return joinCommunity(ctx, viewer, { ...found, communityId: found.communityId }, name, now);

@@ -17,5 +17,6 @@ export const POST: RequestHandler = (event) =>
 			return json({ participant: { id, name, role }, communityId: result.communityId });
 		}
 		const { id, name, role } = result.participant;
-		return json({ participant: { id, name, role }, sessionId: result.sessionId });
+		const proxy = 'proxy' in result ? { proxy: result.proxy } : {};
+		return json({ participant: { id, name, role }, sessionId: result.sessionId, ...proxy });
 	});
