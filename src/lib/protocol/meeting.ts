@@ -81,6 +81,8 @@ export interface SeatView {
 	householdId: string;
 	building: string;
 	unit: string;
+	/** Held as a proxy for its owner (委托). */
+	proxy?: boolean;
 }
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));

@@ -44,8 +44,8 @@ export function formatArea(area: number): string {
 	}).format(area);
 }
 
-export const seatLabel = (seat: Pick<SeatView, 'building' | 'unit'>) =>
-	`${seat.building} ${seat.unit}`;
+export const seatLabel = (seat: Pick<SeatView, 'building' | 'unit' | 'proxy'>) =>
+	`${seat.building} ${seat.unit}${seat.proxy ? m.owners_seat_proxy_suffix() : ''}`;
 
 const CHECK_LABELS: Record<string, () => string> = {
 	yes_over_no: m.rule_check_yes_over_no,

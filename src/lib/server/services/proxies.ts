@@ -248,16 +248,14 @@ async function ballotsOnSeats(tx: Parameters<typeof proxiesDb.findById>[0], p: p
 	return out;
 }
 
-/** Appointments a participant made or holds; staff see every one of the session. */
+/** Appointments a participant made; staff see every one of the session. */
 export async function list(ctx: Ctx, viewer: Viewer, sessionId: string): Promise<ProxyView[]> {
 	const rows = await proxiesDb.listForSession(ctx.db, sessionId);
 	if (isStaff(viewer)) return rows.map((p) => toView(ctx, p));
 	if (!viewer.authSessionId) throw unauthorized();
 	const me = await participants.findByDevice(ctx.db, sessionId, viewer.authSessionId);
 	if (!me) throw forbidden('join this session first');
-	return rows
-		.filter((p) => p.appointerId === me.id || p.holderId === me.id)
-		.map((p) => toView(ctx, p));
+	return rows.filter((p) => p.appointerId === me.id).map((p) => toView(ctx, p));
 }
 
 export interface ProxyJoinResult {
