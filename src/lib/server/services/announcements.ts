@@ -11,6 +11,7 @@ import * as noticesDb from '../db/notices';
 import * as proxiesDb from '../db/proxies';
 import * as votes from '../db/votes';
 import { contentHash, type Actor, type Json } from '../domain/transcript';
+import type { Rule } from '../domain/decision-rules';
 import type { Ctx } from './context';
 import { notFound, ServiceError } from './errors';
 import { record } from './transcript';
@@ -79,4 +80,18 @@ export async function get(
 		throw new ServiceError(409, 'vote_not_closed', 'the result is announced once the vote closes');
 	const tally = await closedTally(vote);
 	return announcementOf(ctx.db, vote, tally!);
+}
+
+/** The announcement with what a page needs to label it (the vote's kind, options and rule). */
+export async function forPage(
+	ctx: Ctx,
+	voteId: string,
+	closedTally: (head: votes.VoteHead) => Promise<TallyView | null>
+) {
+	const announcement = await get(ctx, voteId, closedTally);
+	const head = (await votes.findHead(ctx.db, voteId))!;
+	return {
+		announcement,
+		vote: { kind: head.kind, options: head.options, rule: head.rule as Rule }
+	};
 }

@@ -156,12 +156,12 @@ export async function join(
 	const { name } = parse(joinSchema, input);
 	const found = await invites.findByToken(ctx.db, token);
 	if (!found) {
-		// A proxy link (CONTRACT §9) is answered like an invite plus the appointment.
+		// A proxy link (REFERENCE.md §9) is answered like an invite plus the appointment.
 		const proxy = await joinByToken(ctx, viewer, token, name, now);
 		if (proxy) return proxy;
 		throw inviteProblem(null, now)!;
 	}
-	// A standing community link (CONTRACT §6) makes a community participant instead.
+	// A standing community link (REFERENCE.md §6) makes a community participant instead.
 	if (found.communityId) {
 		return joinCommunity(ctx, viewer, { ...found, communityId: found.communityId }, name, now);
 	}

@@ -37,7 +37,7 @@ export async function turnout(
 	voteId: string,
 	tallyOf: (voteId: string) => Promise<TallyView | null>,
 	seatKeyOf: (vote: votes.VoteRow, key: string) => string
-): Promise<TurnoutView> {
+): Promise<TurnoutView & { question: string }> {
 	requireConsole(viewer);
 	const vote = await votes.find(ctx.db, voteId);
 	if (!vote) throw notFound('vote_not_found', 'vote');
@@ -59,7 +59,8 @@ export async function turnout(
 	return {
 		participation: p,
 		needed: { headcount: gap.headcount, area: hundredthsToArea(gap.area) },
-		notVoted
+		notVoted,
+		question: vote.question
 	};
 }
 

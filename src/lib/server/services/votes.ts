@@ -41,8 +41,6 @@ import type { Participant } from '../db/participants';
 const invalid = (message: string) => new ServiceError(400, 'invalid_payload', message);
 const conflict = (code: string, message: string) => new ServiceError(409, code, message);
 
-export type VoteRule = Rule;
-
 /** Secret ballots are stored under a salted hash of the seat, never the seat itself. */
 export const seatKey = (vote: Pick<votes.VoteHead, 'secret' | 'salt'>, key: string) =>
 	vote.secret ? encodeHexLowerCase(sha256(new TextEncoder().encode(`${vote.salt}:${key}`))) : key;

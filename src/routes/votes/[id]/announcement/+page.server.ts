@@ -1,4 +1,3 @@
-import * as votesDb from '$lib/server/db/votes';
 import * as announcements from '$lib/server/services/announcements';
 import * as votes from '$lib/server/services/votes';
 import { pageError } from '../../../guards.server';
@@ -8,14 +7,9 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { ctx } = locals;
 	try {
-		const announcement = await announcements.get(ctx, params.id, (head) =>
+		return await announcements.forPage(ctx, params.id, (head) =>
 			votes.currentTally(ctx, head.id, head)
 		);
-		const head = (await votesDb.findHead(ctx.db, params.id))!;
-		return {
-			announcement,
-			vote: { kind: head.kind, options: head.options, rule: head.rule as votes.VoteRule }
-		};
 	} catch (e) {
 		pageError(e, url);
 	}

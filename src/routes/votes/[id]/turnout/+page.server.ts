@@ -1,6 +1,5 @@
 import * as turnout from '$lib/server/services/turnout';
 import * as votes from '$lib/server/services/votes';
-import * as votesDb from '$lib/server/db/votes';
 import { pageError, requireStaff } from '../../../guards.server';
 import type { PageServerLoad } from './$types';
 
@@ -9,15 +8,14 @@ export const load: PageServerLoad = async (event) => {
 	requireStaff(event);
 	const { ctx, viewer } = event.locals;
 	try {
-		const view = await turnout.turnout(
+		const { question, ...view } = await turnout.turnout(
 			ctx,
 			viewer,
 			event.params.id,
 			(id) => votes.currentTally(ctx, id),
 			votes.seatKey
 		);
-		const head = (await votesDb.findHead(ctx.db, event.params.id))!;
-		return { turnout: view, question: head.question };
+		return { turnout: view, question };
 	} catch (e) {
 		pageError(e, event.url);
 	}

@@ -7,13 +7,12 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = (event) =>
 	api(event, async () => {
 		const { ctx, viewer } = event.locals;
-		return json(
-			await turnout.turnout(
-				ctx,
-				viewer,
-				event.params.id,
-				(id) => votes.currentTally(ctx, id),
-				votes.seatKey
-			)
+		const { participation, needed, notVoted } = await turnout.turnout(
+			ctx,
+			viewer,
+			event.params.id,
+			(id) => votes.currentTally(ctx, id),
+			votes.seatKey
 		);
+		return json({ participation, needed, notVoted });
 	});
