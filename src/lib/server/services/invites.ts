@@ -19,7 +19,6 @@ import { actorOf, record } from './transcript';
 import { requireModerator, runsSession } from './sessions';
 import * as orgs from '../db/orgs';
 import { joinCommunity, type CommunityJoinResult } from './community';
-import { joinByToken, type ProxyJoinResult } from './proxies';
 
 export interface InviteView {
 	id: string;
@@ -152,15 +151,10 @@ export async function join(
 	token: string,
 	input: unknown,
 	now = clock.now()
-): Promise<JoinResult | CommunityJoinResult | ProxyJoinResult> {
+): Promise<JoinResult | CommunityJoinResult> {
 	const { name } = parse(joinSchema, input);
 	const found = await invites.findByToken(ctx.db, token);
-	if (!found) {
-		// A proxy link (REFERENCE.md §9) is answered like an invite plus the appointment.
-		const proxy = await joinByToken(ctx, viewer, token, name, now);
-		if (proxy) return proxy;
-		throw inviteProblem(null, now)!;
-	}
+	if (!found) throw inviteProblem(null, now)!;
 	// A standing community link (REFERENCE.md §6) makes a community participant instead.
 	if (found.communityId) {
 		return joinCommunity(ctx, viewer, { ...found, communityId: found.communityId }, name, now);

@@ -7,6 +7,7 @@
  */
 import type { ProxyView } from '$lib/protocol/owners';
 import { proxyCreateSchema } from '$lib/protocol/owners';
+import { joinSchema } from '$lib/protocol/api';
 import type * as v from 'valibot';
 import { createSession, generateSessionToken, type AuthSession } from '../auth/session';
 import * as clock from '../clock';
@@ -274,11 +275,12 @@ export async function joinByToken(
 	ctx: Ctx,
 	viewer: Viewer,
 	token: string,
-	name: string,
+	input: unknown,
 	now = clock.now()
 ): Promise<ProxyJoinResult | null> {
 	const found = await proxiesDb.findByToken(ctx.db, token);
 	if (!found) return null;
+	const { name } = parse(joinSchema, input);
 	if (found.status === 'revoked')
 		throw new ServiceError(410, 'invite_revoked', 'this proxy appointment was revoked');
 	const session = await requireSession(ctx, found.sessionId);
@@ -344,4 +346,12 @@ export async function joinByToken(
 	ctx.realtime.seatsChanged(session.id, result.participant.id);
 	ctx.realtime.transcriptChanged(session.id);
 	return result;
+}
+
+/** What the join page shows for a proxy link (null: not one). */
+export async function peek(ctx: Ctx, token: string) {
+	const found = await proxiesDb.findByToken(ctx.db, token);
+	if (!found) return null;
+	const session = await sessionsDb.find(ctx.db, found.sessionId);
+	return session ? { session, status: found.status, taken: found.holderId !== null } : null;
 }

@@ -23,7 +23,7 @@ import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireConsole, requireVoteControl } from './permissions';
-import { requirePhotoOf } from './photos';
+import * as communityDb from '../db/community';
 import { actorOfUser, record, systemActor } from './transcript';
 import type { Actor, Json } from '../domain/transcript';
 import { checkVoteDeadline, formatShanghai } from '$lib/deadlines';
@@ -643,7 +643,9 @@ export async function paper(
 	if (!head) throw notFound('vote_not_found', 'vote');
 	if (body.photoId) {
 		const session = (await sessions.find(ctx.db, head.sessionId))!;
-		await requirePhotoOf(ctx, body.photoId, session.communityId);
+		// A scan must be a photo of the same community (as opinions' photos).
+		if ((await communityDb.photoCommunity(ctx.db, body.photoId)) !== session.communityId)
+			throw notFound('photo_not_found', 'photo');
 	}
 	const entry = head.status === 'open' ? await openEntry(ctx, voteId) : null;
 	const caster: Caster = {
