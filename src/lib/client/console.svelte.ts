@@ -25,6 +25,8 @@ export interface ImportResult {
 	errors: { line: number; message: string }[];
 }
 
+import type { TurnoutView } from '$lib/protocol/owners';
+
 export type NewVote = Omit<CreateVoteInput, 'changeable' | 'closesAt'> & {
 	changeable?: boolean;
 	/** ISO with offset: the vote closes by itself then (REFERENCE.md §6). */
@@ -186,8 +188,33 @@ export class ConsoleActions {
 	}
 
 	/** Moderators and administrators only; the server answers 403 to a clerk. */
-	openVote(voteId: string) {
-		return this.#send<TallyView>({ method: 'POST', path: `/votes/${seg(voteId)}/open` });
+	openVote(voteId: string, reason?: string) {
+		return this.#send<TallyView>({
+			method: 'POST',
+			path: `/votes/${seg(voteId)}/open`,
+			...(reason ? { json: { reason } } : {})
+		});
+	}
+
+	/** The notice (公告) of a vote: owners are told before it opens. */
+	publishNotice(voteId: string, body: { text?: string; place?: string; link?: string }) {
+		return this.#send<{ id: string; publishedAt: string; openFrom: string }>({
+			method: 'POST',
+			path: `/votes/${seg(voteId)}/notice`,
+			json: body
+		});
+	}
+
+	/** What the vote still lacks and who has not voted (扫楼). */
+	turnout(voteId: string) {
+		return this.#send<TurnoutView>({ method: 'GET', path: `/votes/${seg(voteId)}/turnout` });
+	}
+
+	remind(voteId: string) {
+		return this.#send<{ reminded: number }>({
+			method: 'POST',
+			path: `/votes/${seg(voteId)}/reminders`
+		});
 	}
 
 	closeVote(voteId: string) {

@@ -3,6 +3,7 @@ import {
 	applyPresenceDelta,
 	canWrite,
 	type Ack,
+	type Choice,
 	type ClientToServerEvents,
 	type ErrorBody,
 	type RoomState,
@@ -230,10 +231,14 @@ export class RoomConnection {
 	}
 
 	/** Casts a ballot; `ok` only after the server committed it (never lost across a reconnect). */
-	async castBallot(voteId: string, choice: string | string[]): Promise<Ack> {
-		const answer = await this.#ask('ballot:cast', { voteId, choice });
+	async castBallot(voteId: string, choice: string | Choice, householdId?: string): Promise<Ack> {
+		const answer = await this.#ask('ballot:cast', {
+			voteId,
+			choice,
+			...(householdId ? { householdId } : {})
+		});
 		if (answer.ok && this.state) {
-			const mine = Array.isArray(choice) ? choice : [choice];
+			const mine: Choice = typeof choice === 'string' ? [choice] : choice;
 			this.state = { ...this.state, myBallots: { ...this.state.myBallots, [voteId]: mine } };
 		}
 		return answer;

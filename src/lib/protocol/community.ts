@@ -40,7 +40,11 @@ export const communitySettingsSchema = v.object({
 	),
 	opinionResponseHours: v.optional(
 		v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24 * 14))
-	)
+	),
+	/** Notice period of art. 278 votes in days (物业管理条例: 15; 0 = none required). */
+	noticeDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90))),
+	/** Seats one proxy may hold. */
+	proxySeatCap: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)))
 });
 
 export interface CommunityMemberView {

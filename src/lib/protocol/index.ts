@@ -8,6 +8,7 @@ import {
 	ballotCastSchema,
 	handLowerSchema,
 	handRaiseSchema,
+	type Choice,
 	type QueueView,
 	type SeatView,
 	type TallyView,
@@ -59,7 +60,7 @@ export interface RoomState {
 	speakingTotals: Record<string, number>;
 	votes: VoteView[];
 	/** This participant's ballots by vote id (what they have and have not voted on). */
-	myBallots: Record<string, string[]>;
+	myBallots: Record<string, Choice>;
 	/** The head of the session's hash-chained transcript. */
 	transcriptHead: { seq: number; hash: string };
 }
@@ -98,7 +99,14 @@ export interface ClientToServerEvents {
 	'session:join': (payload: SessionJoin, ack: AckFn<{ state: RoomState }>) => void;
 	'hand:raise': (payload: { kind?: 'speak' | 'point_of_order' }, ack: AckFn) => void;
 	'hand:lower': (payload: Record<string, never>, ack: AckFn) => void;
-	'ballot:cast': (payload: { voteId: string; choice: string | string[] }, ack: AckFn) => void;
+	'ballot:cast': (
+		payload: {
+			voteId: string;
+			choice: string | string[] | Record<string, number>;
+			householdId?: string;
+		},
+		ack: AckFn
+	) => void;
 }
 
 export interface ServerToClientEvents {

@@ -1,5 +1,14 @@
 /** Meeting events and views (REFERENCE.md §5): speaker queue, votes, tallies. */
 import * as v from 'valibot';
+import {
+	VOTE_KIND_IDS,
+	type Choice,
+	type Round,
+	type OptionScore,
+	type VoteKindId
+} from '../votes/kinds';
+
+export type { Choice, Round, OptionScore, VoteKindId };
 
 export const HAND_KINDS = ['speak', 'point_of_order'] as const;
 export type HandKind = (typeof HAND_KINDS)[number];
@@ -12,7 +21,8 @@ export interface QueueView {
 export type Rule =
 	| { kind: 'majority_cast' }
 	| { kind: 'threshold'; ratio: string; base: 'cast' | 'eligible'; quorum?: string }
-	| { kind: 'civil_code_278'; matter: 'ordinary' | 'major' };
+	| { kind: 'civil_code_278'; matter: 'ordinary' | 'major' }
+	| { kind: 'none' };
 
 export interface RuleCheck {
 	name: string;
@@ -33,14 +43,25 @@ export interface TallyView {
 		eligibleHeadcount: number;
 		eligibleArea: number;
 	};
-	result?: { passed: boolean; checks: RuleCheck[]; rule: Rule; winner?: string | null };
+	result?: {
+		passed: boolean;
+		checks: RuleCheck[];
+		rule: Rule;
+		winner?: string | null;
+		/** `ranked`: every instant-runoff round. */
+		rounds?: Round[];
+		/** `score`: mean and distribution per option. */
+		scores?: Record<string, OptionScore>;
+		/** `approval`: approvals per option (headcount). */
+		approvals?: Record<string, number>;
+	};
 }
 
 export interface VoteView {
 	id: string;
 	itemId: string;
 	question: string;
-	kind: 'yes_no_abstain' | 'single' | 'multiple';
+	kind: VoteKindId;
 	options: { id: string; label: string }[];
 	min: number;
 	max: number;
@@ -51,6 +72,8 @@ export interface VoteView {
 	rule: Rule;
 	status: 'draft' | 'open' | 'closed';
 	closesAt: string | null;
+	/** Why the moderator opened it before its notice period ended (shown with the result). */
+	earlyReason?: string | null;
 	current: TallyView;
 }
 
@@ -58,15 +81,28 @@ export interface SeatView {
 	householdId: string;
 	building: string;
 	unit: string;
+	/** Held as a proxy for its owner (委托). */
+	proxy?: boolean;
 }
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 
 export const handRaiseSchema = v.object({ kind: v.optional(v.picklist(HAND_KINDS), 'speak') });
 export const handLowerSchema = v.object({});
+/** Any kind's choice on the wire; the vote's kind then validates it (`src/lib/votes/kinds`). */
+export const choiceSchema = v.union([
+	id,
+	v.pipe(v.array(id), v.maxLength(50)),
+	v.pipe(
+		v.record(id, v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100))),
+		v.check((r) => Object.keys(r).length <= 50, 'at most 50 options')
+	)
+]);
 export const ballotCastSchema = v.object({
 	voteId: id,
-	choice: v.union([id, v.pipe(v.array(id), v.maxLength(50))])
+	choice: choiceSchema,
+	/** The seat this ballot is for; without it, every seat the caller holds without a ballot. */
+	householdId: v.optional(id)
 });
 
 const ratio = v.pipe(v.string(), v.regex(/^\d{1,4}\/\d{1,4}$/, 'a ratio like 2/3'));
@@ -83,7 +119,7 @@ export const ruleSchema = v.variant('kind', [
 
 export const createVoteSchema = v.object({
 	question: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500)),
-	kind: v.picklist(['yes_no_abstain', 'single', 'multiple']),
+	kind: v.picklist(VOTE_KIND_IDS),
 	options: v.optional(
 		v.pipe(
 			v.array(v.object({ label: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)) })),
@@ -96,7 +132,8 @@ export const createVoteSchema = v.object({
 	tally: v.picklist(['live', 'hidden']),
 	eligibility: v.picklist(['participants', 'households']),
 	changeable: v.optional(v.boolean(), false),
-	rule: ruleSchema,
+	/** May be left out for kinds that decide by their own count (ranked, score, approval). */
+	rule: v.optional(ruleSchema),
 	closesAt: v.optional(v.pipe(v.string(), v.isoTimestamp()))
 });
 export type CreateVoteInput = v.InferOutput<typeof createVoteSchema>;
@@ -111,9 +148,13 @@ export const itemOrderSchema = v.object({
 export const seatClaimSchema = v.object({
 	seatCode: v.pipe(v.string(), v.trim(), v.minLength(4), v.maxLength(64))
 });
+/** Staff enter a paper ballot for a household seat, or for a person in a per-person vote. */
 export const paperBallotSchema = v.object({
-	householdId: id,
-	choice: v.union([id, v.pipe(v.array(id), v.maxLength(50))])
+	householdId: v.optional(id),
+	participantId: v.optional(id),
+	choice: choiceSchema,
+	/** A scan or photo of the paper (from `POST /api/v1/communities/:id/photos`). */
+	photoId: v.optional(v.nullable(id))
 });
 export const floorSchema = v.object({
 	participantId: v.optional(id),

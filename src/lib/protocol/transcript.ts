@@ -40,7 +40,7 @@ export const ENTRY_DATA = {
 		...participantRef,
 		name: v.string(),
 		role: v.string(),
-		via: v.picklist(['account', 'invite', 'community']),
+		via: v.picklist(['account', 'invite', 'community', 'proxy']),
 		inviteId: v.optional(id),
 		memberId: v.optional(id)
 	}),
@@ -82,7 +82,9 @@ export const ENTRY_DATA = {
 		voteId: id,
 		question: v.string(),
 		eligibleHeadcount: v.number(),
-		eligibleArea: v.optional(v.number())
+		eligibleArea: v.optional(v.number()),
+		noticeId: v.optional(v.nullable(id)),
+		earlyReason: v.optional(v.string())
 	}),
 	vote_closed: v.looseObject({
 		voteId: id,
@@ -91,7 +93,36 @@ export const ENTRY_DATA = {
 		tally: json,
 		ballots: json
 	}),
-	paper_ballot: v.looseObject({ voteId: id, householdId: v.nullable(id), choice: json }),
+	paper_ballot: v.looseObject({
+		voteId: id,
+		householdId: v.nullable(id),
+		participantId: v.optional(v.nullable(id)),
+		choice: json,
+		photoId: v.optional(v.nullable(id)),
+		enteredBy: v.optional(id)
+	}),
+	// The owners' procedure (REFERENCE.md §9): notices, proxies (never naming who appointed
+	// whom), ballots by proxy and the result announcement.
+	notice_published: v.looseObject({
+		noticeId: id,
+		voteId: v.nullable(id),
+		title: v.string(),
+		contentHash: v.string(),
+		publishedAt: v.string(),
+		openFrom: v.string()
+	}),
+	proxy_appointed: v.looseObject({
+		proxyId: id,
+		voteId: v.nullable(id),
+		seats: v.number(),
+		paper: v.boolean(),
+		photoId: v.optional(v.nullable(id))
+	}),
+	proxy_accepted: v.looseObject({ proxyId: id }),
+	proxy_confirmed: v.looseObject({ proxyId: id }),
+	proxy_revoked: v.looseObject({ proxyId: id }),
+	ballot_by_proxy: v.looseObject({ voteId: id, proxyId: id, seats: v.number() }),
+	vote_announced: v.looseObject({ voteId: id, announcement: json, hash: v.string() }),
 	statement: v.looseObject({ id, text: v.string(), itemId: v.nullable(id) }),
 	minutes: v.looseObject({
 		id,

@@ -185,7 +185,16 @@ const ENTRY_WORDS = {
 	case_in_progress: () => m.archive_entry_case_in_progress(),
 	case_answered: () => m.archive_entry_case_answered(),
 	case_closed: () => m.archive_entry_case_closed(),
-	consultation_opened: () => m.archive_entry_consultation_opened()
+	consultation_opened: () => m.archive_entry_consultation_opened(),
+	notice_published: (d) => m.owners_entry_notice({ title: text(d.title) }),
+	proxy_appointed: (d) =>
+		m.owners_entry_proxy_appointed({ seats: typeof d.seats === 'number' ? d.seats : 0 }),
+	proxy_accepted: () => m.owners_entry_proxy_accepted(),
+	proxy_confirmed: () => m.owners_entry_proxy_confirmed(),
+	proxy_revoked: () => m.owners_entry_proxy_revoked(),
+	ballot_by_proxy: (d) =>
+		m.owners_entry_ballot_by_proxy({ seats: typeof d.seats === 'number' ? d.seats : 0 }),
+	vote_announced: () => m.owners_entry_announced()
 } satisfies Record<EntryType, Words>;
 
 /** One sentence for an entry; a type this version does not know is named as such. */

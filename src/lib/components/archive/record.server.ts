@@ -16,7 +16,7 @@ export async function loadRecord(
 ): Promise<ArchiveRecord> {
 	const transcript = await disclosure.getTranscript(ctx, viewer, sessionId);
 	const session = sessions.toView(await sessions.get(ctx, viewer, sessionId));
-	const { votes: views } = await votes.forRoom(ctx, sessionId, '');
+	const { votes: views } = await votes.forRoom(ctx, sessionId, { id: '', role: 'observer' });
 	return buildRecord(
 		{ session, entries: transcript.entries, head: transcript.head, votes: views },
 		mask

@@ -172,6 +172,13 @@ const KIND_OF = {
 	vote_opened: 'vote',
 	vote_closed: 'vote',
 	paper_ballot: 'vote',
+	notice_published: 'vote',
+	proxy_appointed: 'vote',
+	proxy_accepted: 'vote',
+	proxy_confirmed: 'vote',
+	proxy_revoked: 'vote',
+	ballot_by_proxy: 'vote',
+	vote_announced: 'vote',
 	proposal_checkpoint: 'proposal',
 	escalated: 'escalation',
 	escalation_answered: 'escalation',
@@ -353,7 +360,15 @@ const PUBLIC_DATA = {
 	case_in_progress: none,
 	case_answered: none,
 	case_closed: none,
-	consultation_opened: none
+	consultation_opened: none,
+	notice_published: (data) => ({ title: str(data.title), openFrom: str(data.openFrom) }),
+	// Only that a seat was appointed or voted by proxy: never who appointed whom.
+	proxy_appointed: (data) => ({ seats: num(data.seats), paper: !!data.paper }),
+	proxy_accepted: none,
+	proxy_confirmed: none,
+	proxy_revoked: none,
+	ballot_by_proxy: (data) => ({ voteId: str(data.voteId), seats: num(data.seats) }),
+	vote_announced: (data) => ({ voteId: str(data.voteId), hash: str(data.hash) })
 } satisfies Record<EntryType, Projector>;
 
 function publicData(type: string, data: Data, lookups: Lookups): Record<string, PublicValue> {

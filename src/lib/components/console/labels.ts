@@ -45,6 +45,8 @@ export function ruleLabel(rule: Rule): string {
 			return rule.matter === 'major'
 				? m.console_rule_278_major_summary()
 				: m.console_rule_278_ordinary_summary();
+		case 'none':
+			return m.console_rule_none();
 	}
 }
 
@@ -163,7 +165,10 @@ export function voteKindLabel(kind: VoteView['kind']): string {
 	return {
 		yes_no_abstain: m.console_vote_kind_yes_no_abstain,
 		single: m.console_vote_kind_single,
-		multiple: m.console_vote_kind_multiple
+		multiple: m.console_vote_kind_multiple,
+		ranked: m.console_vote_kind_ranked,
+		score: m.console_vote_kind_score,
+		approval: m.console_vote_kind_approval
 	}[kind]();
 }
 

@@ -4,7 +4,7 @@
  */
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import type { ItemView, RoomState, RuleCheck, SeatView, VoteView } from '$lib/protocol';
+import type { Choice, ItemView, RoomState, RuleCheck, SeatView, VoteView } from '$lib/protocol';
 
 const ITEM_STATUS_LABELS: Record<ItemView['status'], () => string> = {
 	pending: m.item_status_pending,
@@ -44,8 +44,8 @@ export function formatArea(area: number): string {
 	}).format(area);
 }
 
-export const seatLabel = (seat: Pick<SeatView, 'building' | 'unit'>) =>
-	`${seat.building} ${seat.unit}`;
+export const seatLabel = (seat: Pick<SeatView, 'building' | 'unit' | 'proxy'>) =>
+	`${seat.building} ${seat.unit}${seat.proxy ? m.owners_seat_proxy_suffix() : ''}`;
 
 const CHECK_LABELS: Record<string, () => string> = {
 	yes_over_no: m.rule_check_yes_over_no,
@@ -101,9 +101,17 @@ export function checkLine(check: RuleCheck): CheckLine {
 }
 
 /** The labels of chosen options, in the vote's order. */
-export function choiceText(vote: Pick<VoteView, 'options'>, ids: readonly string[]): string {
+/** A ballot in words: options joined; ranked in order (甲 > 乙); scores as 甲 5 分. */
+export function choiceText(vote: Pick<VoteView, 'options' | 'kind'>, choice: Choice): string {
+	const label = (id: string) => vote.options.find((o) => o.id === id)?.label ?? id;
+	if (!Array.isArray(choice))
+		return vote.options
+			.filter((o) => o.id in choice)
+			.map((o) => `${o.label} ${choice[o.id]}`)
+			.join('、');
+	if (vote.kind === 'ranked') return choice.map(label).join(' > ');
 	return vote.options
-		.filter((o) => ids.includes(o.id))
+		.filter((o) => choice.includes(o.id))
 		.map((o) => o.label)
 		.join('、');
 }

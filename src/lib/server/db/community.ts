@@ -56,7 +56,10 @@ export async function updateSettings(
 	db: Db,
 	id: string,
 	set: Partial<
-		Pick<typeof communities.$inferInsert, 'name' | 'opinionHandThreshold' | 'opinionResponseHours'>
+		Pick<
+			typeof communities.$inferInsert,
+			'name' | 'opinionHandThreshold' | 'opinionResponseHours' | 'noticeDays' | 'proxySeatCap'
+		>
 	>
 ) {
 	const [row] = await db.update(communities).set(set).where(eq(communities.id, id)).returning();

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { VOTE_KIND_IDS, type Choice } from '../../votes/kinds';
 import {
 	bigint,
 	bigserial,
@@ -41,6 +42,10 @@ export const communities = pgTable('communities', {
 	opinionHandThreshold: integer('opinion_hand_threshold').notNull().default(10),
 	/** Hours the committee has to answer an opinion (一日三巡: 4 h by default). */
 	opinionResponseHours: integer('opinion_response_hours').notNull().default(4),
+	/** Days an art. 278 vote's notice must precede its opening (物业管理条例: 15; 0 = none). */
+	noticeDays: integer('notice_days').notNull().default(0),
+	/** Seats one proxy may hold at once in a session (委托代理人). */
+	proxySeatCap: integer('proxy_seat_cap').notNull().default(5),
 	createdAt: createdAt()
 });
 
@@ -294,7 +299,7 @@ export const votes = pgTable(
 			.notNull()
 			.references(() => items.id, { onDelete: 'cascade' }),
 		question: text('question').notNull(),
-		kind: text('kind', { enum: ['yes_no_abstain', 'single', 'multiple'] }).notNull(),
+		kind: text('kind', { enum: VOTE_KIND_IDS }).notNull(),
 		options: jsonb('options').$type<{ id: string; label: string }[]>().notNull(),
 		minChoices: integer('min_choices').notNull().default(1),
 		maxChoices: integer('max_choices').notNull().default(1),
@@ -315,11 +320,15 @@ export const votes = pgTable(
 		openedAt: timestamp('opened_at', { withTimezone: true, mode: 'date' }),
 		closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
 		createdBy: text('created_by').notNull(),
+		/** Why it was opened before its notice period ended (shown with the result). */
+		earlyReason: text('early_reason'),
 		createdAt: createdAt()
 	},
 	(t) => [
 		index('votes_session_idx').on(t.sessionId),
-		index('votes_due_idx').on(t.status, t.closesAt)
+		index('votes_due_idx').on(t.status, t.closesAt),
+		// The kinds the registry knows (src/lib/votes/kinds): a new kind widens this check.
+		check('votes_kind_check', sql.raw(`kind in (${VOTE_KIND_IDS.map((k) => `'${k}'`).join(', ')})`))
 	]
 );
 
@@ -334,9 +343,13 @@ export const ballots = pgTable(
 		voterKey: text('voter_key').notNull(),
 		/** Null for secret votes. */
 		participantId: text('participant_id'),
-		choice: jsonb('choice').$type<string[]>().notNull(),
+		choice: jsonb('choice').$type<Choice>().notNull(),
 		paper: boolean('paper').notNull().default(false),
 		enteredBy: text('entered_by'),
+		/** The proxy appointment the ballot was cast under, if any. */
+		proxyId: text('proxy_id'),
+		/** A scan or photo of a paper ballot. */
+		photoId: text('photo_id'),
 		castAt: timestamp('cast_at', { withTimezone: true, mode: 'date' }).notNull(),
 		updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull()
 	},
@@ -687,3 +700,67 @@ export const communityChannels = pgTable('community_channels', {
 	wecomDigest: boolean('wecom_digest').notNull().default(false),
 	updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
 });
+
+// ---------------------------------------------------------------------------------------------
+// Owners' procedure: notices (公告) and proxies (委托投票)
+
+/**
+ * A notice published for a vote: what owners were told, when, and from when the vote may open.
+ * `content` is everything shown (matter, proposal text at that moment, rule, window, place,
+ * how to vote and to appoint a proxy); `contentHash` is its SHA-256 over RFC 8785 JSON, also
+ * in the transcript, so a printed notice can be checked against the record.
+ */
+export const voteNotices = pgTable(
+	'vote_notices',
+	{
+		id: text('id').primaryKey(),
+		communityId: text('community_id')
+			.notNull()
+			.references(() => communities.id),
+		sessionId: text('session_id')
+			.notNull()
+			.references(() => sessions.id, { onDelete: 'cascade' }),
+		voteId: text('vote_id').references(() => votes.id, { onDelete: 'cascade' }),
+		title: text('title').notNull(),
+		text: text('text').notNull(),
+		content: jsonb('content').notNull(),
+		contentHash: text('content_hash').notNull(),
+		publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }).notNull(),
+		openFrom: timestamp('open_from', { withTimezone: true, mode: 'date' }).notNull(),
+		createdBy: text('created_by').notNull()
+	},
+	(t) => [
+		index('vote_notices_community_idx').on(t.communityId, t.publishedAt),
+		index('vote_notices_vote_idx').on(t.voteId)
+	]
+);
+
+/**
+ * An owner's appointment of a proxy for one vote or a whole session. `ownerKeys` are the
+ * seats it covers; `holderId` is the participant who took it up through its link (or whom
+ * staff named). Paper appointments count only once staff confirmed them.
+ */
+export const proxies = pgTable(
+	'proxies',
+	{
+		id: text('id').primaryKey(),
+		sessionId: text('session_id')
+			.notNull()
+			.references(() => sessions.id, { onDelete: 'cascade' }),
+		voteId: text('vote_id').references(() => votes.id, { onDelete: 'cascade' }),
+		appointerId: text('appointer_id'),
+		ownerKeys: jsonb('owner_keys').$type<string[]>().notNull(),
+		householdIds: jsonb('household_ids').$type<string[]>().notNull(),
+		token: text('token').notNull().unique(),
+		holderId: text('holder_id'),
+		holderName: text('holder_name'),
+		paper: boolean('paper').notNull().default(false),
+		photoId: text('photo_id'),
+		status: text('status', { enum: ['pending', 'active', 'revoked'] }).notNull(),
+		createdBy: text('created_by').notNull(),
+		confirmedBy: text('confirmed_by'),
+		createdAt: createdAt(),
+		revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' })
+	},
+	(t) => [index('proxies_session_idx').on(t.sessionId), index('proxies_holder_idx').on(t.holderId)]
+);

@@ -1,6 +1,7 @@
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { executeHot, type Db } from './client';
 import { ballots, votes } from './schema';
+import type { Choice } from '../../votes/kinds';
 
 export type VoteRow = typeof votes.$inferSelect;
 export type BallotRow = typeof ballots.$inferSelect;
@@ -76,6 +77,8 @@ export async function putBallot(
 						choice: row.choice,
 						paper: row.paper,
 						enteredBy: row.enteredBy,
+						proxyId: row.proxyId,
+						photoId: row.photoId,
 						updatedAt: row.updatedAt
 					}
 				})
@@ -107,7 +110,7 @@ export async function castBallot(
 		voteId: string;
 		voterKey: string;
 		participantId: string | null;
-		choice: string[];
+		choice: Choice;
 		at: Date;
 	},
 	replace: boolean

@@ -7,7 +7,9 @@ import { atLeast, formatRatio, moreThan, parseRatio, share, type Ratio } from '.
 export type Rule =
 	| { kind: 'majority_cast' }
 	| { kind: 'threshold'; ratio: string; base: 'cast' | 'eligible'; quorum?: string }
-	| { kind: 'civil_code_278'; matter: 'ordinary' | 'major' };
+	| { kind: 'civil_code_278'; matter: 'ordinary' | 'major' }
+	/** No bound beyond the kind's own count (ranked, score, approval without a rule). */
+	| { kind: 'none' };
 
 /** Weighted totals; `area` in integer hundredths of m². */
 export interface Weight {
@@ -80,6 +82,8 @@ export function validateRule(rule: Rule): void {
 export function evaluate(rule: Rule, input: RuleInput): RuleResult {
 	const checks: Check[] = [];
 	switch (rule.kind) {
+		case 'none':
+			break;
 		case 'majority_cast':
 			// More for than against among the ballots cast; a tie fails.
 			checks.push({

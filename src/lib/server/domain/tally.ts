@@ -5,8 +5,11 @@
  */
 import { evaluate, type Rule, type RuleResult, type Weight } from './decision-rules';
 import { hundredthsToArea } from './ratio';
+import { voteKind, type Choice, type VoteKindId } from '../../votes/kinds';
 
-export type VoteKind = 'yes_no_abstain' | 'single' | 'multiple';
+export type { Choice };
+
+export type VoteKind = VoteKindId;
 export type VoteStatus = 'draft' | 'open' | 'closed';
 
 export interface VoterWeight {
@@ -29,7 +32,7 @@ export interface VoteSpec {
 
 export interface BallotRow {
 	voterKey: string;
-	choice: string[];
+	choice: Choice;
 }
 
 export interface TallyView {
@@ -42,29 +45,17 @@ export interface TallyView {
 		eligibleHeadcount: number;
 		eligibleArea: number;
 	};
-	result?: RuleResult & { rule: Rule; winner?: string | null };
+	result?: RuleResult & { rule: Rule; winner?: string | null } & Record<string, unknown>;
 }
 
 export type ChoiceError = 'invalid_choice';
 
-/** Normalises a ballot's choice to option ids, or refuses it for this vote's kind and limits. */
+/** Normalises a ballot's choice, or refuses it for this vote's kind and limits. */
 export function validateChoice(
 	vote: Pick<VoteSpec, 'kind' | 'options' | 'minChoices' | 'maxChoices'>,
 	choice: unknown
-): string[] | ChoiceError {
-	const ids = new Set(vote.options.map((o) => o.id));
-	const list = vote.kind === 'multiple' ? choice : [choice];
-	if (!Array.isArray(list) || list.some((c) => typeof c !== 'string' || !ids.has(c)))
-		return 'invalid_choice';
-	const unique = [...new Set(list as string[])];
-	if (unique.length !== list.length) return 'invalid_choice';
-	if (
-		vote.kind === 'multiple' &&
-		(unique.length < vote.minChoices || unique.length > vote.maxChoices)
-	) {
-		return 'invalid_choice';
-	}
-	return unique;
+): Choice | ChoiceError {
+	return voteKind(vote.kind).validate(vote, choice) ?? 'invalid_choice';
 }
 
 const sumWeights = (list: readonly { headcount: number; area: number }[]): Weight =>
@@ -75,16 +66,19 @@ const sumWeights = (list: readonly { headcount: number; area: number }[]): Weigh
 
 /** Counts in integer hundredths; ballots of keys not eligible count for nothing. */
 export function count(vote: VoteSpec, ballots: readonly BallotRow[]) {
+	const kind = voteKind(vote.kind);
 	const weights = new Map(vote.eligible.map((v) => [v.key, v]));
 	const counts = new Map<string, Weight>(
 		vote.options.map((o) => [o.id, { headcount: 0, area: 0 }])
 	);
 	const cast: Weight[] = [];
+	const weighted: { choice: Choice; weight: Weight }[] = [];
 	for (const ballot of ballots) {
 		const weight = weights.get(ballot.voterKey);
 		if (!weight) continue;
 		cast.push(weight);
-		for (const optionId of ballot.choice) {
+		weighted.push({ choice: ballot.choice, weight });
+		for (const optionId of new Set(kind.mentions(ballot.choice))) {
 			const c = counts.get(optionId);
 			if (c)
 				counts.set(optionId, {
@@ -93,38 +87,27 @@ export function count(vote: VoteSpec, ballots: readonly BallotRow[]) {
 				});
 		}
 	}
-	return { counts, cast: sumWeights(cast), eligible: sumWeights(vote.eligible) };
+	return { counts, cast: sumWeights(cast), eligible: sumWeights(vote.eligible), weighted };
 }
 
 /**
- * Yes/no for the rule: the `yes` and `no` options of a yes/no/abstain vote; for choice votes,
- * the leading option against the runner-up (a tie for the lead has no winner and fails).
+ * The kind counts (who leads, its rounds or scores), then the decision rule weighs the
+ * leader's support. A kind with winners passes nothing without one (a tie for the lead).
  */
-function motion(vote: VoteSpec, counts: Map<string, Weight>) {
-	if (vote.kind === 'yes_no_abstain') {
-		return { yes: counts.get('yes')!, no: counts.get('no')!, winner: undefined, tie: false };
-	}
-	const ranked = [...counts.entries()].sort((a, b) => b[1].headcount - a[1].headcount);
-	const [first, second] = ranked;
-	const zero = { headcount: 0, area: 0 };
-	const tie = !!second && second[1].headcount === first![1].headcount;
-	return {
-		yes: first?.[1] ?? zero,
-		no: second?.[1] ?? zero,
-		winner: tie ? null : (first?.[0] ?? null),
-		tie
-	};
-}
-
 export function decide(
 	vote: VoteSpec,
 	ballots: readonly BallotRow[]
-): RuleResult & { winner?: string | null } {
-	const { counts, cast, eligible } = count(vote, ballots);
-	const m = motion(vote, counts);
-	const result = evaluate(vote.rule, { yes: m.yes, no: m.no, cast, eligible });
-	if (vote.kind === 'yes_no_abstain') return result;
-	return { ...result, passed: result.passed && !m.tie, winner: m.winner };
+): RuleResult & { winner?: string | null } & Record<string, unknown> {
+	const { cast, eligible, weighted } = count(vote, ballots);
+	const outcome = voteKind(vote.kind).outcome(vote, weighted);
+	const result = evaluate(vote.rule, { yes: outcome.yes, no: outcome.no, cast, eligible });
+	if (outcome.winner === undefined) return { ...result };
+	return {
+		...result,
+		...outcome.detail,
+		passed: result.passed && outcome.winner !== null,
+		winner: outcome.winner
+	};
 }
 
 const toArea = (w: Weight) => ({ headcount: w.headcount, area: hundredthsToArea(w.area) });
@@ -153,11 +136,5 @@ export function view(
 	return tally;
 }
 
-/** Eligibility by household register: one voter per owner key, weight = sum of its units. */
-export function householdVoters(
-	rows: readonly { ownerKey: string; area: number }[]
-): VoterWeight[] {
-	const byOwner = new Map<string, number>();
-	for (const r of rows) byOwner.set(r.ownerKey, (byOwner.get(r.ownerKey) ?? 0) + r.area);
-	return [...byOwner.entries()].map(([key, area]) => ({ key, headcount: 1, area }));
-}
+/** Eligibility by household register (kept here for callers of the tally). */
+export { householdVoters } from './seat-holders';

@@ -89,3 +89,11 @@ export function verify(entries: readonly Entry[], expectedHead?: string): Verifi
 	}
 	return { ok: true, head: entries.length ? prevHash : GENESIS, count: entries.length };
 }
+
+/** SHA-256 (lowercase hex) of a value's RFC 8785 canonical JSON: how notices and
+ * announcements are committed to in the transcript. */
+export function contentHash(value: Json): string {
+	const canonical = canonicalize(value);
+	if (canonical === undefined) throw new Error('value cannot be canonicalised');
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical)));
+}

@@ -211,6 +211,8 @@ export function settingsView(c: orgs.Community) {
 		name: c.name,
 		streetId: c.streetId,
 		opinionHandThreshold: c.opinionHandThreshold,
-		opinionResponseHours: c.opinionResponseHours
+		opinionResponseHours: c.opinionResponseHours,
+		noticeDays: c.noticeDays,
+		proxySeatCap: c.proxySeatCap
 	};
 }

@@ -4,9 +4,11 @@ import * as orgs from '../db/orgs';
 import * as sessions from '../db/sessions';
 import { hundredthsToArea } from '../domain/ratio';
 import { parseRegister, type RegisterError } from '../domain/register';
+import { canHoldSeat } from '../domain/seat-holders';
+import * as proxiesDb from '../db/proxies';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
-import { forbidden, notFound, parse, ServiceError } from './errors';
+import { notFound, parse, ServiceError } from './errors';
 import { requireConsole } from './permissions';
 import { actorOf, actorOfUser, record } from './transcript';
 import type { Participant } from '../db/participants';
@@ -112,7 +114,12 @@ export async function claimSeat(
 	if (!session) throw notFound('session_not_found', 'session');
 	if (session.status === 'closed')
 		throw new ServiceError(409, 'session_closed', 'this session is closed');
-	if (participant.role === 'observer') throw forbidden('observers do not take a seat');
+	if (!canHoldSeat(participant.role))
+		throw new ServiceError(
+			403,
+			'cannot_hold_seat',
+			'only owners and residents (or their proxies) take a household seat'
+		);
 	const household = await seatCodes.lookup(ctx, seatCode, {
 		participantId: participant.id,
 		address
@@ -170,13 +177,25 @@ export async function releaseSeat(
 	ctx.realtime.seatsChanged(sessionId, held.participantId);
 }
 
+/** The seats a participant holds: claimed with a slip, and taken up as a proxy (`proxy`). */
 export async function seatViews(ctx: Ctx, sessionId: string, participantId: string) {
 	const seats = await households.seatsOf(ctx.db, sessionId, participantId);
-	const rows = await households.findMany(
+	const own = await households.findMany(
 		ctx.db,
 		seats.map((s) => s.householdId)
 	);
-	return rows.map((h) => ({ householdId: h.id, building: h.building, unit: h.unit }));
+	const held = (await proxiesDb.liveInSession(ctx.db, sessionId)).filter(
+		(p) => p.holderId === participantId && p.status === 'active'
+	);
+	const byProxy = await households.findMany(ctx.db, [
+		...new Set(held.flatMap((p) => p.householdIds))
+	]);
+	return [
+		...own.map((h) => ({ householdId: h.id, building: h.building, unit: h.unit })),
+		...byProxy
+			.filter((h) => !own.some((o) => o.id === h.id))
+			.map((h) => ({ householdId: h.id, building: h.building, unit: h.unit, proxy: true }))
+	];
 }
 
 /** Seats of a session for the moderator's console: who holds which owner. */

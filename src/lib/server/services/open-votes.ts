@@ -14,7 +14,7 @@ export class OpenVote {
 	/** Raw seat keys of the frozen voter list. */
 	readonly eligibleKeys: Set<string>;
 	/** voterKey (hashed for secret votes) → the seat's current choice. */
-	readonly #ballots = new Map<string, string[]>();
+	readonly #ballots = new Map<string, tally.Choice>();
 
 	constructor(
 		readonly spec: tally.VoteSpec,
@@ -31,11 +31,11 @@ export class OpenVote {
 	}
 
 	/** A committed ballot (new or changed). */
-	put(voterKey: string, choice: string[]): void {
+	put(voterKey: string, choice: tally.Choice): void {
 		this.#ballots.set(voterKey, choice);
 	}
 
-	choiceOf(voterKey: string): string[] | undefined {
+	choiceOf(voterKey: string): tally.Choice | undefined {
 		return this.#ballots.get(voterKey);
 	}
 

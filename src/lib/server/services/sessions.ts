@@ -335,7 +335,7 @@ export async function roomState(
 	const [people, queue, meeting, seats, head] = await Promise.all([
 		participantViews(ctx, session.id),
 		queueService.view(ctx.db, session.id),
-		votesService.forRoom(ctx, session.id, me.id),
+		votesService.forRoom(ctx, session.id, me),
 		householdsService.seatViews(ctx, session.id, me.id),
 		transcript.head(ctx.db, session.id)
 	]);

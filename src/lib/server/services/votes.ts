@@ -15,6 +15,7 @@ import { items } from '../db/schema';
 import * as sessions from '../db/sessions';
 import * as votes from '../db/votes';
 import { RatioError } from '../domain/ratio';
+import { noticeProblem } from '../domain/notice-period';
 import { validateRule, type Rule } from '../domain/decision-rules';
 import * as tally from '../domain/tally';
 import * as openVotes from './open-votes';
@@ -22,24 +23,26 @@ import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireConsole, requireVoteControl } from './permissions';
+import * as communityDb from '../db/community';
 import { actorOfUser, record, systemActor } from './transcript';
 import type { Actor, Json } from '../domain/transcript';
 import { checkVoteDeadline, formatShanghai } from '$lib/deadlines';
 import { notify } from './notifications';
 import { requireStarted, windowError } from './sessions';
-
-const YES_NO_ABSTAIN = [
-	{ id: 'yes', label: '同意' },
-	{ id: 'no', label: '反对' },
-	{ id: 'abstain', label: '弃权' }
-];
-const VOTING_ROLES = new Set(['resident', 'owner']);
+import { voteKind, type Choice } from '../../votes/kinds';
+import { castTargets, participantVoters, type HeldSeat } from '../domain/seat-holders';
+import { heldSeats } from './holdings';
+import * as noticesDb from '../db/notices';
+import * as orgs from '../db/orgs';
+import { openVoteSchema } from '$lib/protocol/owners';
+import { recordAnnouncement } from './announcements';
+import type { Participant } from '../db/participants';
 
 const invalid = (message: string) => new ServiceError(400, 'invalid_payload', message);
 const conflict = (code: string, message: string) => new ServiceError(409, code, message);
 
 /** Secret ballots are stored under a salted hash of the seat, never the seat itself. */
-const seatKey = (vote: Pick<votes.VoteHead, 'secret' | 'salt'>, key: string) =>
+export const seatKey = (vote: Pick<votes.VoteHead, 'secret' | 'salt'>, key: string) =>
 	vote.secret ? encodeHexLowerCase(sha256(new TextEncoder().encode(`${vote.salt}:${key}`))) : key;
 
 function spec(vote: votes.VoteRow): tally.VoteSpec {
@@ -80,6 +83,7 @@ function viewWith(vote: votes.VoteHead, current: TallyView): VoteView {
 		rule: vote.rule as Rule,
 		status: vote.status,
 		closesAt: vote.closesAt?.toISOString() ?? null,
+		earlyReason: vote.earlyReason,
 		current
 	};
 }
@@ -96,28 +100,23 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 		const error = checkVoteDeadline(closesAt, session.closesAt, clock.now());
 		if (error) throw windowError(error);
 	}
+	const kind = voteKind(body.kind);
+	if (!body.rule && !kind.ruleOptional) throw invalid('rule: required for this kind of vote');
+	const rule: Rule = body.rule ?? { kind: 'none' };
 	try {
-		validateRule(body.rule);
+		validateRule(rule);
 	} catch (error) {
 		if (error instanceof RatioError) throw invalid(`rule: ${error.message}`);
 		throw error;
 	}
-	if (body.rule.kind === 'civil_code_278' && body.eligibility !== 'households') {
+	if (rule.kind === 'civil_code_278' && body.eligibility !== 'households') {
 		throw invalid(
 			'rule: civil_code_278 counts owners and floor area, so eligibility must be "households"'
 		);
 	}
-	let options = YES_NO_ABSTAIN;
-	let [min, max] = [1, 1];
-	if (body.kind !== 'yes_no_abstain') {
-		if (!body.options || body.options.length < 2) throw invalid('options: at least two options');
-		options = body.options.map((o, i) => ({ id: `o${i + 1}`, label: o.label }));
-		if (body.kind === 'multiple') {
-			[min, max] = [body.min ?? 1, body.max ?? options.length];
-			if (min > max || max > options.length)
-				throw invalid('min/max: need 1 ≤ min ≤ max ≤ number of options');
-		}
-	}
+	const shape = kind.shape(body);
+	if (typeof shape === 'string') throw invalid(shape);
+	const { options, minChoices: min, maxChoices: max } = shape;
 	const vote = await ctx.db.transaction(async (tx) => {
 		const row = await votes.insert(tx, {
 			id: newId(),
@@ -132,7 +131,7 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 			tallyMode: body.tally,
 			eligibility: body.eligibility,
 			changeable: body.changeable,
-			rule: body.rule,
+			rule,
 			salt: newToken(),
 			closesAt,
 			createdBy: user.id
@@ -149,7 +148,7 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 			tally: row.tallyMode,
 			eligibility: row.eligibility,
 			changeable: row.changeable,
-			rule: body.rule,
+			rule,
 			closesAt: closesAt?.toISOString() ?? null
 		});
 		return row;
@@ -160,10 +159,7 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 
 async function freezeEligibility(db: Db, vote: votes.VoteRow): Promise<tally.VoterWeight[]> {
 	if (vote.eligibility === 'participants') {
-		const rows = await participants.listForSession(db, vote.sessionId);
-		return rows
-			.filter((p) => VOTING_ROLES.has(p.role))
-			.map((p) => ({ key: p.id, headcount: 1, area: 0 }));
+		return participantVoters(await participants.listForSession(db, vote.sessionId));
 	}
 	const session = await sessions.find(db, vote.sessionId);
 	return tally.householdVoters(await householdsDb.listForCommunity(db, session!.communityId));
@@ -173,9 +169,11 @@ export async function open(
 	ctx: Ctx,
 	viewer: Viewer,
 	voteId: string,
+	input: unknown = {},
 	now = clock.now()
 ): Promise<TallyView> {
 	const user = requireVoteControl(viewer);
+	const reason = parse(openVoteSchema, input ?? {}).reason || null;
 	const vote = await ctx.db.transaction(async (tx) => {
 		const row = await votes.lock(tx, voteId, 'update');
 		if (!row) throw notFound('vote_not_found', 'vote');
@@ -183,6 +181,23 @@ export async function open(
 			throw conflict('invalid_transition', `the vote is ${row.status}, not draft`);
 		const session = (await sessions.find(tx, row.sessionId))!;
 		requireStarted(session, now);
+		const community = await orgs.findCommunity(tx, session.communityId);
+		const notice = await noticesDb.latestForVote(tx, voteId);
+		const problem = noticeProblem({
+			ruleKind: (row.rule as Rule).kind,
+			noticeDays: community?.noticeDays ?? 0,
+			notice,
+			now
+		});
+		if (problem && !reason) {
+			throw conflict(
+				'notice_period',
+				problem.kind === 'no_notice'
+					? `publish a notice first: owners must be told ${community?.noticeDays} days ahead (or give a reason to open now)`
+					: `the notice period ends at ${problem.openFrom.toISOString()} (or give a reason to open now)`
+			);
+		}
+		const earlyReason = problem ? reason : null;
 		if (row.closesAt && row.closesAt.getTime() <= now.getTime())
 			throw conflict('closes_at_in_past', 'the deadline of this vote has already passed');
 		const eligible = await freezeEligibility(tx, row);
@@ -194,7 +209,12 @@ export async function open(
 					: 'no resident or owner has joined'
 			);
 		}
-		const opened = await votes.update(tx, voteId, { status: 'open', eligible, openedAt: now });
+		const opened = await votes.update(tx, voteId, {
+			status: 'open',
+			eligible,
+			openedAt: now,
+			earlyReason
+		});
 		const total = tally.view(spec(opened), []).participation;
 		await record(
 			tx,
@@ -205,7 +225,9 @@ export async function open(
 				voteId,
 				question: row.question,
 				eligibleHeadcount: total.eligibleHeadcount,
-				eligibleArea: total.eligibleArea
+				eligibleArea: total.eligibleArea,
+				noticeId: notice?.id ?? null,
+				...(earlyReason ? { earlyReason } : {})
 			},
 			now
 		);
@@ -260,6 +282,7 @@ export async function closeVote(
 			},
 			now
 		);
+		await recordAnnouncement(tx, closed, tallyOf(closed, ballots), actor, now);
 		await notify(
 			tx,
 			{ audience: 'session', sessionId: row.sessionId },
@@ -320,17 +343,16 @@ async function namedBallots(db: Db, ballots: votes.BallotRow[]): Promise<Json> {
 	});
 }
 
-/** The seats a participant votes for: themself, or the owners whose seats they hold. */
+/** The seats a participant votes for: themself, or the owners' seats they hold (own or by proxy). */
 async function seatsFor(
 	db: Db,
 	vote: votes.VoteHead,
-	participantId: string,
+	participant: Pick<Participant, 'id' | 'role'>,
 	eligible: ReadonlySet<string>
-): Promise<string[]> {
+): Promise<HeldSeat[]> {
 	if (vote.eligibility === 'participants')
-		return eligible.has(participantId) ? [participantId] : [];
-	const seats = await householdsDb.seatsOf(db, vote.sessionId, participantId);
-	return seats.map((s) => s.ownerKey).filter((k) => eligible.has(k));
+		return eligible.has(participant.id) ? [{ ownerKey: participant.id, proxyId: null }] : [];
+	return heldSeats(db, vote, participant, eligible);
 }
 
 function checkOpen<V extends votes.VoteHead>(vote: V | null, sessionId?: string): V {
@@ -341,31 +363,53 @@ function checkOpen<V extends votes.VoteHead>(vote: V | null, sessionId?: string)
 	return vote;
 }
 
-function choiceOf(vote: votes.VoteHead, choice: unknown): string[] {
+function choiceOf(vote: votes.VoteHead, choice: unknown): Choice {
 	const valid = tally.validateChoice(vote, choice);
 	if (valid === 'invalid_choice') {
 		throw invalid(
 			vote.kind === 'multiple'
 				? `choice: pick ${vote.minChoices}–${vote.maxChoices} of the options`
-				: 'choice: not an option of this vote'
+				: `choice: not a valid choice for a ${vote.kind} vote`
 		);
 	}
 	return valid;
+}
+
+/**
+ * Who puts a ballot in a seat: a seat holder from their phone (the owner, a resident in a
+ * per-person vote, or a proxy — `domain/seat-holders.ts` says which seats), or staff entering
+ * a paper ballot. Every ballot goes through `castBallot`, the one cast path.
+ */
+export type Caster =
+	| { kind: 'holder'; participant: Pick<Participant, 'id' | 'role'>; householdId?: string }
+	| {
+			kind: 'paper';
+			user: { id: string };
+			householdId?: string;
+			participantId?: string;
+			photoId?: string | null;
+	  };
+
+/** What a cast placed: how many seats (the ack says it; receipts may join it). */
+export interface CastResult {
+	seats: number;
 }
 
 /** Casts (or, where allowed, changes) a participant's ballot; committed before it returns. */
 export async function cast(
 	ctx: Ctx,
 	sessionId: string,
-	participant: participants.Participant,
+	participant: Pick<Participant, 'id' | 'role'>,
 	voteId: string,
 	choice: unknown,
-	now = clock.now()
-): Promise<void> {
-	// The voter list comes from memory (read once per open vote), never from the row per ballot.
+	now = clock.now(),
+	householdId?: string
+): Promise<CastResult> {
 	const entry = await openEntry(ctx, voteId);
-	if (await castFast(ctx, sessionId, participant.id, voteId, choice, entry, now)) return;
-	await castInTransaction(ctx, sessionId, participant, voteId, choice, entry, now);
+	if (!householdId && (await castFast(ctx, sessionId, participant.id, voteId, choice, entry, now)))
+		return { seats: 1 };
+	const caster: Caster = { kind: 'holder', participant, householdId };
+	return castBallot(ctx, { sessionId, voteId, choice, caster }, entry, now);
 }
 
 /**
@@ -381,66 +425,163 @@ export async function castAs(
 	member: () => Promise<{ sessionId: string; participant: participants.Participant }>,
 	voteId: string,
 	choice: unknown,
+	householdId?: string,
 	now = clock.now()
-): Promise<void> {
+): Promise<CastResult> {
 	const entry = await openEntry(ctx, voteId);
-	if (await castFast(ctx, joined.sessionId, joined.participantId, voteId, choice, entry, now))
-		return;
+	if (
+		!householdId &&
+		(await castFast(ctx, joined.sessionId, joined.participantId, voteId, choice, entry, now))
+	)
+		return { seats: 1 };
 	const { sessionId, participant } = await member();
-	await castInTransaction(ctx, sessionId, participant, voteId, choice, entry, now);
+	const caster: Caster = { kind: 'holder', participant, householdId };
+	return castBallot(ctx, { sessionId, voteId, choice, caster }, entry, now);
 }
 
-/** Every case `castFast` does not take: households, a vote not in memory, a refusal. */
-async function castInTransaction(
+const refusals = {
+	no_seat: (vote: votes.VoteHead) =>
+		forbidden(
+			vote.eligibility === 'households'
+				? 'scan your household slip to take your seat first'
+				: 'you are not eligible in this vote'
+		),
+	not_your_seat: () => new ServiceError(403, 'not_your_seat', 'you do not hold that seat'),
+	already_voted: () => conflict('already_voted', 'this seat has already voted')
+};
+
+/** The seats this cast goes to, under the seat-holder rules; throws the refusal. */
+async function targetsOf(
+	tx: Db,
+	vote: votes.VoteHead,
+	caster: Caster,
+	eligible: ReadonlySet<string>
+): Promise<HeldSeat[]> {
+	if (caster.kind === 'paper') {
+		let key: string | undefined;
+		if (vote.eligibility === 'households') {
+			const household = caster.householdId
+				? await householdsDb.findById(tx, caster.householdId)
+				: null;
+			key = household?.ownerKey;
+		} else key = caster.participantId;
+		if (!key || !eligible.has(key))
+			throw notFound(
+				vote.eligibility === 'households' ? 'household_not_found' : 'participant_not_found',
+				vote.eligibility === 'households' ? 'household of this vote' : 'voter of this vote'
+			);
+		return [{ ownerKey: key, proxyId: null }];
+	}
+	const held = await seatsFor(tx, vote, caster.participant, eligible);
+	let wanted: string | undefined;
+	if (caster.householdId !== undefined) {
+		wanted = (await householdsDb.findById(tx, caster.householdId))?.ownerKey;
+		if (!wanted) throw refusals.not_your_seat();
+	}
+	const voted = new Map<string, string | null>();
+	for (const seat of held) {
+		const ballot = await votes.findBallot(tx, vote.id, seatKey(vote, seat.ownerKey));
+		if (ballot) voted.set(seat.ownerKey, ballot.paper ? '' : ballot.proxyId);
+	}
+	const targets = castTargets(held, voted, vote.changeable, wanted);
+	if (typeof targets === 'string') throw refusals[targets](vote);
+	return targets;
+}
+
+/** The one cast path: checks, places every target seat's ballot and records it, then tells the room. */
+async function castBallot(
 	ctx: Ctx,
-	sessionId: string,
-	participant: participants.Participant,
-	voteId: string,
-	choice: unknown,
+	req: { sessionId?: string; voteId: string; choice: unknown; caster: Caster },
 	entry: openVotes.OpenVote | null,
 	now: Date
-): Promise<void> {
+): Promise<CastResult> {
+	const { voteId, caster } = req;
 	const { vote, placed } = await ctx.db.transaction(async (tx) => {
 		// FOR SHARE: ballots go in side by side; opening and closing (FOR UPDATE) wait for them,
 		// so no ballot lands after a close.
-		const row = checkOpen(await votes.lockHead(tx, voteId, 'share'), sessionId);
-		const picked = choiceOf(row, choice);
+		const row = checkOpen(await votes.lockHead(tx, voteId, 'share'), req.sessionId);
+		const picked = choiceOf(row, req.choice);
 		const eligible =
 			entry?.eligibleKeys ?? // the vote opened after the read above: read the list once
 			new Set(((await votes.find(tx, voteId))?.eligible ?? []).map((w) => w.key));
-		const seats = await seatsFor(tx, row, participant.id, eligible);
-		if (seats.length === 0) {
-			throw forbidden(
-				row.eligibility === 'households'
-					? 'scan your household slip to take your seat first'
-					: 'you are not eligible in this vote'
-			);
-		}
-		const placed: string[] = [];
-		for (const seat of seats) {
-			const voterKey = seatKey(row, seat);
+		const targets = await targetsOf(tx, row, caster, eligible);
+		const paper = caster.kind === 'paper';
+		const keys: string[] = [];
+		for (const seat of targets) {
+			const voterKey = seatKey(row, seat.ownerKey);
 			const ok = await votes.putBallot(
 				tx,
 				{
 					id: newId(),
 					voteId,
 					voterKey,
-					participantId: row.secret ? null : participant.id,
+					participantId: row.secret || paper ? null : caster.participant.id,
 					choice: picked,
+					paper,
+					enteredBy: paper ? caster.user.id : null,
+					proxyId: seat.proxyId,
+					photoId: paper ? (caster.photoId ?? null) : null,
 					castAt: now,
 					updatedAt: now
 				},
 				row.changeable
 			);
-			if (!ok) throw conflict('already_voted', 'this seat has already voted');
-			placed.push(voterKey);
+			if (!ok) throw refusals.already_voted();
+			keys.push(voterKey);
 		}
-		return { vote: row, placed: { keys: placed, choice: picked } };
+		await recordCast(tx, row, caster, targets, picked, now);
+		return { vote: row, placed: { keys, choice: picked } };
 	});
 	// Committed: the in-memory count follows (a load in flight is awaited, then overwritten).
 	const open = await openVotes.loadedOpenVote(ctx.db, voteId);
 	for (const key of placed.keys) open?.put(key, placed.choice);
 	ctx.realtime.tallyChanged(vote.sessionId, vote.id);
+	return { seats: placed.keys.length };
+}
+
+/**
+ * Transcript entries of a cast: a paper ballot with who entered it, and a ballot by proxy
+ * with its appointment (never the choice of a secret vote). Phone ballots by owners are in
+ * the closing entry.
+ */
+async function recordCast(
+	tx: Db,
+	vote: votes.VoteHead,
+	caster: Caster,
+	targets: HeldSeat[],
+	choice: Choice,
+	now: Date
+) {
+	if (caster.kind === 'paper') {
+		await record(
+			tx,
+			vote.sessionId,
+			'paper_ballot',
+			{ id: caster.user.id, name: 'staff', role: 'staff' },
+			{
+				voteId: vote.id,
+				householdId: vote.secret ? null : (caster.householdId ?? null),
+				participantId: vote.secret ? null : (caster.participantId ?? null),
+				choice: vote.secret ? null : (choice as Json),
+				photoId: caster.photoId ?? null,
+				enteredBy: caster.user.id
+			},
+			now
+		);
+		return;
+	}
+	const byProxy = new Map<string, number>();
+	for (const t of targets) if (t.proxyId) byProxy.set(t.proxyId, (byProxy.get(t.proxyId) ?? 0) + 1);
+	for (const [proxyId, seats] of byProxy) {
+		await record(
+			tx,
+			vote.sessionId,
+			'ballot_by_proxy',
+			{ id: caster.participant.id, name: 'proxy', role: caster.participant.role },
+			{ voteId: vote.id, proxyId, seats },
+			now
+		);
+	}
 }
 
 /**
@@ -485,7 +626,10 @@ async function castFast(
 	return true;
 }
 
-/** A paper ballot entered by the moderator for a household (marked as paper). */
+/**
+ * A paper ballot entered by staff — for a household seat, or a person in a per-person vote —
+ * marked as paper, with who entered it and an optional scan of the paper.
+ */
 export async function paper(
 	ctx: Ctx,
 	viewer: Viewer,
@@ -495,53 +639,23 @@ export async function paper(
 ) {
 	const user = requireConsole(viewer);
 	const body = parse(paperBallotSchema, input);
-	let paperBallot: { voterKey: string; choice: string[] } | null = null;
-	const vote = await ctx.db.transaction(async (tx) => {
-		const row = checkOpen(await votes.lock(tx, voteId, 'share'));
-		if (row.eligibility !== 'households') throw invalid('paper ballots are for household votes');
-		const household = await householdsDb.findById(tx, body.householdId);
-		const eligible = new Set((row.eligible ?? []).map((w) => w.key));
-		if (!household || !eligible.has(household.ownerKey))
-			throw notFound('household_not_found', 'household of this vote');
-		const placed = await votes.putBallot(
-			tx,
-			{
-				id: newId(),
-				voteId,
-				voterKey: seatKey(row, household.ownerKey),
-				participantId: null,
-				choice: choiceOf(row, body.choice),
-				paper: true,
-				enteredBy: user.id,
-				castAt: now,
-				updatedAt: now
-			},
-			row.changeable
-		);
-		if (!placed) throw conflict('already_voted', 'this household has already voted');
-		paperBallot = {
-			voterKey: seatKey(row, household.ownerKey),
-			choice: choiceOf(row, body.choice)
-		};
-		await record(
-			tx,
-			row.sessionId,
-			'paper_ballot',
-			actorOfUser(user),
-			{
-				voteId,
-				householdId: row.secret ? null : household.id,
-				choice: row.secret ? null : choiceOf(row, body.choice)
-			},
-			now
-		);
-		return row;
-	});
-	if (paperBallot) {
-		const { voterKey, choice } = paperBallot;
-		(await openVotes.loadedOpenVote(ctx.db, voteId))?.put(voterKey, choice);
+	const head = await votes.findHead(ctx.db, voteId);
+	if (!head) throw notFound('vote_not_found', 'vote');
+	if (body.photoId) {
+		const session = (await sessions.find(ctx.db, head.sessionId))!;
+		// A scan must be a photo of the same community (as opinions' photos).
+		if ((await communityDb.photoCommunity(ctx.db, body.photoId)) !== session.communityId)
+			throw notFound('photo_not_found', 'photo');
 	}
-	ctx.realtime.tallyChanged(vote.sessionId, vote.id);
+	const entry = head.status === 'open' ? await openEntry(ctx, voteId) : null;
+	const caster: Caster = {
+		kind: 'paper',
+		user,
+		householdId: body.householdId,
+		participantId: body.participantId,
+		photoId: body.photoId ?? null
+	};
+	await castBallot(ctx, { voteId, choice: body.choice, caster }, entry, now);
 	return (await currentTally(ctx, voteId))!;
 }
 
@@ -551,40 +665,39 @@ export async function listViews(ctx: Ctx, sessionId: string): Promise<VoteView[]
 	return Promise.all(rows.map(async (v) => toView(v, await votes.ballotsOf(ctx.db, v.id))));
 }
 
-/** Every vote of a session with its current tally, and what this participant chose. */
-export async function forRoom(ctx: Ctx, sessionId: string, participantId: string) {
+/**
+ * Every vote of a session with its current tally, and what this participant chose: a vote is
+ * in `myBallots` once every seat they hold in it (own or by proxy) has a ballot.
+ */
+export async function forRoom(
+	ctx: Ctx,
+	sessionId: string,
+	participant: Pick<Participant, 'id' | 'role'>
+) {
 	const rows = await votes.listHeadsForSession(ctx.db, sessionId);
 	const views: VoteView[] = [];
-	const mine: Record<string, string[]> = {};
+	const mine: Record<string, Choice> = {};
 	for (const vote of rows) {
 		const entry = vote.status === 'open' ? await openEntry(ctx, vote.id) : null;
-		if (entry) {
-			views.push(viewWith(vote, entry.tally()));
-			for (const seat of await seatsFor(ctx.db, vote, participantId, entry.eligibleKeys)) {
-				const choice = entry.choiceOf(seatKey(vote, seat));
-				if (choice) {
-					mine[vote.id] = choice;
-					break;
-				}
-			}
-			continue;
-		}
-		views.push(viewWith(vote, (await currentTally(ctx, vote.id, vote))!));
+		views.push(viewWith(vote, entry ? entry.tally() : (await currentTally(ctx, vote.id, vote))!));
 		if (vote.status === 'draft') continue;
-		// A ballot exists only for an eligible seat: look this participant's seats up by key.
-		const seats =
-			vote.eligibility === 'participants'
-				? [participantId]
-				: (await householdsDb.seatsOf(ctx.db, vote.sessionId, participantId)).map(
-						(s) => s.ownerKey
-					);
+		const eligible =
+			entry?.eligibleKeys ??
+			new Set(((await votes.find(ctx.db, vote.id))?.eligible ?? []).map((w) => w.key));
+		const seats = await seatsFor(ctx.db, vote, participant, eligible);
+		let choice: Choice | undefined;
 		for (const seat of seats) {
-			const ballot = await votes.findBallot(ctx.db, vote.id, seatKey(vote, seat));
-			if (ballot) {
-				mine[vote.id] = ballot.choice;
+			const key = seatKey(vote, seat.ownerKey);
+			const found = entry
+				? entry.choiceOf(key)
+				: (await votes.findBallot(ctx.db, vote.id, key))?.choice;
+			if (!found) {
+				choice = undefined;
 				break;
 			}
+			choice ??= found;
 		}
+		if (choice) mine[vote.id] = choice;
 	}
 	return { votes: views, myBallots: mine };
 }

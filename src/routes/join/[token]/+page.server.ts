@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { setSessionCookie } from '$lib/server/http';
 import * as invites from '$lib/server/services/invites';
+import * as proxies from '$lib/server/services/proxies';
 import * as communityService from '$lib/server/services/community';
 import * as sessions from '$lib/server/services/sessions';
 import { ServiceError } from '$lib/server/services/errors';
@@ -16,6 +17,19 @@ function invitePage(problem: ServiceError): never {
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const { ctx, viewer } = locals;
 	const { invite, problem, session, community } = await invites.peek(ctx, params.token);
+	// A proxy link (委托): ask a name, then the room, where the seats are held by proxy.
+	if (!invite) {
+		const proxy = await proxies.peek(ctx, params.token);
+		if (proxy) {
+			if (proxy.status === 'revoked')
+				invitePage(new ServiceError(410, 'invite_revoked', 'revoked'));
+			return {
+				community: null,
+				session: { title: proxy.session.title, kind: proxy.session.kind },
+				role: 'resident'
+			};
+		}
+	}
 	// A standing community link (REFERENCE.md §6): ask a name, then land on the community board.
 	if (community) {
 		if (await communityService.findMember(ctx, viewer, community.id)) {
@@ -48,9 +62,13 @@ export const actions = {
 		const form = await request.formData();
 		const name = String(form.get('name') ?? '');
 		const { ctx, viewer } = locals;
-		let result: Awaited<ReturnType<typeof invites.join>>;
+		let result:
+			| Awaited<ReturnType<typeof invites.join>>
+			| NonNullable<Awaited<ReturnType<typeof proxies.joinByToken>>>;
 		try {
-			result = await invites.join(ctx, viewer, params.token, { name });
+			result =
+				(await proxies.joinByToken(ctx, viewer, params.token, { name })) ??
+				(await invites.join(ctx, viewer, params.token, { name }));
 		} catch (e) {
 			if (!(e instanceof ServiceError)) throw e;
 			if (e.code === 'invalid_payload') return fail(400, { name, message: m.join_error_name() });

@@ -21,12 +21,22 @@ export const actions = {
 		const form = await event.request.formData();
 		const threshold = String(form.get('opinionHandThreshold') ?? '');
 		const hours = String(form.get('opinionResponseHours') ?? '');
+		// Each field only when the form carries it (the notice-period shortcut posts one).
+		const number = (name: string) => {
+			const raw = form.get(name);
+			return raw === null || raw === '' ? undefined : Number(raw);
+		};
 		try {
 			await communityService.updateSettings(
 				event.locals.ctx,
 				event.locals.viewer,
 				event.params.communityId,
-				{ opinionHandThreshold: Number(threshold), opinionResponseHours: Number(hours) }
+				{
+					opinionHandThreshold: number('opinionHandThreshold'),
+					opinionResponseHours: number('opinionResponseHours'),
+					noticeDays: number('noticeDays'),
+					proxySeatCap: number('proxySeatCap')
+				}
 			);
 			return { saved: true };
 		} catch (e) {

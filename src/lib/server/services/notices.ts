@@ -1,0 +1,138 @@
+/**
+ * Notices of owners' votes (公告, 物业管理条例 art. 14): a moderator publishes what owners are
+ * asked, the proposal text at that moment, the rule, the window, where and how to vote and
+ * how to appoint a proxy. The content is fixed when published and committed to in the
+ * transcript by its hash; the community page lists it and a printable A4 page carries a QR.
+ */
+import type { NoticeContent, NoticeDetail, NoticeView } from '$lib/protocol/owners';
+import { noticeCreateSchema } from '$lib/protocol/owners';
+import * as clock from '../clock';
+import * as noticesDb from '../db/notices';
+import * as orgs from '../db/orgs';
+import * as sessions from '../db/sessions';
+import * as votes from '../db/votes';
+import { openFromOf } from '../domain/notice-period';
+import { contentHash, type Json } from '../domain/transcript';
+import { newId } from '../ids';
+import type { Ctx, Viewer } from './context';
+import { notFound, parse, ServiceError } from './errors';
+import { notify } from './notifications';
+import { requireVoteControl } from './permissions';
+import { snapshot } from './proposals';
+import { actorOfUser, record } from './transcript';
+
+const HOW_TO_VOTE =
+	'扫描户票上的二维码或打开会议链接入座，在手机上投票；也可在截止前向居委会交书面表决票。';
+const HOW_TO_PROXY =
+	'业主可在手机上“委托投票”生成委托链接交给受托人，或填写签名的书面委托书交居委会登记，经确认后生效；业主本人先投票即收回该表决的委托。';
+
+export const toView = (n: noticesDb.Notice): NoticeView => ({
+	id: n.id,
+	sessionId: n.sessionId,
+	...(n.voteId ? { voteId: n.voteId } : {}),
+	title: n.title,
+	text: n.text,
+	publishedAt: n.publishedAt.toISOString(),
+	openFrom: n.openFrom.toISOString()
+});
+
+export const toDetail = (n: noticesDb.Notice): NoticeDetail => ({
+	...toView(n),
+	communityId: n.communityId,
+	content: n.content as NoticeContent,
+	contentHash: n.contentHash
+});
+
+export async function publish(
+	ctx: Ctx,
+	viewer: Viewer,
+	voteId: string,
+	input: unknown,
+	now = clock.now()
+): Promise<{ id: string; publishedAt: string; openFrom: string }> {
+	const user = requireVoteControl(viewer);
+	const body = parse(noticeCreateSchema, input ?? {});
+	const vote = await votes.findHead(ctx.db, voteId);
+	if (!vote) throw notFound('vote_not_found', 'vote');
+	if (vote.status === 'closed') throw new ServiceError(409, 'vote_closed', 'this vote is closed');
+	const session = (await sessions.find(ctx.db, vote.sessionId))!;
+	const community = (await orgs.findCommunity(ctx.db, session.communityId))!;
+	const item = session.items.find((i) => i.id === vote.itemId);
+	// Read before the transaction: loading a document uses the store (PGlite has one connection).
+	const proposal = item ? (await snapshot(ctx, item.docName)).text : '';
+	const content: NoticeContent = {
+		title: vote.question,
+		text: body.text || item?.title || vote.question,
+		proposal,
+		rule: vote.rule,
+		kind: vote.kind,
+		options: vote.options,
+		eligibility: vote.eligibility,
+		secret: vote.secret,
+		closesAt: vote.closesAt?.toISOString() ?? null,
+		place: body.place || null,
+		link: body.link || null,
+		room: `${ctx.config.origin}/s/${vote.sessionId}`,
+		howToVote: HOW_TO_VOTE,
+		howToAppointProxy: HOW_TO_PROXY,
+		noticeDays: community.noticeDays
+	};
+	const hash = contentHash(content as unknown as Json);
+	const openFrom = openFromOf(now, community.noticeDays);
+	const notice = await ctx.db.transaction(async (tx) => {
+		const row = await noticesDb.insert(tx, {
+			id: newId(),
+			communityId: community.id,
+			sessionId: vote.sessionId,
+			voteId,
+			title: content.title,
+			text: content.text,
+			content,
+			contentHash: hash,
+			publishedAt: now,
+			openFrom,
+			createdBy: user.id
+		});
+		await record(
+			tx,
+			vote.sessionId,
+			'notice_published',
+			actorOfUser(user),
+			{
+				noticeId: row.id,
+				voteId,
+				title: content.title,
+				contentHash: hash,
+				publishedAt: now.toISOString(),
+				openFrom: openFrom.toISOString()
+			},
+			now
+		);
+		await notify(
+			tx,
+			{ audience: 'community', communityId: community.id },
+			{
+				kind: 'vote_notice',
+				text: `公告：「${vote.question}」`,
+				url: `/notices/${row.id}`,
+				at: now
+			}
+		);
+		return row;
+	});
+	ctx.realtime.transcriptChanged(vote.sessionId);
+	ctx.log.info({ voteId, noticeId: notice.id }, 'notice published');
+	return { id: notice.id, publishedAt: now.toISOString(), openFrom: openFrom.toISOString() };
+}
+
+export async function listForCommunity(ctx: Ctx, communityId: string): Promise<NoticeView[]> {
+	if (!(await orgs.findCommunity(ctx.db, communityId)))
+		throw notFound('community_not_found', 'community');
+	return (await noticesDb.listForCommunity(ctx.db, communityId)).map(toView);
+}
+
+export async function get(ctx: Ctx, noticeId: string): Promise<NoticeDetail> {
+	const notice = await noticesDb.findById(ctx.db, noticeId);
+	if (!notice) throw notFound('notice_not_found', 'notice');
+	return toDetail(notice);
+}

@@ -1,0 +1,105 @@
+/**
+ * The turnout tracker for staff (扫楼): what is missing to reach the rule's participation
+ * bounds, the seats that have not voted by building and unit, and a reminder to those of them
+ * who joined Yishi. Residents see participation in the tally, never who has not voted.
+ */
+import type { TurnoutView } from '$lib/protocol/owners';
+import type { TallyView } from '$lib/protocol';
+import * as clock from '../clock';
+import * as householdsDb from '../db/households';
+import * as sessions from '../db/sessions';
+import * as votes from '../db/votes';
+import type { Rule } from '../domain/decision-rules';
+import { areaToHundredths, hundredthsToArea } from '../domain/ratio';
+import { needed } from '../domain/turnout';
+import type { Ctx, Viewer } from './context';
+import { notFound, ServiceError } from './errors';
+import { notify } from './notifications';
+import { requireConsole } from './permissions';
+
+const hundredths = (m2: number) => areaToHundredths(m2.toFixed(2)) ?? 0;
+
+/** Seats (owner keys) of the vote without a ballot, with one unit each for the door list. */
+async function missing(ctx: Ctx, vote: votes.VoteRow, seatKeyOf: (key: string) => string) {
+	const session = (await sessions.find(ctx.db, vote.sessionId))!;
+	const voted = new Set((await votes.ballotsOf(ctx.db, vote.id)).map((b) => b.voterKey));
+	const eligible = new Set((vote.eligible ?? []).map((w) => w.key));
+	const rows = await householdsDb.listForCommunity(ctx.db, session.communityId);
+	const collator = new Intl.Collator('zh-CN', { numeric: true });
+	return rows
+		.filter((h) => eligible.has(h.ownerKey) && !voted.has(seatKeyOf(h.ownerKey)))
+		.sort((a, b) => collator.compare(a.building, b.building) || collator.compare(a.unit, b.unit));
+}
+
+export async function turnout(
+	ctx: Ctx,
+	viewer: Viewer,
+	voteId: string,
+	tallyOf: (voteId: string) => Promise<TallyView | null>,
+	seatKeyOf: (vote: votes.VoteRow, key: string) => string
+): Promise<TurnoutView & { question: string }> {
+	requireConsole(viewer);
+	const vote = await votes.find(ctx.db, voteId);
+	if (!vote) throw notFound('vote_not_found', 'vote');
+	const tally = (await tallyOf(voteId))!;
+	const p = tally.participation;
+	const gap = needed(
+		vote.rule as Rule,
+		{ headcount: p.headcount, area: hundredths(p.area) },
+		{ headcount: p.eligibleHeadcount, area: hundredths(p.eligibleArea) }
+	);
+	const notVoted =
+		vote.status === 'draft' || vote.eligibility !== 'households'
+			? []
+			: (await missing(ctx, vote, (k) => seatKeyOf(vote, k))).map((h) => ({
+					householdId: h.id,
+					building: h.building,
+					unit: h.unit
+				}));
+	return {
+		participation: p,
+		needed: { headcount: gap.headcount, area: hundredthsToArea(gap.area) },
+		notVoted,
+		question: vote.question
+	};
+}
+
+/** Reminds the holders of seats that have not voted (those who joined); answers how many. */
+export async function remind(
+	ctx: Ctx,
+	viewer: Viewer,
+	voteId: string,
+	seatKeyOf: (vote: votes.VoteRow, key: string) => string,
+	now = clock.now()
+): Promise<{ reminded: number }> {
+	requireConsole(viewer);
+	const vote = await votes.find(ctx.db, voteId);
+	if (!vote) throw notFound('vote_not_found', 'vote');
+	if (vote.status !== 'open') throw new ServiceError(409, 'vote_not_open', 'the vote is not open');
+	const lacking = new Set(
+		vote.eligibility === 'households'
+			? (await missing(ctx, vote, (k) => seatKeyOf(vote, k))).map((h) => h.ownerKey)
+			: []
+	);
+	const holders = new Set(
+		(await householdsDb.seatsInSession(ctx.db, vote.sessionId))
+			.filter((s) => lacking.has(s.ownerKey))
+			.map((s) => s.participantId)
+	);
+	await ctx.db.transaction(async (tx) => {
+		for (const participantId of holders) {
+			await notify(
+				tx,
+				{ audience: 'participant', participantId, sessionId: vote.sessionId },
+				{
+					kind: 'vote_reminder',
+					text: `「${vote.question}」尚未投票，请在截止前投票`,
+					itemId: vote.itemId,
+					url: `/s/${vote.sessionId}`,
+					at: now
+				}
+			);
+		}
+	});
+	return { reminded: holders.size };
+}

@@ -1,0 +1,7 @@
+import { json } from '@sveltejs/kit';
+import { api } from '$lib/server/http';
+import * as notices from '$lib/server/services/notices';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = (event) =>
+	api(event, async () => json(await notices.get(event.locals.ctx, event.params.id)));
