@@ -23,6 +23,7 @@ import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireConsole, requireVoteControl } from './permissions';
 import { actorOfUser, record, systemActor } from './transcript';
+import * as costTables from './cost-tables';
 import type { Actor, Json } from '../domain/transcript';
 import { checkVoteDeadline, formatShanghai } from '$lib/deadlines';
 import { notify } from './notifications';
@@ -260,6 +261,8 @@ export async function closeVote(
 			},
 			now
 		);
+		// A vote between cost schemes records the chosen one with its table's hash.
+		await costTables.onVoteClosed(tx, closed, actor, now);
 		await notify(
 			tx,
 			{ audience: 'session', sessionId: row.sessionId },
