@@ -15,6 +15,12 @@ import * as sessions from '../db/sessions';
 import { CostInputError, fenToYuan, methodJson, readMethod, yuanToFen } from '../domain/cost-input';
 import { summarize, type Amount } from '../domain/cost-sharing';
 import type { Json } from '../domain/transcript';
+import type {
+	MyAmount,
+	SchemeForReader,
+	SchemeMethod,
+	SchemeSummaryView
+} from '$lib/protocol/cost';
 import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, ServiceError, unauthorized } from './errors';
@@ -34,28 +40,8 @@ const invalid = (code: string, message: string) => new ServiceError(400, code, m
 const isRecord = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export interface SchemeSummary {
-	households: number;
-	min: number;
-	max: number;
-	byFloor: Record<string, { min: number; max: number; typical: number; households: number }>;
-}
-
-export interface SchemeView {
-	id: string;
-	itemId: string;
-	title: string;
-	total: number;
-	method: Record<string, unknown>;
-	summary: SchemeSummary;
-	cost?: number;
-	fundBalance?: number;
-	reserve?: number;
-	/** `draft`: amounts follow the register; `voting`: frozen for a vote; `chosen`: a vote chose it. */
-	status: 'draft' | 'voting' | 'chosen';
-	voteIds: string[];
-	tableHash?: string;
-}
+export type SchemeView = SchemeSummaryView;
+type SchemeSummary = SchemeSummaryView['summary'];
 
 async function itemOf(ctx: Ctx, itemId: string) {
 	const [item] = await ctx.db.select().from(items).where(eq(items.id, itemId)).limit(1);
@@ -109,7 +95,7 @@ function viewOf(scheme: schemesDb.CostScheme, amounts: Amount[], voteIds: string
 		itemId: scheme.itemId,
 		title: scheme.title,
 		total: fenToYuan(scheme.totalFen),
-		method: scheme.method,
+		method: scheme.method as unknown as SchemeMethod,
 		summary: summaryOf(amounts),
 		...(scheme.costFen !== null ? { cost: fenToYuan(scheme.costFen) } : {}),
 		...(scheme.fundBalanceFen !== null ? { fundBalance: fenToYuan(scheme.fundBalanceFen) } : {}),
@@ -337,7 +323,11 @@ export async function mine(
  * For the room: every scheme of an item with the reader's households' amounts (each unit of
  * every owner whose seat they hold) — empty amounts for a reader without a seat.
  */
-export async function forReader(ctx: Ctx, viewer: Viewer, itemId: string) {
+export async function forReader(
+	ctx: Ctx,
+	viewer: Viewer,
+	itemId: string
+): Promise<SchemeForReader[]> {
 	const schemes = await listForItem(ctx, viewer, itemId);
 	const { session } = await itemOf(ctx, itemId);
 	const member = await sessionsService.findMember(ctx, viewer, session.id);
@@ -354,7 +344,7 @@ export async function forReader(ctx: Ctx, viewer: Viewer, itemId: string) {
 		const amounts = new Map((await amountsOf(ctx.db, scheme)).map((a) => [a.household.id, a]));
 		out.push({
 			...view,
-			mine: register.map((h) => ({
+			mine: register.map((h): MyAmount => ({
 				householdId: h.id,
 				building: h.building,
 				unit: h.unit,
