@@ -97,6 +97,5 @@ export const costActions = {
 	putToVote: (itemId: string, body: { schemeIds: string[]; rule?: unknown; question?: string }) =>
 		call<{ id: string }>('POST', `/items/${seg(itemId)}/cost-schemes/vote`, body),
 	setFloor: (householdId: string, floor: number) =>
-		call<{ id: string; floor: number }>('PATCH', `/households/${seg(householdId)}`, { floor }),
-	csvUrl: (schemeId: string) => `/api/v1/cost-schemes/${seg(schemeId)}/households?format=csv`
+		call<{ id: string; floor: number }>('PATCH', `/households/${seg(householdId)}`, { floor })
 };

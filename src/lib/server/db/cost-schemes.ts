@@ -1,9 +1,15 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
-import { costCollections, costSchemes, costSchemeVotes } from './schema';
+import { costCollections, costSchemes, costSchemeVotes, items } from './schema';
 
 export type CostScheme = typeof costSchemes.$inferSelect;
 export type FrozenHousehold = NonNullable<CostScheme['frozen']>[number];
+
+/** The item a scheme belongs to (any item: schemes hang off the agenda). */
+export async function findItem(db: Db, itemId: string) {
+	const rows = await db.select().from(items).where(eq(items.id, itemId)).limit(1);
+	return rows[0] ?? null;
+}
 
 export async function insert(db: Db, row: typeof costSchemes.$inferInsert): Promise<CostScheme> {
 	const [created] = await db.insert(costSchemes).values(row).returning();

@@ -6,11 +6,9 @@
  * floors and areas are frozen with the scheme, so the amounts people vote on cannot move, and
  * the table whose SHA-256 the transcript records when the vote chooses it is the one they saw.
  */
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import * as schemesDb from '../db/cost-schemes';
 import * as householdsDb from '../db/households';
-import { items } from '../db/schema';
 import * as sessions from '../db/sessions';
 import { CostInputError, fenToYuan, methodJson, readMethod, yuanToFen } from '../domain/cost-input';
 import { summarize, type Amount } from '../domain/cost-sharing';
@@ -44,7 +42,7 @@ export type SchemeView = SchemeSummaryView;
 type SchemeSummary = SchemeSummaryView['summary'];
 
 async function itemOf(ctx: Ctx, itemId: string) {
-	const [item] = await ctx.db.select().from(items).where(eq(items.id, itemId)).limit(1);
+	const item = await schemesDb.findItem(ctx.db, itemId);
 	if (!item) throw notFound('item_not_found', 'item');
 	const session = await sessions.find(ctx.db, item.sessionId);
 	if (!session) throw notFound('session_not_found', 'session');
