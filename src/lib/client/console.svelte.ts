@@ -12,6 +12,9 @@ export interface HouseholdRow {
 	/** Units that share an owner key are one owner (PRODUCT.md, counting). */
 	owner: string;
 	seatCode: string;
+	/** From the register's floor column, derived from the unit, or corrected by staff. */
+	floor?: number | null;
+	floorSource?: 'unit' | 'register' | 'staff';
 }
 
 export interface SeatRow {

@@ -181,7 +181,27 @@ export const ENTRY_DATA = {
 		answer: v.optional(v.string())
 	}),
 	case_closed: v.looseObject({ escalationId: id, from: v.string(), to: v.string() }),
-	consultation_opened: v.looseObject({ sessionId: id })
+	consultation_opened: v.looseObject({ sessionId: id }),
+	// Cost sharing (REFERENCE.md §12): amounts are never in the chain, only the table's hash.
+	cost_scheme_created: v.looseObject({
+		schemeId: id,
+		itemId: id,
+		title: v.string(),
+		total: v.number(),
+		method: json,
+		households: v.number()
+	}),
+	cost_scheme_chosen: v.looseObject({
+		voteId: id,
+		optionId: id,
+		schemeId: id,
+		itemId: id,
+		title: v.string(),
+		total: v.number(),
+		method: json,
+		households: v.number(),
+		tableHash: v.string()
+	})
 } as const;
 
 export type EntryType = keyof typeof ENTRY_DATA;

@@ -11,6 +11,7 @@ import type { ItemStatus, PublicActor, PublicEntry, TimelineKind } from './recor
 import { STANCE_LOOK } from '$lib/components/comments/stance';
 import type { Stance } from '$lib/protocol';
 import { isEntryType, type EntryType } from '$lib/protocol/transcript';
+import { formatYuan } from '$lib/components/cost/format';
 
 const BLOC_LABELS: Record<string, () => string> = {
 	resident: m.bloc_resident,
@@ -194,7 +195,14 @@ const ENTRY_WORDS = {
 	proxy_revoked: () => m.owners_entry_proxy_revoked(),
 	ballot_by_proxy: (d) =>
 		m.owners_entry_ballot_by_proxy({ seats: typeof d.seats === 'number' ? d.seats : 0 }),
-	vote_announced: () => m.owners_entry_announced()
+	vote_announced: () => m.owners_entry_announced(),
+	cost_scheme_created: (d) =>
+		m.cost_entry_scheme_created({
+			title: text(d.title),
+			total: typeof d.total === 'number' ? formatYuan(d.total) : ''
+		}),
+	cost_scheme_chosen: (d) =>
+		m.cost_entry_scheme_chosen({ title: text(d.title), hash: text(d.tableHash).slice(0, 12) })
 } satisfies Record<EntryType, Words>;
 
 /** One sentence for an entry; a type this version does not know is named as such. */

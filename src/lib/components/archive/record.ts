@@ -196,7 +196,9 @@ const KIND_OF = {
 	case_in_progress: 'escalation',
 	case_answered: 'escalation',
 	case_closed: 'escalation',
-	consultation_opened: 'escalation'
+	consultation_opened: 'escalation',
+	cost_scheme_created: 'vote',
+	cost_scheme_chosen: 'vote'
 } satisfies Record<EntryType, TimelineKind>;
 
 export function kindOf(type: string): TimelineKind {
@@ -368,7 +370,18 @@ const PUBLIC_DATA = {
 	proxy_confirmed: none,
 	proxy_revoked: none,
 	ballot_by_proxy: (data) => ({ voteId: str(data.voteId), seats: num(data.seats) }),
-	vote_announced: (data) => ({ voteId: str(data.voteId), hash: str(data.hash) })
+	vote_announced: (data) => ({ voteId: str(data.voteId), hash: str(data.hash) }),
+	cost_scheme_created: (data) => ({
+		schemeId: str(data.schemeId),
+		title: str(data.title),
+		total: num(data.total)
+	}),
+	cost_scheme_chosen: (data) => ({
+		schemeId: str(data.schemeId),
+		title: str(data.title),
+		total: num(data.total),
+		tableHash: str(data.tableHash)
+	})
 } satisfies Record<EntryType, Projector>;
 
 function publicData(type: string, data: Data, lookups: Lookups): Record<string, PublicValue> {

@@ -122,6 +122,15 @@ export function registerProblemText(message: string): string {
 			if ((match = /^expected 4 columns .*found (\d+)$/.exec(problem))) {
 				return m.console_register_error_columns({ found: match[1]! });
 			}
+			if ((match = /^expected 5 columns .*found (\d+)$/.exec(problem))) {
+				return m.cost_register_error_columns_floor({ found: match[1]! });
+			}
+			if ((match = /^cannot tell the floor from unit "(.*)"/.exec(problem))) {
+				return m.cost_register_error_floor_unit({ unit: match[1]! });
+			}
+			if ((match = /^floor "(.*)" must be/.exec(problem))) {
+				return m.cost_register_error_floor_value({ value: match[1]! });
+			}
 			if (/^the first line must be exactly/.test(problem)) return m.console_register_error_header();
 			if (/^no households after the header/.test(problem)) return m.console_register_error_empty();
 			if (/^not valid CSV/.test(problem)) return m.console_register_error_csv();

@@ -21,7 +21,13 @@ export async function upsertMany(
 			.values(chunk)
 			.onConflictDoUpdate({
 				target: [households.communityId, households.building, households.unit],
-				set: { area: sql`excluded.area`, ownerKey: sql`excluded.owner_key` }
+				set: {
+					area: sql`excluded.area`,
+					ownerKey: sql`excluded.owner_key`,
+					// A floor staff corrected survives a re-import that only derived it from the unit.
+					floor: sql`case when ${households.floorSource} = 'staff' and excluded.floor_source = 'unit' then ${households.floor} else excluded.floor end`,
+					floorSource: sql`case when ${households.floorSource} = 'staff' and excluded.floor_source = 'unit' then ${households.floorSource} else excluded.floor_source end`
+				}
 			})
 			.returning({ id: households.id });
 		n += done.length;
@@ -75,6 +81,15 @@ export async function seatsOf(db: Db, sessionId: string, participantId: string):
 
 export async function seatsInSession(db: Db, sessionId: string): Promise<Seat[]> {
 	return db.select().from(seats).where(eq(seats.sessionId, sessionId));
+}
+
+export async function setFloor(db: Db, id: string, floor: number): Promise<Household | null> {
+	const rows = await db
+		.update(households)
+		.set({ floor, floorSource: 'staff' })
+		.where(eq(households.id, id))
+		.returning();
+	return rows[0] ?? null;
 }
 
 export async function findMany(db: Db, ids: string[]): Promise<Household[]> {

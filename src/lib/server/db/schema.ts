@@ -219,6 +219,12 @@ export const households = pgTable(
 		ownerKey: text('owner_key').notNull(),
 		/** What the printed voting slip's QR code holds. */
 		seatCode: text('seat_code').notNull().unique(),
+		/** Null only for rows imported before floors were kept: read as derived from the unit. */
+		floor: integer('floor'),
+		/** Where the floor came from: derived from the unit, the register's column, or staff. */
+		floorSource: text('floor_source', { enum: ['unit', 'register', 'staff'] })
+			.notNull()
+			.default('unit'),
 		createdAt: createdAt()
 	},
 	(t) => [uniqueIndex('households_unit_idx').on(t.communityId, t.building, t.unit)]
@@ -763,4 +769,81 @@ export const proxies = pgTable(
 		revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' })
 	},
 	(t) => [index('proxies_session_idx').on(t.sessionId), index('proxies_holder_idx').on(t.holderId)]
+);
+
+// ───────────────────────────── cost sharing (who pays what) ─────────────────────────────
+
+/**
+ * A way to share one cost among households (src/lib/protocol/REFERENCE.md §12). Amounts are
+ * not stored: they are computed from the register on every read, until a vote takes the scheme
+ * as an option — then the households' floors and areas are frozen into `frozen`, so what people
+ * vote on, and what the transcript's hash commits to, cannot move under them.
+ */
+export const costSchemes = pgTable(
+	'cost_schemes',
+	{
+		id: text('id').primaryKey(),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
+		sessionId: text('session_id')
+			.notNull()
+			.references(() => sessions.id, { onDelete: 'cascade' }),
+		communityId: text('community_id').notNull(),
+		title: text('title').notNull(),
+		totalFen: bigint('total_fen', { mode: 'number' }).notNull(),
+		costFen: bigint('cost_fen', { mode: 'number' }),
+		fundBalanceFen: bigint('fund_balance_fen', { mode: 'number' }),
+		reserveFen: bigint('reserve_fen', { mode: 'number' }),
+		/** The sharing households; null = the community's whole register. */
+		householdIds: jsonb('household_ids').$type<string[]>(),
+		buildings: jsonb('buildings').$type<string[]>(),
+		/** The method in the API's JSON form (yuan, decimal coefficients). */
+		method: jsonb('method').$type<Record<string, unknown>>().notNull(),
+		frozen:
+			jsonb('frozen').$type<
+				{ id: string; building: string; unit: string; floor: number; area: number }[]
+			>(),
+		frozenAt: timestamp('frozen_at', { withTimezone: true, mode: 'date' }),
+		/** The closed vote that chose this scheme, and the SHA-256 of its table then. */
+		chosenVoteId: text('chosen_vote_id'),
+		tableHash: text('table_hash'),
+		createdBy: text('created_by').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('cost_schemes_item_idx').on(t.itemId)]
+);
+
+/** Which vote option stands for which scheme ("put these schemes to a vote"). */
+export const costSchemeVotes = pgTable(
+	'cost_scheme_votes',
+	{
+		voteId: text('vote_id')
+			.notNull()
+			.references(() => votes.id, { onDelete: 'cascade' }),
+		optionId: text('option_id').notNull(),
+		schemeId: text('scheme_id')
+			.notNull()
+			.references(() => costSchemes.id, { onDelete: 'cascade' })
+	},
+	(t) => [
+		primaryKey({ columns: [t.voteId, t.optionId] }),
+		index('cost_scheme_votes_scheme_idx').on(t.schemeId)
+	]
+);
+
+/** Collection on the accountability path: which households of a chosen scheme have paid. */
+export const costCollections = pgTable(
+	'cost_collections',
+	{
+		schemeId: text('scheme_id')
+			.notNull()
+			.references(() => costSchemes.id, { onDelete: 'cascade' }),
+		householdId: text('household_id')
+			.notNull()
+			.references(() => households.id),
+		collectedAt: timestamp('collected_at', { withTimezone: true, mode: 'date' }).notNull(),
+		recordedBy: text('recorded_by').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.schemeId, t.householdId] })]
 );

@@ -3,9 +3,16 @@ import * as households from '../db/households';
 import * as orgs from '../db/orgs';
 import * as sessions from '../db/sessions';
 import { hundredthsToArea } from '../domain/ratio';
-import { parseRegister, type RegisterError } from '../domain/register';
 import { canHoldSeat } from '../domain/seat-holders';
 import * as proxiesDb from '../db/proxies';
+
+import {
+	deriveFloor,
+	MAX_FLOOR,
+	MIN_FLOOR,
+	parseRegister,
+	type RegisterError
+} from '../domain/register';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
@@ -24,7 +31,14 @@ export interface HouseholdView {
 	seatCode: string;
 	/** What the slip prints for typing by hand, e.g. `D-1203-K7QX9P`. */
 	shortCode?: string;
+
+	/** Null only for a row imported before floors were kept whose unit names no floor. */
+	floor: number | null;
+	floorSource: 'unit' | 'register' | 'staff';
 }
+
+/** The floor of a household: as stored, or — for rows older than the column — from the unit. */
+export const floorOf = (h: households.Household): number | null => h.floor ?? deriveFloor(h.unit);
 
 export const toView = (h: households.Household): HouseholdView => ({
 	id: h.id,
@@ -32,7 +46,9 @@ export const toView = (h: households.Household): HouseholdView => ({
 	unit: h.unit,
 	area: hundredthsToArea(h.area),
 	owner: h.ownerKey,
-	seatCode: h.seatCode
+	seatCode: h.seatCode,
+	floor: floorOf(h),
+	floorSource: h.floorSource
 });
 
 /** The link a voting slip's QR code carries; scanning it claims the seat. */
@@ -65,6 +81,8 @@ export async function importCsv(
 				unit: r.unit,
 				area: r.area,
 				ownerKey: r.ownerKey,
+				floor: r.floor,
+				floorSource: r.floorGiven ? ('register' as const) : ('unit' as const),
 				// 20 random bytes: a slip's code cannot be guessed from another's.
 				seatCode: newToken()
 			}))
@@ -90,6 +108,38 @@ export async function list(
 			...(code ? { shortCode: formatShortCode(h.building, h.unit, code) } : {})
 		};
 	});
+}
+
+/**
+ * Staff correct a household's floor (a duplex, a unit number that misleads). The correction is
+ * kept when the register is imported again without a floor column.
+ */
+export async function setFloor(
+	ctx: Ctx,
+	viewer: Viewer,
+	householdId: string,
+	input: unknown
+): Promise<HouseholdView> {
+	requireConsole(viewer);
+	const floor = (input as { floor?: unknown } | null)?.floor;
+	if (
+		typeof floor !== 'number' ||
+		!Number.isInteger(floor) ||
+		floor < MIN_FLOOR ||
+		floor > MAX_FLOOR
+	) {
+		throw new ServiceError(
+			400,
+			'invalid_payload',
+			`floor: a whole number from ${MIN_FLOOR} to ${MAX_FLOOR}`
+		);
+	}
+	const existing = await households.findById(ctx.db, householdId);
+	if (!existing) throw notFound('household_not_found', 'household');
+	await requireCommunity(ctx, existing.communityId);
+	const updated = await households.setFloor(ctx.db, householdId, floor);
+	ctx.log.info({ householdId, floor }, 'household floor corrected');
+	return toView(updated!);
 }
 
 /** Accepts the bare code or the whole slip link (`…/seat/<code>`), as a scanner reads it. */

@@ -25,6 +25,7 @@ import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireConsole, requireVoteControl } from './permissions';
 import * as communityDb from '../db/community';
 import { actorOfUser, record, systemActor } from './transcript';
+import * as costTables from './cost-tables';
 import type { Actor, Json } from '../domain/transcript';
 import { checkVoteDeadline, formatShanghai } from '$lib/deadlines';
 import { notify } from './notifications';
@@ -283,6 +284,9 @@ export async function closeVote(
 			now
 		);
 		await recordAnnouncement(tx, closed, tallyOf(closed, ballots), actor, now);
+
+		// A vote between cost schemes records the chosen one with its table's hash.
+		await costTables.onVoteClosed(tx, closed, actor, now);
 		await notify(
 			tx,
 			{ audience: 'session', sessionId: row.sessionId },

@@ -1,6 +1,7 @@
 import type { TimelineKind } from '$lib/components/archive/record';
 import { TIMELINE_KINDS } from '$lib/components/archive/record';
 import * as comments from '$lib/server/services/comments';
+import * as costSchemes from '$lib/server/services/cost-schemes';
 import { closedRecord } from './record.server';
 import type { PageServerLoad } from './$types';
 
@@ -12,8 +13,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		.filter((k): k is TimelineKind => (TIMELINE_KINDS as readonly string[]).includes(k));
 	// The comments on each item, read-only (they are in the transcript too).
 	const commentsByItem: Record<string, Awaited<ReturnType<typeof comments.list>>> = {};
+	// Cost schemes by floor, never a household's amount (src/lib/protocol/REFERENCE.md §12).
+	const costByItem: Record<string, costSchemes.SchemeView[]> = {};
 	for (const item of record.items) {
 		commentsByItem[item.id] = await comments.list(locals.ctx, locals.viewer, item.id);
+		costByItem[item.id] = await costSchemes.listForItem(locals.ctx, locals.viewer, item.id);
 	}
-	return { record, commentsByItem, kinds: asked.length ? asked : [...TIMELINE_KINDS] };
+	return { record, commentsByItem, costByItem, kinds: asked.length ? asked : [...TIMELINE_KINDS] };
 };
