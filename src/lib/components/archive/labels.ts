@@ -61,7 +61,10 @@ const SEARCH_KINDS: Record<string, () => string> = {
 	proposal: m.archive_search_kind_proposal,
 	minutes: m.archive_search_kind_minutes,
 	statement: m.archive_search_kind_statement,
-	answer: m.archive_search_kind_answer
+	answer: m.archive_search_kind_answer,
+	comment: m.outcomes_search_kind_comment,
+	opinion: m.outcomes_search_kind_opinion,
+	project: m.outcomes_search_kind_project
 };
 
 export const searchKindLabel = (kind: string) => SEARCH_KINDS[kind]?.() ?? kind;
@@ -261,6 +264,23 @@ export function heldLabel(openedAt: string | null, closedAt: string | null): str
 }
 
 /** A snippet cut into plain and matching parts, so a page can mark the match without HTML. */
+/** The snippet cut at the server's highlight ranges ([start, end) offsets of words found). */
+export function rangeParts(
+	snippet: string,
+	ranges: readonly (readonly [number, number])[]
+): { text: string; match: boolean }[] {
+	const parts: { text: string; match: boolean }[] = [];
+	let from = 0;
+	for (const [a, b] of ranges) {
+		if (a < from || b > snippet.length || b <= a) continue;
+		if (a > from) parts.push({ text: snippet.slice(from, a), match: false });
+		parts.push({ text: snippet.slice(a, b), match: true });
+		from = b;
+	}
+	if (from < snippet.length) parts.push({ text: snippet.slice(from), match: false });
+	return parts;
+}
+
 export function highlightParts(snippet: string, q: string): { text: string; match: boolean }[] {
 	const needle = q.trim().toLowerCase();
 	if (!needle) return [{ text: snippet, match: false }];

@@ -3,6 +3,7 @@ import * as clock from '../clock';
 import type { Db } from '../db/client';
 import type { Participant } from '../db/participants';
 import * as transcript from '../db/transcript';
+import * as searchIndex from './search-index';
 import type { Actor, Json } from '../domain/transcript';
 import type { SessionUser } from '../auth/session';
 
@@ -21,7 +22,7 @@ export const actorOfUser = (u: SessionUser): Actor => ({
 });
 
 /** Appends an entry in the caller's transaction; JSON-safe data only (dates as ISO strings). */
-export function record(
+export async function record(
 	db: Db,
 	sessionId: string,
 	type: string,
@@ -29,5 +30,8 @@ export function record(
 	data: Record<string, Json>,
 	at = clock.now()
 ) {
-	return transcript.append(db, sessionId, { at: at.toISOString(), type, actor, data });
+	const entry = await transcript.append(db, sessionId, { at: at.toISOString(), type, actor, data });
+	// Public texts enter the search index in the same transaction (services/search-index.ts).
+	await searchIndex.fromEntry(db, sessionId, type, data, at);
+	return entry;
 }

@@ -1,0 +1,210 @@
+/**
+ * The search index (`search_documents`): one row per public text, written in the same
+ * transaction as the change that creates or changes the text, so search never shows a text
+ * that was rolled back and never misses one that committed. Session texts are indexed when
+ * they are written and become searchable when their session closes (a join on its status);
+ * opinions, projects and answers are public at once.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { SearchKind } from '$lib/protocol';
+import type { Db } from '../db/client';
+import { items, searchDocuments, sessions } from '../db/schema';
+import { tsvectorLiteral } from '../domain/search-tokens';
+import type { Json } from '../domain/transcript';
+
+export interface IndexedText {
+	kind: SearchKind;
+	refId: string;
+	communityId: string | null;
+	sessionId?: string | null;
+	itemId?: string | null;
+	public: boolean;
+	title: string;
+	body: string;
+	url: string;
+	at: Date;
+}
+
+const docId = (kind: string, refId: string) => `${kind}:${refId}`;
+
+/** Writes (or rewrites) one text in the caller's transaction. */
+export async function put(db: Db, t: IndexedText): Promise<void> {
+	const { literal, tokens } = tsvectorLiteral(t.title, t.body);
+	const values = {
+		kind: t.kind,
+		refId: t.refId,
+		communityId: t.communityId,
+		sessionId: t.sessionId ?? null,
+		itemId: t.itemId ?? null,
+		public: t.public,
+		title: t.title,
+		body: t.body,
+		url: t.url,
+		tokens,
+		tsv: sql`${literal}::tsvector` as unknown as string,
+		at: t.at
+	};
+	await db
+		.insert(searchDocuments)
+		.values({ id: docId(t.kind, t.refId), ...values })
+		.onConflictDoUpdate({ target: searchDocuments.id, set: values });
+}
+
+/**
+ * Replaces a text's words in the index (moderation: `null` removes the text from search
+ * altogether; a string, e.g. the reason shown in its place, is indexed instead). For the
+ * trust area's hiding of statements, comments and opinions.
+ */
+export async function replaceText(
+	db: Db,
+	kind: SearchKind,
+	refId: string,
+	text: string | null
+): Promise<void> {
+	if (text === null) {
+		await db.delete(searchDocuments).where(eq(searchDocuments.id, docId(kind, refId)));
+		return;
+	}
+	const [row] = await db
+		.select({ title: searchDocuments.title })
+		.from(searchDocuments)
+		.where(eq(searchDocuments.id, docId(kind, refId)));
+	if (!row) return;
+	const { literal, tokens } = tsvectorLiteral(row.title, text);
+	await db
+		.update(searchDocuments)
+		.set({ body: text, tokens, tsv: sql`${literal}::tsvector` as unknown as string })
+		.where(eq(searchDocuments.id, docId(kind, refId)));
+}
+
+async function sessionOf(db: Db, sessionId: string) {
+	const [row] = await db
+		.select({ title: sessions.title, communityId: sessions.communityId })
+		.from(sessions)
+		.where(eq(sessions.id, sessionId));
+	return row ?? null;
+}
+
+async function itemTitle(db: Db, itemId: string | undefined | null) {
+	if (!itemId) return null;
+	const [row] = await db.select({ title: items.title }).from(items).where(eq(items.id, itemId));
+	return row?.title ?? null;
+}
+
+const str = (v: Json | undefined): string | null => (typeof v === 'string' ? v : null);
+
+const INDEXED = new Set([
+	'session_created',
+	'statement',
+	'minutes',
+	'proposal_checkpoint',
+	'comment_added',
+	'escalation_answered'
+]);
+
+/** Indexes what a transcript entry adds to the public record (called by `record`). */
+export async function fromEntry(
+	db: Db,
+	sessionId: string,
+	type: string,
+	data: Record<string, Json>,
+	at: Date
+): Promise<void> {
+	if (!INDEXED.has(type)) return;
+	const session = await sessionOf(db, sessionId);
+	if (!session) return;
+	const base = { communityId: session.communityId, sessionId, public: false, at };
+	const url = `/archive/s/${sessionId}`;
+	const itemId = str(data.itemId);
+	switch (type) {
+		case 'session_created': {
+			await put(db, {
+				...base,
+				kind: 'session',
+				refId: sessionId,
+				title: session.title,
+				body: '',
+				url
+			});
+			for (const raw of Array.isArray(data.items) ? data.items : []) {
+				const item = raw as { id?: Json; title?: Json; body?: Json };
+				const id = str(item.id);
+				if (!id) continue;
+				await put(db, {
+					...base,
+					kind: 'item',
+					refId: id,
+					itemId: id,
+					title: str(item.title) ?? '',
+					body: str(item.body) ?? '',
+					url: `${url}#item-${id}`
+				});
+			}
+			return;
+		}
+		case 'statement':
+		case 'minutes': {
+			const id = str(data.id);
+			if (!id) return;
+			await put(db, {
+				...base,
+				kind: type,
+				refId: id,
+				itemId,
+				title: (await itemTitle(db, itemId)) ?? session.title,
+				body: str(data.text) ?? '',
+				url
+			});
+			return;
+		}
+		case 'proposal_checkpoint': {
+			if (!itemId) return;
+			await put(db, {
+				...base,
+				kind: 'proposal',
+				refId: itemId,
+				itemId,
+				title: str(data.title) ?? session.title,
+				body: str(data.text) ?? '',
+				url: `${url}#item-${itemId}`
+			});
+			return;
+		}
+		case 'comment_added': {
+			const id = str(data.commentId);
+			if (!id) return;
+			await put(db, {
+				...base,
+				kind: 'comment',
+				refId: id,
+				itemId,
+				title: (await itemTitle(db, itemId)) ?? session.title,
+				body: str(data.text) ?? '',
+				url: itemId ? `${url}#item-${itemId}` : url
+			});
+			return;
+		}
+		case 'escalation_answered': {
+			const id = str(data.escalationId);
+			if (!id) return;
+			await put(db, {
+				...base,
+				public: true,
+				kind: 'answer',
+				refId: id,
+				itemId,
+				title: (await itemTitle(db, itemId)) ?? session.title,
+				body: str(data.answer) ?? '',
+				url
+			});
+			return;
+		}
+	}
+}
+
+/** Drops an item's rows of one kind (e.g. when a session is deleted by tests). */
+export async function removeFor(db: Db, kind: SearchKind, refId: string) {
+	await db
+		.delete(searchDocuments)
+		.where(and(eq(searchDocuments.kind, kind), eq(searchDocuments.refId, refId)));
+}
