@@ -25,11 +25,18 @@ export interface IndexedText {
 	at: Date;
 }
 
+/**
+ * Texts whose title is only their context (the item a statement was made under): the title is
+ * shown but not indexed, so a statement does not outrank the item it merely mentions.
+ */
+const CONTEXT_TITLE = new Set<SearchKind>(['statement', 'minutes', 'comment']);
+const indexedTitle = (kind: SearchKind, title: string) => (CONTEXT_TITLE.has(kind) ? '' : title);
+
 const docId = (kind: string, refId: string) => `${kind}:${refId}`;
 
 /** Writes (or rewrites) one text in the caller's transaction. */
 export async function put(db: Db, t: IndexedText): Promise<void> {
-	const { literal, tokens } = tsvectorLiteral(t.title, t.body);
+	const { literal, tokens } = tsvectorLiteral(indexedTitle(t.kind, t.title), t.body);
 	const values = {
 		kind: t.kind,
 		refId: t.refId,
@@ -70,7 +77,7 @@ export async function replaceText(
 		.from(searchDocuments)
 		.where(eq(searchDocuments.id, docId(kind, refId)));
 	if (!row) return;
-	const { literal, tokens } = tsvectorLiteral(row.title, text);
+	const { literal, tokens } = tsvectorLiteral(indexedTitle(kind, row.title), text);
 	await db
 		.update(searchDocuments)
 		.set({ body: text, tokens, tsv: sql`${literal}::tsvector` as unknown as string })
