@@ -91,7 +91,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 export const joinNames = (names: readonly string[]) =>
 	names.join(getLocale() === 'en' ? ', ' : '、');
 
-/** One sentence for an entry, e.g. 王阿姨（居民）加入 or 议题“加装电梯”：讨论中 → 已议定. */
+/** One sentence for an entry, e.g. 王阿姨（居民）加入 or 议题“加装电梯”：讨论中 → 已通过. */
 export function describeEntry(entry: PublicEntry): string {
 	const d = entry.data;
 	const who = actorName(entry.actor);

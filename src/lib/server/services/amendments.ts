@@ -389,6 +389,16 @@ export async function isAmending(db: Db, item: { id: string; sessionId: string }
 	return floor?.amending ?? false;
 }
 
+/** Which of these items are in the amending phase themselves. */
+export async function amendingItemIds(db: Db, itemIds: string[]): Promise<string[]> {
+	if (itemIds.length === 0) return [];
+	const rows = await db
+		.select({ itemId: itemOutcomes.itemId })
+		.from(itemOutcomes)
+		.where(and(inArray(itemOutcomes.itemId, itemIds), eq(itemOutcomes.amending, true)));
+	return rows.map((r) => r.itemId);
+}
+
 /** Documents reconnect after a phase change, so their write access is decided afresh. */
 export function reconnectDocs(ctx: Ctx, docNames: string[]) {
 	for (const name of docNames) ctx.docs.disconnect(name, 4000, 'phase changed');

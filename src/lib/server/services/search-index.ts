@@ -26,10 +26,11 @@ export interface IndexedText {
 }
 
 /**
- * Texts whose title is only their context (the item a statement was made under): the title is
+ * Texts whose title is only their context (the item a statement was made under, the item a
+ * proposal belongs to, which has its own row): the title is
  * shown but not indexed, so a statement does not outrank the item it merely mentions.
  */
-const CONTEXT_TITLE = new Set<SearchKind>(['statement', 'minutes', 'comment']);
+const CONTEXT_TITLE = new Set<SearchKind>(['statement', 'minutes', 'comment', 'proposal']);
 const indexedTitle = (kind: SearchKind, title: string) => (CONTEXT_TITLE.has(kind) ? '' : title);
 
 const docId = (kind: string, refId: string) => `${kind}:${refId}`;

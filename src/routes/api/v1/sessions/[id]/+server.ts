@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { api } from '$lib/server/http';
+import * as amendments from '$lib/server/services/amendments';
 import * as floor from '$lib/server/services/floor';
 import * as sessions from '$lib/server/services/sessions';
 import type { RequestHandler } from './$types';
@@ -14,6 +15,7 @@ export const GET: RequestHandler = (event) =>
 			streamUrl,
 			blocQuotas,
 			blocShares: await floor.shares(ctx.db, session.id),
-			amending
+			amending,
+			amendingItems: await amendments.amendingItemIds(ctx.db, session.items.map((i) => i.id))
 		});
 	});
