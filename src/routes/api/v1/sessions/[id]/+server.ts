@@ -16,6 +16,9 @@ export const GET: RequestHandler = (event) =>
 			blocQuotas,
 			blocShares: await floor.shares(ctx.db, session.id),
 			amending,
-			amendingItems: await amendments.amendingItemIds(ctx.db, session.items.map((i) => i.id))
+			amendingItems: await amendments.amendingItemIds(
+				ctx.db,
+				session.items.map((i) => i.id)
+			)
 		});
 	});
