@@ -11,7 +11,7 @@ export const init: ServerInit = async () => {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Every mutating request must come from our own ORIGIN (CONTRACT §2). */
+/** Every mutating request must come from our own ORIGIN (REFERENCE.md §2). */
 const originHandle: Handle = async ({ event, resolve }) => {
 	const app = await getApp();
 	event.locals.ctx = app.ctx;

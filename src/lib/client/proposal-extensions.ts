@@ -1,6 +1,6 @@
 /**
- * The editor's Tiptap extensions, imported one by one instead of `@tiptap/starter-kit` (issue 5:
- * the editor chunk). The SCHEMA stays StarterKit's — every node and mark it defines — because
+ * The editor's Tiptap extensions, imported one by one instead of `@tiptap/starter-kit`
+ * (a smaller editor chunk). The SCHEMA stays StarterKit's — every node and mark it defines — because
  * y-prosemirror deletes from the shared document whatever the local schema cannot parse: a
  * smaller schema in one browser would erase other people's headings, quotes or links. What goes
  * is behaviour the proposal does not use: linkify (autolink is off; the link mark here is

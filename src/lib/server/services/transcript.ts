@@ -1,4 +1,4 @@
-/** Recording what happens in a session (rule 7) and reading the chain back (CONTRACT §4). */
+/** Recording what happens in a session (rule 7) and reading the chain back (REFERENCE.md §4). */
 import * as clock from '../clock';
 import type { Db } from '../db/client';
 import type { Participant } from '../db/participants';
@@ -6,6 +6,7 @@ import * as transcript from '../db/transcript';
 import * as searchIndex from './search-index';
 import type { Actor, Json } from '../domain/transcript';
 import type { SessionUser } from '../auth/session';
+import type { EntryData, EntryType } from '$lib/protocol/transcript';
 
 export const systemActor: Actor = { id: 'system', name: 'system', role: 'system' };
 
@@ -21,17 +22,26 @@ export const actorOfUser = (u: SessionUser): Actor => ({
 	role: u.role
 });
 
-/** Appends an entry in the caller's transaction; JSON-safe data only (dates as ISO strings). */
-export async function record(
+/**
+ * Appends an entry in the caller's transaction. `type` and `data` are declared once in
+ * `$lib/protocol/transcript` (JSON-safe data only: dates as ISO strings).
+ */
+export async function record<T extends EntryType>(
 	db: Db,
 	sessionId: string,
-	type: string,
+	type: T,
 	actor: Actor,
-	data: Record<string, Json>,
+	data: EntryData<T>,
 	at = clock.now()
 ) {
-	const entry = await transcript.append(db, sessionId, { at: at.toISOString(), type, actor, data });
+	const json = data as unknown as Record<string, Json>;
+	const entry = await transcript.append(db, sessionId, {
+		at: at.toISOString(),
+		type,
+		actor,
+		data: json
+	});
 	// Public texts enter the search index in the same transaction (services/search-index.ts).
-	await searchIndex.fromEntry(db, sessionId, type, data, at);
+	await searchIndex.fromEntry(db, sessionId, type, json, at);
 	return entry;
 }
