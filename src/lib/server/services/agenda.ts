@@ -6,6 +6,7 @@ import {
 	sessionSettingsSchema,
 	floorSettingsSchema
 } from '$lib/protocol';
+import * as clock from '../clock';
 import type { Db } from '../db/client';
 import { items, sessions as sessionsTable } from '../db/schema';
 import * as sessions from '../db/sessions';
@@ -13,9 +14,9 @@ import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
 import { requireConsole } from './permissions';
 import { checkpoint, snapshot } from './proposals';
-import { reconnectDocs } from './amendments';
+import * as outcomesDb from '../db/outcomes';
+import { reconnectDocs } from './amendment-merge';
 import * as floor from './floor';
-import { noteHandStatus } from './outcomes';
 import { actorOfUser, record } from './transcript';
 
 async function openSession(db: Db, sessionId: string) {
@@ -48,7 +49,7 @@ export async function setItemStatus(ctx: Ctx, viewer: Viewer, itemId: string, in
 			to: status
 		});
 		if (snap) await checkpoint(tx, item, snap, `status:${status}`, actorOfUser(user));
-		await noteHandStatus(tx, itemId, status);
+		await outcomesDb.noteHandStatus(tx, itemId, status, clock.now());
 		return row!;
 	});
 	ctx.realtime.sessionChanged(updated.sessionId);

@@ -2,12 +2,11 @@
  * Floor settings beside the speaking limit: the hybrid meeting's stream link (腾讯会议 and
  * the like), each bloc's share of the floor, and the session-wide amending phase.
  */
-import { eq } from 'drizzle-orm';
 import type { BlocShareView } from '$lib/protocol';
 import type { Db } from '../db/client';
 import * as hands from '../db/hands';
 import * as participants from '../db/participants';
-import { sessionFloor } from '../db/schema';
+import * as outcomesDb from '../db/outcomes';
 import { blocShares, overShare } from '../domain/floor-shares';
 import * as queueRules from '../domain/speaker-queue';
 import * as clock from '../clock';
@@ -19,7 +18,7 @@ export interface FloorInfo {
 }
 
 export async function info(db: Db, sessionId: string): Promise<FloorInfo> {
-	const [row] = await db.select().from(sessionFloor).where(eq(sessionFloor.sessionId, sessionId));
+	const row = await outcomesDb.floorOf(db, sessionId);
 	return {
 		streamUrl: row?.streamUrl ?? null,
 		blocQuotas: row?.blocQuotas ?? {},
@@ -38,10 +37,7 @@ export async function apply(
 	if (body.blocQuotas !== undefined) set.blocQuotas = body.blocQuotas;
 	if (body.amending !== undefined) set.amending = body.amending;
 	if (Object.keys(set).length === 0) return set;
-	await db
-		.insert(sessionFloor)
-		.values({ sessionId, ...set })
-		.onConflictDoUpdate({ target: sessionFloor.sessionId, set });
+	await outcomesDb.putFloor(db, sessionId, set);
 	return set;
 }
 
@@ -71,3 +67,6 @@ export async function overQuota(db: Db, sessionId: string, bloc: string | undefi
 	const turns = await hands.turns(db, sessionId);
 	return overShare(blocQuotas, queueRules.speakingTotals(turns), bloc);
 }
+
+/** Which of these items are in the amending phase themselves. */
+export const amendingItemIds = outcomesDb.amendingItemIds;

@@ -1,116 +1,22 @@
 /**
- * Decisions that carry through: closing a vote settles its item (unless the moderator set the
- * status by hand after the vote opened), and a decided item gets an outcome statement and
- * progress updates (未开始 / 进行中 / 已完成 / 已搁置) on the public record.
+ * Decisions that carry through: a decided item gets an outcome statement (what was decided,
+ * who does what by when) and progress updates (未开始 / 进行中 / 已完成 / 已搁置) on the public
+ * record. Closing a vote settles the item's status (vote-outcomes.ts).
  */
-import { asc, eq } from 'drizzle-orm';
 import { outcomeSchema, progressSchema, type OutcomeView } from '$lib/protocol';
 import * as clock from '../clock';
-import type { Db } from '../db/client';
-import { itemOutcomes, itemProgress, items } from '../db/schema';
+import * as outcomesDb from '../db/outcomes';
 import * as sessions from '../db/sessions';
-import { statusAfterVote, type ItemStatus } from '../domain/item-outcome';
-import type { Actor } from '../domain/transcript';
 import { newId } from '../ids';
-import * as amendments from './amendments';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse } from './errors';
 import { requireConsole } from './permissions';
 import * as photos from './photos';
-import { checkpoint, snapshot } from './proposals';
 import * as sessionsService from './sessions';
-import { runsSession } from './sessions';
 import { actorOfUser, record } from './transcript';
 
-/** Remembers that the moderator set an item's status by hand (in the caller's transaction). */
-export async function noteHandStatus(db: Db, itemId: string, status: string, at = clock.now()) {
-	await db
-		.insert(itemOutcomes)
-		.values({ itemId, statusSetAt: at, handStatus: status })
-		.onConflictDoUpdate({
-			target: itemOutcomes.itemId,
-			set: { statusSetAt: at, handStatus: status }
-		});
-}
-
-interface ClosedVote {
-	id: string;
-	itemId: string;
-	sessionId: string;
-	openedAt: Date | null;
-	result: unknown;
-}
-
-/**
- * After a vote closed (committed): the item's status follows the result, and an amendment put
- * to this vote is merged (passed) or rejected (failed). Failures are logged, never undo the
- * close, which is already recorded.
- */
-export async function afterVoteClosed(
-	ctx: Ctx,
-	vote: ClosedVote,
-	actor: Actor,
-	now = clock.now()
-): Promise<void> {
-	const passed = (vote.result as { passed?: boolean } | null)?.passed === true;
-	try {
-		await settleItem(ctx, vote, passed, actor, now);
-	} catch (error) {
-		ctx.log.error({ err: error, voteId: vote.id }, 'item outcome after vote failed');
-	}
-	try {
-		await amendments.decideByVote(ctx, vote.id, passed, actor);
-	} catch (error) {
-		ctx.log.error({ err: error, voteId: vote.id }, 'amendment decision after vote failed');
-	}
-}
-
-async function settleItem(
-	ctx: Ctx,
-	vote: ClosedVote,
-	passed: boolean,
-	actor: Actor,
-	now: Date
-): Promise<void> {
-	const [found] = await ctx.db.select().from(items).where(eq(items.id, vote.itemId));
-	if (!found) return;
-	const [hand] = await ctx.db
-		.select()
-		.from(itemOutcomes)
-		.where(eq(itemOutcomes.itemId, vote.itemId));
-	const next = statusAfterVote(
-		{ openedAt: vote.openedAt, passed },
-		hand?.statusSetAt ? { at: hand.statusSetAt, status: hand.handStatus as ItemStatus } : null
-	);
-	if (!next || next === found.status) return;
-	const snap = await snapshot(ctx, found.docName);
-	const changed = await ctx.db.transaction(async (tx) => {
-		const [item] = await tx.select().from(items).where(eq(items.id, vote.itemId)).for('update');
-		if (!item || item.status === next) return false;
-		await tx.update(items).set({ status: next }).where(eq(items.id, item.id));
-		await record(
-			tx,
-			item.sessionId,
-			'item_status',
-			actor,
-			{ itemId: item.id, title: item.title, from: item.status, to: next, voteId: vote.id },
-			now
-		);
-		await tx
-			.insert(itemOutcomes)
-			.values({ itemId: item.id, decidedAt: now })
-			.onConflictDoUpdate({ target: itemOutcomes.itemId, set: { decidedAt: now } });
-		await checkpoint(tx, item, snap, `status:${next}`, actor);
-		return true;
-	});
-	if (changed) {
-		ctx.realtime.sessionChanged(vote.sessionId);
-		ctx.realtime.transcriptChanged(vote.sessionId);
-	}
-}
-
 async function itemAndSession(ctx: Ctx, itemId: string) {
-	const [item] = await ctx.db.select().from(items).where(eq(items.id, itemId));
+	const item = await outcomesDb.findItem(ctx.db, itemId);
 	if (!item) throw notFound('item_not_found', 'item');
 	const session = await sessions.find(ctx.db, item.sessionId);
 	if (!session) throw notFound('session_not_found', 'session');
@@ -119,7 +25,8 @@ async function itemAndSession(ctx: Ctx, itemId: string) {
 
 function requireRunner(viewer: Viewer, session: { escalationId: string | null }) {
 	const user = requireConsole(viewer);
-	if (!runsSession(viewer, session)) throw forbidden('only the moderator can do this');
+	if (!sessionsService.runsSession(viewer, session))
+		throw forbidden('only the moderator can do this');
 	return user;
 }
 
@@ -130,10 +37,7 @@ export async function setOutcome(ctx: Ctx, viewer: Viewer, itemId: string, input
 	const user = requireRunner(viewer, session);
 	const values = { text: body.text, owner: body.owner || null, due: body.due || null };
 	await ctx.db.transaction(async (tx) => {
-		await tx
-			.insert(itemOutcomes)
-			.values({ itemId, ...values })
-			.onConflictDoUpdate({ target: itemOutcomes.itemId, set: values });
+		await outcomesDb.put(tx, itemId, values);
 		await record(tx, session.id, 'outcome_set', actorOfUser(user), { itemId, ...values });
 	});
 	ctx.realtime.sessionChanged(session.id);
@@ -150,7 +54,7 @@ export async function addProgress(ctx: Ctx, viewer: Viewer, itemId: string, inpu
 	const id = newId();
 	const now = clock.now();
 	await ctx.db.transaction(async (tx) => {
-		await tx.insert(itemProgress).values({
+		await outcomesDb.addProgress(tx, {
 			id,
 			itemId,
 			text: body.text,
@@ -159,10 +63,7 @@ export async function addProgress(ctx: Ctx, viewer: Viewer, itemId: string, inpu
 			authorName: user.username,
 			at: now
 		});
-		await tx
-			.insert(itemOutcomes)
-			.values({ itemId, progress: body.status })
-			.onConflictDoUpdate({ target: itemOutcomes.itemId, set: { progress: body.status } });
+		await outcomesDb.put(tx, itemId, { progress: body.status });
 		// After a session closed its chain still takes entries: the follow-up is on the record.
 		await record(
 			tx,
@@ -184,12 +85,8 @@ async function view(
 	title: string,
 	itemStatus: string
 ): Promise<OutcomeView> {
-	const [row] = await ctx.db.select().from(itemOutcomes).where(eq(itemOutcomes.itemId, itemId));
-	const updates = await ctx.db
-		.select()
-		.from(itemProgress)
-		.where(eq(itemProgress.itemId, itemId))
-		.orderBy(asc(itemProgress.at));
+	const row = await outcomesDb.find(ctx.db, itemId);
+	const updates = await outcomesDb.progressOf(ctx.db, itemId);
 	return {
 		itemId,
 		title,
@@ -210,9 +107,7 @@ async function view(
 /** The outcome of an item: anyone once the session is closed, its members before. */
 export async function get(ctx: Ctx, viewer: Viewer, itemId: string): Promise<OutcomeView> {
 	const { item, session } = await itemAndSession(ctx, itemId);
-	if (session.status !== 'closed') {
-		await sessionsService.get(ctx, viewer, session.id);
-	}
+	if (session.status !== 'closed') await sessionsService.get(ctx, viewer, session.id);
 	return view(ctx, item.id, item.title, item.status);
 }
 

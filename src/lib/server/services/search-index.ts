@@ -5,11 +5,9 @@
  * they are written and become searchable when their session closes (a join on its status);
  * opinions, projects and answers are public at once.
  */
-import { and, eq, sql } from 'drizzle-orm';
 import type { SearchKind } from '$lib/protocol';
 import type { Db } from '../db/client';
-import { items, searchDocuments, sessions } from '../db/schema';
-import { tsvectorLiteral } from '../domain/search-tokens';
+import * as searchDb from '../db/search';
 import type { Json } from '../domain/transcript';
 
 export interface IndexedText {
@@ -36,9 +34,9 @@ const indexedTitle = (kind: SearchKind, title: string) => (CONTEXT_TITLE.has(kin
 const docId = (kind: string, refId: string) => `${kind}:${refId}`;
 
 /** Writes (or rewrites) one text in the caller's transaction. */
-export async function put(db: Db, t: IndexedText): Promise<void> {
-	const { literal, tokens } = tsvectorLiteral(indexedTitle(t.kind, t.title), t.body);
-	const values = {
+export function put(db: Db, t: IndexedText): Promise<void> {
+	return searchDb.put(db, {
+		id: docId(t.kind, t.refId),
 		kind: t.kind,
 		refId: t.refId,
 		communityId: t.communityId,
@@ -46,16 +44,11 @@ export async function put(db: Db, t: IndexedText): Promise<void> {
 		itemId: t.itemId ?? null,
 		public: t.public,
 		title: t.title,
+		indexedTitle: indexedTitle(t.kind, t.title),
 		body: t.body,
 		url: t.url,
-		tokens,
-		tsv: sql`${literal}::tsvector` as unknown as string,
 		at: t.at
-	};
-	await db
-		.insert(searchDocuments)
-		.values({ id: docId(t.kind, t.refId), ...values })
-		.onConflictDoUpdate({ target: searchDocuments.id, set: values });
+	});
 }
 
 /**
@@ -69,34 +62,8 @@ export async function replaceText(
 	refId: string,
 	text: string | null
 ): Promise<void> {
-	if (text === null) {
-		await db.delete(searchDocuments).where(eq(searchDocuments.id, docId(kind, refId)));
-		return;
-	}
-	const [row] = await db
-		.select({ title: searchDocuments.title })
-		.from(searchDocuments)
-		.where(eq(searchDocuments.id, docId(kind, refId)));
-	if (!row) return;
-	const { literal, tokens } = tsvectorLiteral(indexedTitle(kind, row.title), text);
-	await db
-		.update(searchDocuments)
-		.set({ body: text, tokens, tsv: sql`${literal}::tsvector` as unknown as string })
-		.where(eq(searchDocuments.id, docId(kind, refId)));
-}
-
-async function sessionOf(db: Db, sessionId: string) {
-	const [row] = await db
-		.select({ title: sessions.title, communityId: sessions.communityId })
-		.from(sessions)
-		.where(eq(sessions.id, sessionId));
-	return row ?? null;
-}
-
-async function itemTitle(db: Db, itemId: string | undefined | null) {
-	if (!itemId) return null;
-	const [row] = await db.select({ title: items.title }).from(items).where(eq(items.id, itemId));
-	return row?.title ?? null;
+	if (text === null) return searchDb.remove(db, docId(kind, refId));
+	return searchDb.replaceBody(db, docId(kind, refId), text, (title) => indexedTitle(kind, title));
 }
 
 const str = (v: Json | undefined): string | null => (typeof v === 'string' ? v : null);
@@ -119,7 +86,7 @@ export async function fromEntry(
 	at: Date
 ): Promise<void> {
 	if (!INDEXED.has(type)) return;
-	const session = await sessionOf(db, sessionId);
+	const session = await searchDb.sessionOf(db, sessionId);
 	if (!session) return;
 	const base = { communityId: session.communityId, sessionId, public: false, at };
 	const url = `/archive/s/${sessionId}`;
@@ -159,7 +126,7 @@ export async function fromEntry(
 				kind: type,
 				refId: id,
 				itemId,
-				title: (await itemTitle(db, itemId)) ?? session.title,
+				title: (await searchDb.itemTitle(db, itemId)) ?? session.title,
 				body: str(data.text) ?? '',
 				url
 			});
@@ -186,7 +153,7 @@ export async function fromEntry(
 				kind: 'comment',
 				refId: id,
 				itemId,
-				title: (await itemTitle(db, itemId)) ?? session.title,
+				title: (await searchDb.itemTitle(db, itemId)) ?? session.title,
 				body: str(data.text) ?? '',
 				url: itemId ? `${url}#item-${itemId}` : url
 			});
@@ -201,18 +168,11 @@ export async function fromEntry(
 				kind: 'answer',
 				refId: id,
 				itemId,
-				title: (await itemTitle(db, itemId)) ?? session.title,
+				title: (await searchDb.itemTitle(db, itemId)) ?? session.title,
 				body: str(data.answer) ?? '',
 				url
 			});
 			return;
 		}
 	}
-}
-
-/** Drops an item's rows of one kind (e.g. when a session is deleted by tests). */
-export async function removeFor(db: Db, kind: SearchKind, refId: string) {
-	await db
-		.delete(searchDocuments)
-		.where(and(eq(searchDocuments.kind, kind), eq(searchDocuments.refId, refId)));
 }

@@ -5,8 +5,8 @@
  * character bigrams as tsvector lexemes under a GIN index; results are ranked with `ts_rank`
  * (title words weigh more) and carry a snippet around the words found.
  */
-import { sql, type SQL } from 'drizzle-orm';
 import { SEARCH_KINDS, type SearchKind, type SearchResultView } from '$lib/protocol';
+import * as searchDb from '../db/search';
 import { makeSnippet, parseQuery } from '../domain/search-tokens';
 import type { Ctx } from './context';
 import { ServiceError } from './errors';
@@ -20,18 +20,6 @@ export interface SearchFilters {
 	from?: string | null;
 	to?: string | null;
 	limit?: number;
-}
-
-interface Row {
-	kind: SearchKind;
-	title: string;
-	body: string;
-	url: string;
-	session_id: string | null;
-	item_id: string | null;
-	community_id: string | null;
-	at: string | Date;
-	rank: number | string;
 }
 
 const invalid = (message: string) => new ServiceError(400, 'invalid_payload', message);
@@ -59,29 +47,18 @@ export async function search(
 	const parsed = parseQuery(q);
 	if (!parsed.tsquery) return [];
 
-	const where: SQL[] = [sql`d.tsv @@ query.q`, sql`(d.public or s.status = 'closed')`];
-	if (filters.communityId) where.push(sql`d.community_id = ${filters.communityId}`);
-	if (kind) where.push(sql`d.kind = ${kind}`);
-	if (from) where.push(sql`d.at >= ${from.toISOString()}`);
-	if (to) where.push(sql`d.at < ${to.toISOString()}`);
-	const result = await ctx.db.execute(sql`
-		select d.kind, d.title, d.body, d.url, d.session_id, d.item_id, d.community_id, d.at,
-			ts_rank(d.tsv, query.q) as rank
-		from search_documents d
-		cross join (select ${parsed.tsquery}::tsquery as q) query
-		left join sessions s on s.id = d.session_id
-		where ${sql.join(where, sql` and `)}
-		order by rank desc, d.at desc
-		limit ${limit}
-	`);
-	// postgres.js answers an array of rows, PGlite `{rows}`.
-	const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Row[];
+	const rows = await searchDb.query(
+		ctx.db,
+		parsed.tsquery,
+		{ communityId: filters.communityId, kind, from, to },
+		limit
+	);
 	return rows.map((r) => {
 		const inBody = parsed.terms.some((t) => r.body.toLowerCase().includes(t));
 		const text = inBody ? r.body : `${r.title} ${r.body}`.trim();
 		const { snippet, highlights } = makeSnippet(text, parsed.terms);
 		return {
-			kind: r.kind,
+			kind: r.kind as SearchKind,
 			title: r.title,
 			snippet,
 			highlights,

@@ -1,6 +1,5 @@
 import { json } from '@sveltejs/kit';
 import { api } from '$lib/server/http';
-import * as amendments from '$lib/server/services/amendments';
 import * as floor from '$lib/server/services/floor';
 import * as sessions from '$lib/server/services/sessions';
 import type { RequestHandler } from './$types';
@@ -16,7 +15,7 @@ export const GET: RequestHandler = (event) =>
 			blocQuotas,
 			blocShares: await floor.shares(ctx.db, session.id),
 			amending,
-			amendingItems: await amendments.amendingItemIds(
+			amendingItems: await floor.amendingItemIds(
 				ctx.db,
 				session.items.map((i) => i.id)
 			)
