@@ -22,19 +22,7 @@ import { Paragraph } from '@tiptap/extension-paragraph';
 import { Strike } from '@tiptap/extension-strike';
 import { Text } from '@tiptap/extension-text';
 import { Underline } from '@tiptap/extension-underline';
-
-const ALLOWED_PROTOCOLS = ['http', 'https', 'ftp', 'ftps', 'mailto', 'tel', 'callto', 'sms'];
-// eslint-disable-next-line no-control-regex -- the whitespace a URL scheme may hide behind
-const URI_WHITESPACE = /[\u0000-\u0020\u00a0\u1680\u180e\u2000-\u2029\u205f\u3000]/g;
-const SAFE_URI = new RegExp(
-	`^(?:(?:${ALLOWED_PROTOCOLS.join('|')}):|[^a-z]|[a-z0-9+.\\-]+(?:[^a-z+.\\-:]|$))`,
-	'i'
-);
-
-/** No `javascript:` and the like: a link's target is one of the plain protocols, or relative. */
-export function safeHref(href: unknown): boolean {
-	return typeof href === 'string' && SAFE_URI.test(href.replace(URI_WHITESPACE, ''));
-}
+import { safeHref } from '$lib/safe-href';
 
 /** The `link` mark of @tiptap/extension-link — same name and attributes — without linkify. */
 export const ProposalLink = Mark.create({
