@@ -151,3 +151,4 @@ export * from './cloud';
 export * from './comments';
 export * from './community';
 export * from './presence';
+export * from './outcomes';

@@ -165,5 +165,7 @@ export const handOnBehalfSchema = v.object({
 	kind: v.optional(v.picklist(HAND_KINDS), 'speak')
 });
 export const sessionSettingsSchema = v.object({
-	speakingLimitSeconds: v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(3600))
+	speakingLimitSeconds: v.optional(
+		v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(3600))
+	)
 });

@@ -49,10 +49,20 @@ export const ENTRY_DATA = {
 	participant_muted: v.looseObject({ ...participantRef, name: v.string() }),
 	participant_unmuted: v.looseObject({ ...participantRef, name: v.string() }),
 	participant_removed: v.looseObject({ ...participantRef, name: v.string() }),
-	item_status: v.looseObject({ ...itemRef, from: v.string(), to: v.string() }),
+	item_status: v.looseObject({
+		...itemRef,
+		from: v.string(),
+		to: v.string(),
+		voteId: v.optional(id)
+	}),
 	current_item: v.looseObject(itemRef),
 	agenda_reordered: v.looseObject({ itemIds: v.array(id) }),
-	settings_changed: v.looseObject({ speakingLimitSeconds: v.optional(v.nullable(v.number())) }),
+	settings_changed: v.looseObject({
+		speakingLimitSeconds: v.optional(v.nullable(v.number())),
+		streamUrl: v.optional(nullableString),
+		blocQuotas: v.optional(v.record(v.string(), v.number())),
+		amending: v.optional(v.boolean())
+	}),
 	hand_raised: v.looseObject({
 		...participantRef,
 		name: v.string(),
@@ -64,7 +74,8 @@ export const ENTRY_DATA = {
 		participantId: v.nullable(id),
 		name: v.string(),
 		role: v.string(),
-		limitSeconds: v.nullable(v.number())
+		limitSeconds: v.nullable(v.number()),
+		overQuota: v.optional(v.boolean())
 	}),
 	floor_ended: v.looseObject({ ...participantRef, seconds: v.number() }),
 	seat_claimed: v.looseObject({ householdId: id, ...participantRef }),
@@ -201,6 +212,40 @@ export const ENTRY_DATA = {
 		method: json,
 		households: v.number(),
 		tableHash: v.string()
+	}),
+	// Outcomes (REFERENCE.md §11): amendments, phases, outcome statements and follow-up.
+	amendment_proposed: v.looseObject({
+		amendmentId: id,
+		itemId: id,
+		quote: v.string(),
+		text: v.string(),
+		reason: nullableString,
+		anchor: json
+	}),
+	amendment_supported: v.looseObject({ amendmentId: id, itemId: id }),
+	amendment_accepted: v.looseObject({
+		amendmentId: id,
+		itemId: id,
+		quote: v.string(),
+		text: v.string(),
+		stale: v.array(id),
+		textBefore: v.string(),
+		textAfter: v.string()
+	}),
+	amendment_rejected: v.looseObject({ amendmentId: id, itemId: id }),
+	amendment_stale: v.looseObject({ amendmentId: id, itemId: id }),
+	phase_changed: v.looseObject({ itemId: id, phase: v.picklist(['drafting', 'amending']) }),
+	outcome_set: v.looseObject({
+		itemId: id,
+		text: v.string(),
+		owner: nullableString,
+		due: nullableString
+	}),
+	outcome_progress: v.looseObject({
+		itemId: id,
+		text: v.string(),
+		status: v.string(),
+		photoId: nullableString
 	})
 } as const;
 

@@ -63,7 +63,10 @@ const SEARCH_KINDS: Record<string, () => string> = {
 	proposal: m.archive_search_kind_proposal,
 	minutes: m.archive_search_kind_minutes,
 	statement: m.archive_search_kind_statement,
-	answer: m.archive_search_kind_answer
+	answer: m.archive_search_kind_answer,
+	comment: m.outcomes_search_kind_comment,
+	opinion: m.outcomes_search_kind_opinion,
+	project: m.outcomes_search_kind_project
 };
 
 export const searchKindLabel = (kind: string) => SEARCH_KINDS[kind]?.() ?? kind;
@@ -93,7 +96,7 @@ export const joinNames = (names: readonly string[]) =>
 type Words = (data: PublicEntry['data'], who: string, entry: PublicEntry) => string;
 
 /**
- * One sentence for each entry type, e.g. 王阿姨（居民）加入 or 议题“加装电梯”：讨论中 → 已议定.
+ * One sentence for each entry type, e.g. 王阿姨（居民）加入 or 议题“加装电梯”：讨论中 → 已通过.
  * Keyed by every entry type, so a new type is not shown as its code.
  */
 const ENTRY_WORDS = {
@@ -202,7 +205,19 @@ const ENTRY_WORDS = {
 			total: typeof d.total === 'number' ? formatYuan(d.total) : ''
 		}),
 	cost_scheme_chosen: (d) =>
-		m.cost_entry_scheme_chosen({ title: text(d.title), hash: text(d.tableHash).slice(0, 12) })
+		m.cost_entry_scheme_chosen({ title: text(d.title), hash: text(d.tableHash).slice(0, 12) }),
+
+	amendment_proposed: (d, who) =>
+		m.outcomes_entry_amendment_proposed({ name: who, quote: text(d.quote), text: text(d.text) }),
+	amendment_supported: (_d, who) => m.outcomes_entry_amendment_supported({ name: who }),
+	amendment_accepted: (d) =>
+		m.outcomes_entry_amendment_accepted({ quote: text(d.quote), text: text(d.text) }),
+	amendment_rejected: () => m.outcomes_entry_amendment_rejected(),
+	amendment_stale: () => m.outcomes_entry_amendment_stale(),
+	phase_changed: (d) =>
+		d.phase === 'amending' ? m.outcomes_phase_amending() : m.outcomes_phase_drafting(),
+	outcome_set: (d) => m.outcomes_entry_outcome_set({ text: text(d.text) }),
+	outcome_progress: (d) => m.outcomes_entry_outcome_progress({ text: text(d.text) })
 } satisfies Record<EntryType, Words>;
 
 /** One sentence for an entry; a type this version does not know is named as such. */
@@ -280,6 +295,23 @@ export function heldLabel(openedAt: string | null, closedAt: string | null): str
 }
 
 /** A snippet cut into plain and matching parts, so a page can mark the match without HTML. */
+/** The snippet cut at the server's highlight ranges ([start, end) offsets of words found). */
+export function rangeParts(
+	snippet: string,
+	ranges: readonly (readonly [number, number])[]
+): { text: string; match: boolean }[] {
+	const parts: { text: string; match: boolean }[] = [];
+	let from = 0;
+	for (const [a, b] of ranges) {
+		if (a < from || b > snippet.length || b <= a) continue;
+		if (a > from) parts.push({ text: snippet.slice(from, a), match: false });
+		parts.push({ text: snippet.slice(a, b), match: true });
+		from = b;
+	}
+	if (from < snippet.length) parts.push({ text: snippet.slice(from), match: false });
+	return parts;
+}
+
 export function highlightParts(snippet: string, q: string): { text: string; match: boolean }[] {
 	const needle = q.trim().toLowerCase();
 	if (!needle) return [{ text: snippet, match: false }];

@@ -198,7 +198,16 @@ const KIND_OF = {
 	case_closed: 'escalation',
 	consultation_opened: 'escalation',
 	cost_scheme_created: 'vote',
-	cost_scheme_chosen: 'vote'
+	cost_scheme_chosen: 'vote',
+
+	amendment_proposed: 'proposal',
+	amendment_supported: 'proposal',
+	amendment_accepted: 'proposal',
+	amendment_rejected: 'proposal',
+	amendment_stale: 'proposal',
+	phase_changed: 'agenda',
+	outcome_set: 'agenda',
+	outcome_progress: 'agenda'
 } satisfies Record<EntryType, TimelineKind>;
 
 export function kindOf(type: string): TimelineKind {
@@ -381,6 +390,33 @@ const PUBLIC_DATA = {
 		title: str(data.title),
 		total: num(data.total),
 		tableHash: str(data.tableHash)
+	}),
+
+	amendment_proposed: (data, { item }) => ({
+		quote: str(data.quote),
+		text: str(data.text),
+		reason: str(data.reason),
+		itemTitle: item(data.itemId)
+	}),
+	amendment_supported: none,
+	amendment_accepted: (data, { item }) => ({
+		quote: str(data.quote),
+		text: str(data.text),
+		itemTitle: item(data.itemId)
+	}),
+	amendment_rejected: none,
+	amendment_stale: none,
+	phase_changed: (data, { item }) => ({ phase: str(data.phase), itemTitle: item(data.itemId) }),
+	outcome_set: (data, { item }) => ({
+		text: str(data.text),
+		owner: str(data.owner),
+		due: str(data.due),
+		itemTitle: item(data.itemId)
+	}),
+	outcome_progress: (data, { item }) => ({
+		text: str(data.text),
+		status: str(data.status),
+		itemTitle: item(data.itemId)
 	})
 } satisfies Record<EntryType, Projector>;
 

@@ -847,3 +847,138 @@ export const costCollections = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.schemeId, t.householdId] })]
 );
+
+// ─── Outcomes: amendments, item outcomes, floor shares, search ─────────────────────────────
+
+/** A proposed change to a passage of an item's proposal (修改建议). */
+export const amendments = pgTable(
+	'amendments',
+	{
+		id: text('id').primaryKey(),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
+		sessionId: text('session_id')
+			.notNull()
+			.references(() => sessions.id, { onDelete: 'cascade' }),
+		participantId: text('participant_id')
+			.notNull()
+			.references(() => participants.id),
+		authorName: text('author_name').notNull(),
+		authorRole: text('author_role').notNull(),
+		/** Two Yjs relative positions (`Y.relativePositionToJSON`) over the proposal fragment. */
+		anchor: jsonb('anchor').$type<{ start: unknown; end: unknown }>().notNull(),
+		/** The passage as it read when the amendment was proposed. */
+		quoteThen: text('quote_then').notNull(),
+		text: text('text').notNull(),
+		reason: text('reason'),
+		status: text('status', { enum: ['open', 'accepted', 'rejected', 'stale'] })
+			.notNull()
+			.default('open'),
+		/** The vote that decides it, if it was put to one. */
+		voteId: text('vote_id'),
+		decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+		createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull()
+	},
+	(t) => [
+		index('amendments_item_idx').on(t.itemId, t.createdAt),
+		index('amendments_vote_idx').on(t.voteId)
+	]
+);
+
+export const amendmentSupporters = pgTable(
+	'amendment_supporters',
+	{
+		amendmentId: text('amendment_id')
+			.notNull()
+			.references(() => amendments.id, { onDelete: 'cascade' }),
+		participantId: text('participant_id')
+			.notNull()
+			.references(() => participants.id),
+		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.amendmentId, t.participantId] })]
+);
+
+/**
+ * What an item led to: the amending phase, when the moderator last set its status by hand
+ * (a vote closing after that leaves the status alone), and the outcome statement.
+ */
+export const itemOutcomes = pgTable('item_outcomes', {
+	itemId: text('item_id')
+		.primaryKey()
+		.references(() => items.id, { onDelete: 'cascade' }),
+	amending: boolean('amending').notNull().default(false),
+	statusSetAt: timestamp('status_set_at', { withTimezone: true, mode: 'date' }),
+	handStatus: text('hand_status'),
+	text: text('text'),
+	owner: text('owner'),
+	due: text('due'),
+	progress: text('progress', { enum: ['not_started', 'in_progress', 'done', 'shelved'] })
+		.notNull()
+		.default('not_started'),
+	decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' })
+});
+
+export const itemProgress = pgTable(
+	'item_progress',
+	{
+		id: text('id').primaryKey(),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
+		text: text('text').notNull(),
+		status: text('status', {
+			enum: ['not_started', 'in_progress', 'done', 'shelved']
+		}).notNull(),
+		photoId: text('photo_id').references(() => photos.id),
+		authorName: text('author_name').notNull(),
+		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
+	},
+	(t) => [index('item_progress_item_idx').on(t.itemId, t.at)]
+);
+
+/** Per-session floor settings: the hybrid meeting's stream link and each bloc's share. */
+export const sessionFloor = pgTable('session_floor', {
+	sessionId: text('session_id')
+		.primaryKey()
+		.references(() => sessions.id, { onDelete: 'cascade' }),
+	streamUrl: text('stream_url'),
+	blocQuotas: jsonb('bloc_quotas').$type<Record<string, number>>().notNull().default({}),
+	amending: boolean('amending').notNull().default(false)
+});
+
+/** A Postgres `tsvector`, written as a literal built by `domain/search-tokens.ts`. */
+const tsvector = customType<{ data: string; driverData: string }>({
+	dataType: () => 'tsvector'
+});
+
+/**
+ * Everything public people can search, one row per text, written in the transaction that
+ * creates or changes the text. `tsv` holds Chinese words (Intl.Segmenter), character
+ * bigrams and single characters, so a word is found inside a sentence.
+ */
+export const searchDocuments = pgTable(
+	'search_documents',
+	{
+		id: text('id').primaryKey(),
+		kind: text('kind').notNull(),
+		refId: text('ref_id').notNull(),
+		communityId: text('community_id'),
+		sessionId: text('session_id'),
+		itemId: text('item_id'),
+		/** Searchable at once (opinions, projects, answers); otherwise once its session closed. */
+		public: boolean('public').notNull().default(false),
+		title: text('title').notNull(),
+		body: text('body').notNull(),
+		url: text('url').notNull(),
+		tokens: text('tokens').notNull(),
+		tsv: tsvector('tsv').notNull(),
+		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
+	},
+	(t) => [
+		index('search_documents_tsv_idx').using('gin', t.tsv),
+		index('search_documents_session_idx').on(t.sessionId),
+		index('search_documents_community_idx').on(t.communityId, t.at)
+	]
+);

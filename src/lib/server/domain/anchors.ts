@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import { PROPOSAL_FRAGMENT } from '$lib/protocol';
 
 /** ProseMirror leaf nodes of the proposal schema (StarterKit): a size of 1, no content. */
-const LEAVES = new Set(['hardBreak', 'horizontalRule', 'image']);
+export const LEAVES = new Set(['hardBreak', 'horizontalRule', 'image']);
 
 type Node = Y.XmlElement | Y.XmlText;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types differ only in their event type
@@ -24,7 +24,7 @@ function textOf(t: Y.XmlText): string {
 		.join('');
 }
 
-function sizeOf(node: Node): number {
+export function sizeOf(node: Node): number {
 	if (node instanceof Y.XmlText) return node.length;
 	if (LEAVES.has(node.nodeName)) return 1;
 	let size = 2;

@@ -18,6 +18,8 @@ export const messageQueryAwareness = 3;
 
 /** Transaction origin of state replayed from storage: neither persisted again nor broadcast. */
 export const LOAD_ORIGIN = Symbol('yishi:yjs-load');
+/** Transaction origin of the server's own edits (`DocServer.edit`): broadcast to everyone. */
+export const SERVER_EDIT = Symbol('yishi:yjs-server-edit');
 
 export interface DocAccess {
 	canWrite: boolean;
@@ -39,6 +41,12 @@ export interface DocServer {
 	disconnect(docName: string, code: number, reason: string): void;
 	/** The document's current state: the live copy when loaded, else what is stored. */
 	state(docName: string): Promise<Uint8Array>;
+	/**
+	 * A change made by the server itself (a merged amendment): applied to the live copy in one
+	 * transaction, so it is broadcast and persisted exactly like a client's edit, and flushed
+	 * before this resolves. Loads the document first when nobody has it open.
+	 */
+	edit<T>(docName: string, change: (doc: Y.Doc) => T): Promise<T>;
 	/** `awarenessClients`: awareness client ids remembered (present, or departed < 2 pings ago). */
 	stats(): { docs: number; connections: number; awarenessClients: number };
 }
@@ -98,6 +106,8 @@ interface LiveDoc {
 	/** Client ids without a state at the last ping: forgotten at the next (`forgetDeparted`). */
 	departed: Set<number>;
 	loaded: boolean;
+	/** Settles when the stored state was applied (or the load failed: then `loaded` stays false). */
+	ready: Promise<void>;
 	unloadTimer: ReturnType<typeof setTimeout> | null;
 }
 
@@ -187,6 +197,7 @@ export function createDocServer(options: DocServerOptions): DocServer {
 			awarenessRenewed: new Set(),
 			departed: new Set(),
 			loaded: false,
+			ready: Promise.resolve(),
 			unloadTimer: null
 		};
 
@@ -226,7 +237,7 @@ export function createDocServer(options: DocServerOptions): DocServer {
 		});
 
 		docs.set(name, live);
-		persistence
+		live.ready = persistence
 			.load(name)
 			.then((state) => {
 				if (state) Y.applyUpdate(doc, state, LOAD_ORIGIN);
@@ -484,6 +495,20 @@ export function createDocServer(options: DocServerOptions): DocServer {
 			const live = docs.get(docName);
 			if (live?.loaded) return Y.encodeStateAsUpdate(live.doc);
 			return (await persistence.load(docName)) ?? Y.encodeStateAsUpdate(new Y.Doc());
+		},
+
+		async edit(docName, change) {
+			if (closing) throw new Error('server shutting down');
+			const live = docs.get(docName) ?? openDoc(docName);
+			await live.ready;
+			if (!live.loaded) throw new Error(`document ${docName} could not be loaded`);
+			let result!: ReturnType<typeof change>;
+			live.doc.transact(() => {
+				result = change(live.doc);
+			}, SERVER_EDIT);
+			if (live.conns.size === 0) scheduleUnload(live);
+			await persistence.flush(docName);
+			return result;
 		},
 
 		disconnect(docName, code, reason) {

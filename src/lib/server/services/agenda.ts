@@ -3,8 +3,10 @@ import {
 	currentItemSchema,
 	itemOrderSchema,
 	itemStatusSchema,
-	sessionSettingsSchema
+	sessionSettingsSchema,
+	floorSettingsSchema
 } from '$lib/protocol';
+import * as clock from '../clock';
 import type { Db } from '../db/client';
 import { items, sessions as sessionsTable } from '../db/schema';
 import * as sessions from '../db/sessions';
@@ -12,6 +14,9 @@ import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
 import { requireConsole } from './permissions';
 import { checkpoint, snapshot } from './proposals';
+import * as outcomesDb from '../db/outcomes';
+import { reconnectDocs } from './amendment-merge';
+import * as floor from './floor';
 import { actorOfUser, record } from './transcript';
 
 async function openSession(db: Db, sessionId: string) {
@@ -44,6 +49,7 @@ export async function setItemStatus(ctx: Ctx, viewer: Viewer, itemId: string, in
 			to: status
 		});
 		if (snap) await checkpoint(tx, item, snap, `status:${status}`, actorOfUser(user));
+		await outcomesDb.noteHandStatus(tx, itemId, status, clock.now());
 		return row!;
 	});
 	ctx.realtime.sessionChanged(updated.sessionId);
@@ -104,14 +110,28 @@ export async function reorderItems(ctx: Ctx, viewer: Viewer, sessionId: string, 
 export async function updateSettings(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
 	const user = requireConsole(viewer);
 	const { speakingLimitSeconds } = parse(sessionSettingsSchema, input);
-	await ctx.db.transaction(async (tx) => {
-		await openSession(tx, sessionId);
-		await tx
-			.update(sessionsTable)
-			.set({ speakingLimitSeconds })
-			.where(eq(sessionsTable.id, sessionId));
-		await record(tx, sessionId, 'settings_changed', actorOfUser(user), { speakingLimitSeconds });
+	const floorBody = parse(floorSettingsSchema, input);
+	const session = await ctx.db.transaction(async (tx) => {
+		const session = await openSession(tx, sessionId);
+		if (speakingLimitSeconds !== undefined)
+			await tx
+				.update(sessionsTable)
+				.set({ speakingLimitSeconds })
+				.where(eq(sessionsTable.id, sessionId));
+		const floorChanged = await floor.apply(tx, sessionId, floorBody);
+		if (speakingLimitSeconds === undefined && Object.keys(floorChanged).length === 0)
+			throw new ServiceError(400, 'invalid_payload', 'nothing to change');
+		await record(tx, sessionId, 'settings_changed', actorOfUser(user), {
+			...(speakingLimitSeconds !== undefined ? { speakingLimitSeconds } : {}),
+			...floorChanged
+		});
+		return session;
 	});
+	if (floorBody.amending !== undefined)
+		reconnectDocs(
+			ctx,
+			session.items.map((i) => i.docName)
+		);
 	ctx.realtime.sessionChanged(sessionId);
 	return (await sessions.find(ctx.db, sessionId))!;
 }

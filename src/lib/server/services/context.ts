@@ -58,6 +58,10 @@ export interface Notified {
 /** Proposal documents as services need them (the live copy when loaded). */
 export interface ProposalDocs {
 	state(docName: string): Promise<Uint8Array>;
+	/** A server-side change (a merged amendment), broadcast and persisted like an edit. */
+	edit<T>(docName: string, change: (doc: import('yjs').Doc) => T): Promise<T>;
+	/** Closes a document's sockets so they reconnect with fresh rights (phase changes). */
+	disconnect(docName: string, code: number, reason: string): void;
 }
 
 /** Work due by the clock (see scheduler.ts): poke it after setting or moving a deadline. */

@@ -11,6 +11,7 @@ import {
 	type OpinionView
 } from '$lib/protocol/community';
 import * as clock from '../clock';
+import * as searchIndex from './search-index';
 import type { Db } from '../db/client';
 import * as communityDb from '../db/community';
 import * as opinionsDb from '../db/opinions';
@@ -63,6 +64,16 @@ export async function create(
 		await notifyStaff(tx, {
 			kind: 'opinion_created',
 			text: `${member.name} 提出意见「${created.title}」，请在 ${shanghaiTime(deadline)} 前回复`,
+			url: opinionUrl(created),
+			at: now
+		});
+		await searchIndex.put(tx, {
+			kind: 'opinion',
+			refId: created.id,
+			communityId,
+			public: true,
+			title: created.title,
+			body: created.text,
 			url: opinionUrl(created),
 			at: now
 		});

@@ -11,6 +11,7 @@ import {
 	type ProjectView
 } from '$lib/protocol/community';
 import * as clock from '../clock';
+import * as searchIndex from './search-index';
 import * as opinionsDb from '../db/opinions';
 import * as projectsDb from '../db/projects';
 import * as sessionsDb from '../db/sessions';
@@ -73,6 +74,16 @@ export async function create(
 			createdAt: now
 		});
 		await opinionsDb.setProject(tx, opinionId, projectId);
+		await searchIndex.put(tx, {
+			kind: 'project',
+			refId: projectId,
+			communityId: opinion.communityId,
+			public: true,
+			title: opinion.title,
+			body: opinion.text,
+			url: `/projects/${projectId}`,
+			at: now
+		});
 		// The item carries the opinion as its description; the proposal document starts empty
 		// and residents write it together in the cloud session.
 		const session = await sessionsDb.insert(

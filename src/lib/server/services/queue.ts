@@ -1,5 +1,6 @@
 /** The speaker queue: domain rules in `domain/speaker-queue`, rows in `db/hands`. */
 import * as clock from '../clock';
+import * as floor from './floor';
 import { floorSchema, handOnBehalfSchema, type HandKind, type QueueView } from '$lib/protocol';
 import type { Db } from '../db/client';
 import * as hands from '../db/hands';
@@ -248,7 +249,9 @@ export async function giveFloor(
 				participantId: next,
 				name: speaker?.name ?? '',
 				role: speaker?.role ?? '',
-				limitSeconds
+				limitSeconds,
+				// Granted although the bloc used up its share of the floor (services/floor.ts).
+				...((await floor.overQuota(tx, sessionId, speaker?.role)) ? { overQuota: true } : {})
 			},
 			now
 		);

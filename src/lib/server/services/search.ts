@@ -1,114 +1,73 @@
 /**
- * Search over the public archive (closed sessions, answered escalations). Chinese has no spaces
- * between words, so word-based full-text search misses "电梯" inside "加装电梯的费用"; a
- * substring match (ILIKE, on PGlite and Postgres alike) finds it wherever it stands.
+ * Search over everything public (REFERENCE.md §11): sessions, items, proposals, statements,
+ * minutes and comments of closed sessions, opinions, projects and the street's answers. The
+ * index (`search_documents`, see search-index.ts) holds Chinese words, characters and
+ * character bigrams as tsvector lexemes under a GIN index; results are ranked with `ts_rank`
+ * (title words weigh more) and carry a snippet around the words found.
  */
-import { and, eq, ilike, inArray, or, sql } from 'drizzle-orm';
-import { escalations, items, sessions, transcriptEntries } from '../db/schema';
+import { SEARCH_KINDS, type SearchKind, type SearchResultView } from '$lib/protocol';
+import * as searchDb from '../db/search';
+import { makeSnippet, parseQuery } from '../domain/search-tokens';
 import type { Ctx } from './context';
 import { ServiceError } from './errors';
 
-export interface SearchResult {
-	sessionId: string;
-	itemId?: string;
-	kind: 'session' | 'item' | 'proposal' | 'minutes' | 'statement' | 'answer';
-	title: string;
-	snippet: string;
+export type SearchResult = SearchResultView;
+
+export interface SearchFilters {
+	communityId?: string | null;
+	kind?: string | null;
+	/** ISO dates (inclusive from, exclusive to). */
+	from?: string | null;
+	to?: string | null;
+	limit?: number;
 }
 
-const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
+const invalid = (message: string) => new ServiceError(400, 'invalid_payload', message);
 
-/** ±`radius` characters around the first match, whole code points. */
-export function snippet(text: string, q: string, radius = 40): string {
-	const chars = [...text];
-	const at = [...text.slice(0, Math.max(0, text.toLowerCase().indexOf(q.toLowerCase())))].length;
-	const start = Math.max(0, at - radius);
-	const end = Math.min(chars.length, at + [...q].length + radius);
-	return `${start > 0 ? '…' : ''}${chars.slice(start, end).join('')}${end < chars.length ? '…' : ''}`;
+function dateOf(name: string, raw: string | null | undefined): Date | null {
+	if (!raw) return null;
+	const d = new Date(raw);
+	if (Number.isNaN(d.getTime())) throw invalid(`${name}: not a date`);
+	return d;
 }
 
-export async function search(ctx: Ctx, raw: string | null, limit = 50): Promise<SearchResult[]> {
+export async function search(
+	ctx: Ctx,
+	raw: string | null,
+	filters: SearchFilters = {}
+): Promise<SearchResult[]> {
 	const q = (raw ?? '').trim();
-	if (q.length < 1 || q.length > 100)
-		throw new ServiceError(400, 'invalid_payload', 'q: 1–100 characters');
-	const pattern = `%${escapeLike(q)}%`;
-	const closed = await ctx.db.select().from(sessions).where(eq(sessions.status, 'closed'));
-	const closedIds = closed.map((s) => s.id);
-	const titles = new Map(closed.map((s) => [s.id, s.title]));
-	const results: SearchResult[] = [];
-	for (const s of closed) {
-		if (s.title.toLowerCase().includes(q.toLowerCase())) {
-			results.push({
-				sessionId: s.id,
-				kind: 'session',
-				title: s.title,
-				snippet: snippet(s.title, q)
-			});
-		}
-	}
-	if (closedIds.length) {
-		const itemRows = await ctx.db
-			.select()
-			.from(items)
-			.where(
-				and(
-					inArray(items.sessionId, closedIds),
-					or(ilike(items.title, pattern), ilike(items.body, pattern))
-				)
-			);
-		for (const i of itemRows) {
-			results.push({
-				sessionId: i.sessionId,
-				itemId: i.id,
-				kind: 'item',
-				title: i.title,
-				snippet: snippet(`${i.title} ${i.body ?? ''}`, q)
-			});
-		}
-		const entries = await ctx.db
-			.select()
-			.from(transcriptEntries)
-			.where(
-				and(
-					inArray(transcriptEntries.sessionId, closedIds),
-					inArray(transcriptEntries.type, ['minutes', 'statement', 'proposal_checkpoint']),
-					sql`${transcriptEntries.data}->>'text' ilike ${pattern}`
-				)
-			)
-			.limit(limit);
-		for (const e of entries) {
-			const data = e.data as { text: string; itemId?: string; title?: string };
-			results.push({
-				sessionId: e.sessionId,
-				itemId: data.itemId ?? undefined,
-				kind: e.type === 'proposal_checkpoint' ? 'proposal' : (e.type as 'minutes' | 'statement'),
-				title: data.title ?? titles.get(e.sessionId) ?? '',
-				snippet: snippet(data.text, q)
-			});
-		}
-	}
-	const answered = await ctx.db
-		.select({ row: escalations, title: items.title })
-		.from(escalations)
-		.innerJoin(items, eq(escalations.itemId, items.id))
-		.where(
-			and(
-				inArray(escalations.status, ['answered', 'closed']),
-				or(
-					ilike(escalations.answer, pattern),
-					ilike(escalations.note, pattern),
-					ilike(items.title, pattern)
-				)
-			)
-		);
-	for (const a of answered) {
-		results.push({
-			sessionId: a.row.sessionId,
-			itemId: a.row.itemId,
-			kind: 'answer',
-			title: a.title,
-			snippet: snippet(`${a.row.answer ?? ''} ${a.row.note}`, q)
-		});
-	}
-	return results.slice(0, limit);
+	if (q.length < 1 || q.length > 100) throw invalid('q: 1–100 characters');
+	const kind = filters.kind || null;
+	if (kind && !(SEARCH_KINDS as readonly string[]).includes(kind))
+		throw invalid(`kind: one of ${SEARCH_KINDS.join(', ')}`);
+	const from = dateOf('from', filters.from);
+	const to = dateOf('to', filters.to);
+	const limit = Math.min(100, Math.max(1, filters.limit ?? 50));
+	const parsed = parseQuery(q);
+	if (!parsed.tsquery) return [];
+
+	const rows = await searchDb.query(
+		ctx.db,
+		parsed.tsquery,
+		{ communityId: filters.communityId, kind, from, to },
+		limit
+	);
+	return rows.map((r) => {
+		const inBody = parsed.terms.some((t) => r.body.toLowerCase().includes(t));
+		const text = inBody ? r.body : `${r.title} ${r.body}`.trim();
+		const { snippet, highlights } = makeSnippet(text, parsed.terms);
+		return {
+			kind: r.kind as SearchKind,
+			title: r.title,
+			snippet,
+			highlights,
+			url: r.url,
+			...(r.session_id ? { sessionId: r.session_id } : {}),
+			...(r.item_id ? { itemId: r.item_id } : {}),
+			...(r.community_id ? { communityId: r.community_id } : {}),
+			at: new Date(r.at).toISOString(),
+			rank: Number(r.rank)
+		};
+	});
 }

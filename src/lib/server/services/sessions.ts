@@ -19,6 +19,7 @@ import * as householdsService from './households';
 import * as queueService from './queue';
 import { actorOf, actorOfUser, record } from './transcript';
 import * as votesService from './votes';
+import * as outcomesDb from '../db/outcomes';
 import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
 
 export type SessionWithItems = sessions.SessionWithItems;
@@ -372,10 +373,13 @@ export async function documentAccess(
 	if (!role) return { ok: false, status: 403 };
 	// Before a cloud session opens, staff prepare the proposals; participants only read.
 	const started = staff || hasOpened(found.session.opensAt, clock.now());
+	// In the amending phase the proposal changes only through accepted amendments.
+	const amending = await outcomesDb.isAmending(ctx.db, found.item);
 	return {
 		ok: true,
 		canWrite:
 			started &&
+			!amending &&
 			(member
 				? participantCanWrite(member, found.session.status)
 				: canWrite(role, found.session.status)),

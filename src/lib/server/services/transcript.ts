@@ -3,6 +3,7 @@ import * as clock from '../clock';
 import type { Db } from '../db/client';
 import type { Participant } from '../db/participants';
 import * as transcript from '../db/transcript';
+import * as searchIndex from './search-index';
 import type { Actor, Json } from '../domain/transcript';
 import type { SessionUser } from '../auth/session';
 import type { EntryData, EntryType } from '$lib/protocol/transcript';
@@ -25,7 +26,7 @@ export const actorOfUser = (u: SessionUser): Actor => ({
  * Appends an entry in the caller's transaction. `type` and `data` are declared once in
  * `$lib/protocol/transcript` (JSON-safe data only: dates as ISO strings).
  */
-export function record<T extends EntryType>(
+export async function record<T extends EntryType>(
 	db: Db,
 	sessionId: string,
 	type: T,
@@ -33,10 +34,14 @@ export function record<T extends EntryType>(
 	data: EntryData<T>,
 	at = clock.now()
 ) {
-	return transcript.append(db, sessionId, {
+	const json = data as unknown as Record<string, Json>;
+	const entry = await transcript.append(db, sessionId, {
 		at: at.toISOString(),
 		type,
 		actor,
-		data: data as unknown as Record<string, Json>
+		data: json
 	});
+	// Public texts enter the search index in the same transaction (services/search-index.ts).
+	await searchIndex.fromEntry(db, sessionId, type, json, at);
+	return entry;
 }

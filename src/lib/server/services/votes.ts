@@ -19,6 +19,7 @@ import { noticeProblem } from '../domain/notice-period';
 import { validateRule, type Rule } from '../domain/decision-rules';
 import * as tally from '../domain/tally';
 import * as openVotes from './open-votes';
+import * as voteOutcomes from './vote-outcomes';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
@@ -137,6 +138,7 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 			closesAt,
 			createdBy: user.id
 		});
+		await voteOutcomes.voteCreated(tx, row, input);
 		await record(tx, row.sessionId, 'vote_created', actorOfUser(user), {
 			voteId: row.id,
 			itemId,
@@ -302,6 +304,7 @@ export async function closeVote(
 	});
 	ctx.log.info({ voteId, passed: (vote.result as { passed: boolean }).passed }, 'vote closed');
 	ctx.realtime.voteChanged(vote.sessionId, vote.id);
+	await voteOutcomes.voteClosed(ctx, vote, actor, now);
 	return tallyOf(vote, ballots);
 }
 

@@ -17,17 +17,20 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		throw e;
 	}
 	const closed = new Set(found.sessions.map((s) => s.id));
-	const mine = new Set([...closed, ...found.escalations.map((e) => e.sessionId)]);
 
 	const q = (url.searchParams.get('q') ?? '').trim();
-	let results: (Awaited<ReturnType<typeof search>>[number] & { public: boolean })[] | null = null;
+	let results: Awaited<ReturnType<typeof search>> | null = null;
 	let tooLong = false;
 	if (q.length > 100) tooLong = true;
 	else if (q) {
 		// Search covers every community's archive; this page lists its own.
-		results = (await search(locals.ctx, q))
-			.filter((r) => mine.has(r.sessionId))
-			.map((r) => ({ ...r, public: closed.has(r.sessionId) }));
+		results = await search(locals.ctx, q, {
+			communityId: params.communityId,
+			kind: url.searchParams.get('kind')
+		}).catch((e: unknown) => {
+			if (e instanceof ServiceError && e.status === 400) return [];
+			throw e;
+		});
 	}
 
 	return {

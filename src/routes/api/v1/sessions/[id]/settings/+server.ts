@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { api, readJson } from '$lib/server/http';
 import * as agenda from '$lib/server/services/agenda';
+import * as floor from '$lib/server/services/floor';
 import * as sessions from '$lib/server/services/sessions';
 import type { RequestHandler } from './$types';
 
@@ -15,6 +16,7 @@ export const POST: RequestHandler = (event) =>
 		);
 		return json({
 			...sessions.toView(session),
-			speakingLimitSeconds: session.speakingLimitSeconds
+			speakingLimitSeconds: session.speakingLimitSeconds,
+			...(await floor.info(ctx.db, session.id))
 		});
 	});

@@ -1,0 +1,122 @@
+/** Amendments, item outcomes, floor shares, stream link and search (REFERENCE.md §11). */
+import * as v from 'valibot';
+import type { Role } from './roles';
+
+export const AMENDMENT_MAX_CHARS = 5000;
+
+const relativePosition = v.looseObject({});
+const shortText = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
+
+export const createAmendmentSchema = v.object({
+	anchor: v.object({ start: relativePosition, end: relativePosition }),
+	// An amendment may delete a passage: `text` may be empty.
+	text: v.pipe(v.string(), v.maxLength(AMENDMENT_MAX_CHARS)),
+	reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000)))
+});
+
+export type AmendmentStatus = 'open' | 'accepted' | 'rejected' | 'stale';
+
+export interface AmendmentView {
+	id: string;
+	status: AmendmentStatus;
+	/** The passage's text now ("" once it was deleted). */
+	quote: string;
+	text: string;
+	reason?: string;
+	author: { name: string; role: Role };
+	supporters: number;
+	/** The passage when it was proposed (for the diff view). */
+	quoteThen: string;
+	anchor: { start: unknown; end: unknown };
+	voteId?: string;
+	at: string;
+	mine?: boolean;
+	supported?: boolean;
+}
+
+/** `amendmentId` travels beside the vote's own fields (`POST /api/v1/items/:itemId/votes`). */
+export const voteAmendmentSchema = v.object({
+	amendmentId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64)))
+});
+
+export const PROGRESS_STATUSES = ['not_started', 'in_progress', 'done', 'shelved'] as const;
+export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
+
+export const outcomeSchema = v.object({
+	text: shortText(5000),
+	owner: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200))),
+	due: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(40)))
+});
+
+export const progressSchema = v.object({
+	text: shortText(5000),
+	status: v.picklist(PROGRESS_STATUSES),
+	photoId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64)))
+});
+
+export interface OutcomeView {
+	itemId: string;
+	title: string;
+	itemStatus: string;
+	text: string;
+	owner?: string;
+	due?: string;
+	status: ProgressStatus;
+	updates: { text: string; status: ProgressStatus; at: string; photoUrl?: string }[];
+}
+
+export const phaseSchema = v.object({ phase: v.picklist(['drafting', 'amending']) });
+
+const BLOCS = ['resident', 'owner', 'property', 'enterprise', 'expert', 'observer'] as const;
+
+export const floorSettingsSchema = v.object({
+	streamUrl: v.optional(
+		v.nullable(
+			v.pipe(
+				v.string(),
+				v.trim(),
+				v.maxLength(500),
+				v.check((s) => s === '' || /^https?:\/\//i.test(s), 'an http(s) link')
+			)
+		)
+	),
+	blocQuotas: v.optional(
+		v.record(v.picklist(BLOCS), v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)))
+	),
+	amending: v.optional(v.boolean())
+});
+
+export interface BlocShareView {
+	bloc: string;
+	quota: number;
+	used: number;
+	left: number;
+	over: boolean;
+}
+
+export const SEARCH_KINDS = [
+	'session',
+	'item',
+	'proposal',
+	'statement',
+	'minutes',
+	'comment',
+	'opinion',
+	'project',
+	'answer'
+] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
+
+export interface SearchResultView {
+	kind: SearchKind;
+	title: string;
+	snippet: string;
+	/** [start, end) offsets of the words found in `snippet`. */
+	highlights: [number, number][];
+	url: string;
+	sessionId?: string;
+	itemId?: string;
+	communityId?: string;
+	at: string;
+	rank: number;
+}

@@ -1,0 +1,11 @@
+import { json } from '@sveltejs/kit';
+import { api } from '$lib/server/http';
+import * as amendments from '$lib/server/services/amendments';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = (event) =>
+	api(event, async () => {
+		const { ctx, viewer } = event.locals;
+		const decide = event.params.decision === 'accept' ? amendments.accept : amendments.reject;
+		return json(await decide(ctx, viewer, event.params.id));
+	});

@@ -1,0 +1,16 @@
+import { json } from '@sveltejs/kit';
+import { api, readJson } from '$lib/server/http';
+import * as outcomes from '$lib/server/services/outcomes';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = (event) =>
+	api(event, async () => {
+		const { ctx, viewer } = event.locals;
+		const created = await outcomes.addProgress(
+			ctx,
+			viewer,
+			event.params.itemId,
+			await readJson(event.request)
+		);
+		return json(created, { status: 201 });
+	});
