@@ -2,6 +2,7 @@ import { canModerate } from '$lib/protocol/roles';
 import * as notifications from '$lib/server/services/notifications';
 import * as orgs from '$lib/server/db/orgs';
 import * as sessions from '$lib/server/services/sessions';
+import { isStaff } from '$lib/server/access/check';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -10,7 +11,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const unread =
 		viewer.user || viewer.authSessionId ? await notifications.unreadCount(ctx, viewer) : null;
 	const communities = (await orgs.listCommunities(ctx.db)).map((c) => ({ id: c.id, name: c.name }));
-	if (!viewer.user || !sessions.isStaff(viewer)) {
+	if (!viewer.user || !isStaff(viewer)) {
 		return { staff: false as const, signedIn: viewer.user !== null, unread, communities };
 	}
 	const rows = await sessions.list(ctx, viewer);

@@ -10,7 +10,7 @@ import { items, sessions as sessionsTable } from '../db/schema';
 import * as sessions from '../db/sessions';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
-import { requireConsole } from './permissions';
+import { requireCan } from '../access/check';
 import { checkpoint, snapshot } from './proposals';
 import { actorOfUser, record } from './transcript';
 
@@ -24,7 +24,7 @@ async function openSession(db: Db, sessionId: string) {
 }
 
 export async function setItemStatus(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { itemId });
 	const { status } = parse(itemStatusSchema, input);
 	const [found] = await ctx.db.select().from(items).where(eq(items.id, itemId));
 	if (!found) throw notFound('item_not_found', 'item');
@@ -51,7 +51,7 @@ export async function setItemStatus(ctx: Ctx, viewer: Viewer, itemId: string, in
 }
 
 export async function setCurrentItem(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const { itemId } = parse(currentItemSchema, input);
 	await ctx.db.transaction(async (tx) => {
 		const session = await openSession(tx, sessionId);
@@ -69,7 +69,7 @@ export async function setCurrentItem(ctx: Ctx, viewer: Viewer, sessionId: string
 
 /** Reorders the agenda; the list must name every item of the session exactly once. */
 export async function reorderItems(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const { itemIds } = parse(itemOrderSchema, input);
 	await ctx.db.transaction(async (tx) => {
 		const session = await openSession(tx, sessionId);
@@ -102,7 +102,7 @@ export async function reorderItems(ctx: Ctx, viewer: Viewer, sessionId: string, 
 }
 
 export async function updateSettings(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const { speakingLimitSeconds } = parse(sessionSettingsSchema, input);
 	await ctx.db.transaction(async (tx) => {
 		await openSession(tx, sessionId);

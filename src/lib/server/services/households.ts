@@ -1,3 +1,4 @@
+import * as audit from './audit';
 import { seatClaimSchema } from '$lib/protocol';
 import * as households from '../db/households';
 import * as orgs from '../db/orgs';
@@ -7,7 +8,7 @@ import { parseRegister, type RegisterError } from '../domain/register';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
-import { requireConsole } from './permissions';
+import { requireCan } from '../access/check';
 import { actorOf, actorOfUser, record } from './transcript';
 import type { Participant } from '../db/participants';
 
@@ -45,7 +46,7 @@ export async function importCsv(
 	communityId: string,
 	text: string
 ): Promise<{ imported: number; errors: RegisterError[] }> {
-	requireConsole(viewer);
+	await requireCan(ctx, viewer, 'community.register', { communityId });
 	await requireCommunity(ctx, communityId);
 	const { rows, errors } = parseRegister(text);
 	if (errors.length) return { imported: 0, errors };
@@ -65,6 +66,7 @@ export async function importCsv(
 		)
 	);
 	ctx.log.info({ communityId, imported }, 'household register imported');
+	await audit.logOn(ctx, viewer, 'register_imported', { communityId }, communityId, { imported });
 	return { imported, errors: [] };
 }
 
@@ -73,7 +75,7 @@ export async function list(
 	viewer: Viewer,
 	communityId: string
 ): Promise<HouseholdView[]> {
-	requireConsole(viewer);
+	await requireCan(ctx, viewer, 'community.register', { communityId });
 	await requireCommunity(ctx, communityId);
 	return (await households.listForCommunity(ctx.db, communityId)).map(toView);
 }
@@ -135,7 +137,7 @@ export async function releaseSeat(
 	sessionId: string,
 	householdId: string
 ) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const household = await households.findById(ctx.db, householdId);
 	if (!household) throw notFound('household_not_found', 'household');
 	const held = await ctx.db.transaction(async (tx) => {
@@ -165,6 +167,6 @@ export async function seatViews(ctx: Ctx, sessionId: string, participantId: stri
 
 /** Seats of a session for the moderator's console: who holds which owner. */
 export async function seatsOfSession(ctx: Ctx, viewer: Viewer, sessionId: string) {
-	requireConsole(viewer);
+	await requireCan(ctx, viewer, 'session.console', { sessionId });
 	return households.seatsInSession(ctx.db, sessionId);
 }

@@ -21,7 +21,7 @@ import * as openVotes from './open-votes';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
-import { requireConsole, requireVoteControl } from './permissions';
+import { requireCan } from '../access/check';
 import { actorOfUser, record, systemActor } from './transcript';
 import type { Actor, Json } from '../domain/transcript';
 import { checkVoteDeadline, formatShanghai } from '$lib/deadlines';
@@ -85,7 +85,7 @@ function viewWith(vote: votes.VoteHead, current: TallyView): VoteView {
 }
 
 export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { itemId });
 	const body = parse(createVoteSchema, input);
 	const [item] = await ctx.db.select().from(items).where(eq(items.id, itemId));
 	if (!item) throw notFound('item_not_found', 'item');
@@ -175,7 +175,7 @@ export async function open(
 	voteId: string,
 	now = clock.now()
 ): Promise<TallyView> {
-	const user = requireVoteControl(viewer);
+	const user = await requireCan(ctx, viewer, 'session.run', { voteId });
 	const vote = await ctx.db.transaction(async (tx) => {
 		const row = await votes.lock(tx, voteId, 'update');
 		if (!row) throw notFound('vote_not_found', 'vote');
@@ -279,7 +279,7 @@ export async function closeVote(
 }
 
 export async function close(ctx: Ctx, viewer: Viewer, voteId: string): Promise<TallyView> {
-	const user = requireVoteControl(viewer);
+	const user = await requireCan(ctx, viewer, 'session.run', { voteId });
 	return closeVote(ctx, voteId, actorOfUser(user));
 }
 
@@ -493,7 +493,7 @@ export async function paper(
 	input: unknown,
 	now = clock.now()
 ) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { voteId });
 	const body = parse(paperBallotSchema, input);
 	let paperBallot: { voterKey: string; choice: string[] } | null = null;
 	const vote = await ctx.db.transaction(async (tx) => {
