@@ -9,6 +9,7 @@ import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireCan } from '../access/check';
+import { findBadInput } from '../domain/input-guard';
 import { actorOf, actorOfUser, record } from './transcript';
 import type { Participant } from '../db/participants';
 
@@ -47,7 +48,8 @@ export async function importCsv(
 	text: string
 ): Promise<{ imported: number; errors: RegisterError[] }> {
 	await requireCan(ctx, viewer, 'community.register', { communityId });
-	await requireCommunity(ctx, communityId);
+	const bad = findBadInput(text);
+	if (bad) throw new ServiceError(400, 'invalid_payload', `register: ${bad}`);
 	const { rows, errors } = parseRegister(text);
 	if (errors.length) return { imported: 0, errors };
 	const imported = await ctx.db.transaction((tx) =>

@@ -21,7 +21,7 @@ import * as openVotes from './open-votes';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
-import { requireCan } from '../access/check';
+import { can, requireCan } from '../access/check';
 import { actorOfUser, record, systemActor } from './transcript';
 import type { Actor, Json } from '../domain/transcript';
 import { checkVoteDeadline, formatShanghai } from '$lib/deadlines';
@@ -289,7 +289,7 @@ export async function get(ctx: Ctx, viewer: Viewer, voteId: string): Promise<Tal
 	const session = await sessions.find(ctx.db, vote.sessionId);
 	const member =
 		session?.status === 'closed' ||
-		['admin', 'moderator', 'clerk'].includes(viewer.user?.role ?? '') ||
+		(await can(ctx, viewer, 'session.enter', { sessionId: vote.sessionId })) ||
 		(viewer.authSessionId &&
 			(await participants.findByDevice(ctx.db, vote.sessionId, viewer.authSessionId)));
 	if (!member) throw forbidden('not a member of this session');
