@@ -539,6 +539,13 @@ const CASES: Case[] = [
 		allow: ALL,
 		allowNotFound: true
 	},
+	{
+		route: 'POST /large',
+		path: () => '/large',
+		allow: ALL,
+		raw: () => form({ on: '1', back: '/' }),
+		note: 'the 长辈版 switch: a cookie of the caller’s own'
+	},
 	// Form actions
 	{
 		route: 'ACTION /admin?/createUser',
