@@ -25,15 +25,25 @@ const originHandle: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+function clientAddress(event: { getClientAddress(): string }): string | undefined {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return undefined;
+	}
+}
+
 /** Lucia guide: validate the cookie, slide its expiry, clear it when stale. */
 const authHandle: Handle = async ({ event, resolve }) => {
 	const { ctx } = event.locals;
 	const token = event.cookies.get(SESSION_COOKIE);
-	event.locals.viewer = { authSessionId: null, user: null };
+	// The address goes with the viewer so the audit log can say where a staff action came from.
+	const ip = clientAddress(event);
+	event.locals.viewer = { authSessionId: null, user: null, ip };
 	if (token) {
 		const { session, user, fresh } = await validateSessionToken(ctx.db, token);
 		if (session) {
-			event.locals.viewer = { authSessionId: session.id, user };
+			event.locals.viewer = { authSessionId: session.id, user, ip };
 			if (fresh) setSessionCookie(event.cookies, token, session, ctx.config.secureCookies);
 		} else {
 			clearSessionCookie(event.cookies);

@@ -2,6 +2,7 @@ import { canModerate } from '$lib/protocol/roles';
 import * as notifications from '$lib/server/services/notifications';
 import * as orgs from '$lib/server/db/orgs';
 import * as sessions from '$lib/server/services/sessions';
+import { isStaff } from '$lib/server/access/check';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -23,7 +24,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 				.map((c) => ({ id: c.id, name: c.name }))
 		}))
 		.filter((street) => street.communities.length > 0);
-	if (!viewer.user || !sessions.isStaff(viewer)) {
+	if (!viewer.user || !isStaff(viewer)) {
 		return { staff: false as const, signedIn: viewer.user !== null, unread, communities };
 	}
 	const rows = await sessions.list(ctx, viewer);

@@ -9,7 +9,7 @@ import { canModerate } from '$lib/protocol/roles';
 import type { SessionUser } from '$lib/server/auth/session';
 import type { Viewer } from '$lib/server/services/context';
 import { ServiceError } from '$lib/server/services/errors';
-import { isStaff } from '$lib/server/services/sessions';
+import { isStaff } from '$lib/server/access/check';
 
 interface GuardEvent {
 	locals: { viewer: Viewer };

@@ -1,5 +1,6 @@
 import { json, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { sessionCookieAttributes, SESSION_COOKIE, type AuthSession } from './auth/session';
+import { findBadInput } from './domain/input-guard';
 import { ServiceError } from './services/errors';
 
 export function errorResponse(
@@ -31,11 +32,16 @@ export async function readJson(request: Request): Promise<unknown> {
 	const text = await request.text();
 	if (text.length > 256 * 1024) throw new ServiceError(413, 'payload_too_large', 'body too large');
 	if (text.trim() === '') return {};
+	let body: unknown;
 	try {
-		return JSON.parse(text);
+		body = JSON.parse(text);
 	} catch {
 		throw new ServiceError(400, 'invalid_payload', 'body is not valid JSON');
 	}
+	// Refused here too, for handlers that read a field before any schema does.
+	const bad = findBadInput(body);
+	if (bad) throw new ServiceError(400, 'invalid_payload', bad);
+	return body;
 }
 
 export function setSessionCookie(

@@ -8,8 +8,9 @@ import { pageError } from '../guards.server';
 import { requireStreet } from './guard.server';
 import type { Actions, PageServerLoad } from './$types';
 
-/** One street for now (setup seeds it); its settings apply to every community under it. */
-const STREET_ID = orgs.DEFAULT_STREET_ID;
+/** The official's own street (administrators: the default one); it covers its communities. */
+const streetOf = (viewer: { user: { streetId: string | null } | null }) =>
+	viewer.user?.streetId ?? orgs.DEFAULT_STREET_ID;
 
 export const load: PageServerLoad = async (event) => {
 	requireStreet(event);
@@ -25,6 +26,7 @@ export const load: PageServerLoad = async (event) => {
 		orgs.listCommunities(ctx.db)
 	]);
 	const communityName = new Map(communities.map((c) => [c.id, c.name]));
+	const STREET_ID = streetOf(viewer);
 	const street = streets.find((s) => s.id === STREET_ID);
 	return {
 		// The service already orders by deadline, soonest first.
@@ -55,7 +57,7 @@ export const actions = {
 		}
 		const { ctx, viewer } = event.locals;
 		try {
-			const saved = await orgsService.updateStreet(ctx, viewer, STREET_ID, {
+			const saved = await orgsService.updateStreet(ctx, viewer, streetOf(viewer), {
 				responseHours: hours
 			});
 			return { action: 'settings' as const, saved: saved.responseHours };

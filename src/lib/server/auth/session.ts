@@ -15,7 +15,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const SESSION_TTL_MS = 30 * DAY_MS;
 
 export type AuthSession = authSessions.AuthSessionRow;
-export type SessionUser = Pick<authSessions.UserRow, 'id' | 'username' | 'role'>;
+export type SessionUser = Pick<
+	authSessions.UserRow,
+	'id' | 'username' | 'role' | 'communityId' | 'streetId'
+>;
 export type SessionValidation =
 	| { session: AuthSession; user: SessionUser | null; fresh: boolean }
 	| { session: null; user: null; fresh: false };
@@ -67,7 +70,15 @@ export async function validateSessionToken(
 	}
 	return {
 		session,
-		user: user ? { id: user.id, username: user.username, role: user.role } : null,
+		user: user
+			? {
+					id: user.id,
+					username: user.username,
+					role: user.role,
+					communityId: user.communityId,
+					streetId: user.streetId
+				}
+			: null,
 		fresh
 	};
 }

@@ -42,3 +42,30 @@ export async function renameCommunity(db: Db, id: string, name: string): Promise
 	const rows = await db.update(communities).set({ name }).where(eq(communities.id, id)).returning();
 	return rows.length === 1;
 }
+
+export async function findStreet(db: Db, id: string): Promise<Street | null> {
+	const rows = await db.select().from(streets).where(eq(streets.id, id)).limit(1);
+	return rows[0] ?? null;
+}
+
+export async function insertStreet(db: Db, row: { id: string; name: string }): Promise<Street> {
+	const [created] = await db.insert(streets).values(row).returning();
+	return created!;
+}
+
+export async function insertCommunity(
+	db: Db,
+	row: { id: string; streetId: string; name: string }
+): Promise<Community> {
+	const [created] = await db.insert(communities).values(row).returning();
+	return created!;
+}
+
+export async function updateStreet(
+	db: Db,
+	id: string,
+	set: { name?: string; responseHours?: number }
+): Promise<Street | null> {
+	const [row] = await db.update(streets).set(set).where(eq(streets.id, id)).returning();
+	return row ?? null;
+}

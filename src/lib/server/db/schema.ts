@@ -54,6 +54,10 @@ export const users = pgTable('users', {
 	username: text('username').notNull().unique(),
 	passwordHash: text('password_hash').notNull(),
 	role: text('role', { enum: ['admin', 'moderator', 'clerk', 'street'] }).notNull(),
+	/** The community a moderator or clerk works in; null = the default community. */
+	communityId: text('community_id').references(() => communities.id),
+	/** The street a street official works for; null = the default street. */
+	streetId: text('street_id').references(() => streets.id),
 	createdAt: createdAt()
 });
 
@@ -981,4 +985,29 @@ export const searchDocuments = pgTable(
 		index('search_documents_session_idx').on(t.sessionId),
 		index('search_documents_community_idx').on(t.communityId, t.at)
 	]
+);
+
+// ---------------------------------------------------------------------------------------------
+// Tenancy: the audit log of staff actions outside a room (accounts, invites, register, settings,
+// webhooks, hides). Append-only like the transcript: rows are inserted, never updated.
+
+export const auditLog = pgTable(
+	'audit_log',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+		/** Who: the account, or null for the system (scheduler, setup). */
+		userId: text('user_id'),
+		username: text('username'),
+		/** What: a stable snake_case action name and its details. */
+		action: text('action').notNull(),
+		/** Where the action applies: its community and street, when it has one. */
+		communityId: text('community_id'),
+		streetId: text('street_id'),
+		target: text('target'),
+		data: jsonb('data').notNull().default({}),
+		/** From where: the client address the request came from. */
+		ip: text('ip')
+	},
+	(t) => [index('audit_log_community_idx').on(t.communityId, t.id)]
 );

@@ -27,8 +27,13 @@ export async function find(db: Db, id: string): Promise<SessionWithItems | null>
 	return { ...session, items: rows };
 }
 
-export async function list(db: Db, limit = 100): Promise<Session[]> {
-	return db.select().from(sessions).orderBy(desc(sessions.createdAt)).limit(limit);
+export async function list(db: Db, limit = 100, communityId?: string): Promise<Session[]> {
+	return db
+		.select()
+		.from(sessions)
+		.where(communityId ? eq(sessions.communityId, communityId) : undefined)
+		.orderBy(desc(sessions.createdAt))
+		.limit(limit);
 }
 
 export async function findItemByDocName(

@@ -7,7 +7,14 @@ export type User = typeof users.$inferSelect;
 
 export async function insert(
 	db: Db,
-	row: { id: string; username: string; passwordHash: string; role: AccountRole }
+	row: {
+		id: string;
+		username: string;
+		passwordHash: string;
+		role: AccountRole;
+		communityId?: string | null;
+		streetId?: string | null;
+	}
 ): Promise<User> {
 	const [user] = await db.insert(users).values(row).returning();
 	return user!;
@@ -16,7 +23,14 @@ export async function insert(
 /** Inserts unless the username exists; answers null then (unique key decides, no race). */
 export async function insertIfFree(
 	db: Db,
-	row: { id: string; username: string; passwordHash: string; role: AccountRole }
+	row: {
+		id: string;
+		username: string;
+		passwordHash: string;
+		role: AccountRole;
+		communityId?: string | null;
+		streetId?: string | null;
+	}
 ): Promise<User | null> {
 	const rows = await db.insert(users).values(row).onConflictDoNothing().returning();
 	return rows[0] ?? null;
@@ -43,6 +57,8 @@ export async function list(db: Db): Promise<Omit<User, 'passwordHash'>[]> {
 			id: users.id,
 			username: users.username,
 			role: users.role,
+			communityId: users.communityId,
+			streetId: users.streetId,
 			createdAt: users.createdAt
 		})
 		.from(users)

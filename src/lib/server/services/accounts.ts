@@ -17,7 +17,10 @@ import {
 } from '../auth/session';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
-import { forbidden, parse, ServiceError } from './errors';
+import { parse, ServiceError } from './errors';
+import { requireCan } from '../access/check';
+import * as audit from './audit';
+import * as orgsService from './orgs';
 
 export interface PublicUser {
 	id: string;
@@ -59,22 +62,39 @@ export async function login(ctx: Ctx, input: unknown, ip: string): Promise<Login
 	return { user: publicUser(user), token, session };
 }
 
-export async function createUser(ctx: Ctx, viewer: Viewer, input: unknown): Promise<PublicUser> {
-	if (viewer.user?.role !== 'admin') throw forbidden('only an administrator creates accounts');
+/**
+ * A staff account (admin). Moderators and clerks work in one community, street officials for
+ * one street (`communityId` / `streetId`, default: the default one); administrators everywhere.
+ */
+export async function createUser(
+	ctx: Ctx,
+	viewer: Viewer,
+	input: unknown
+): Promise<PublicUser & { communityId: string | null; streetId: string | null }> {
+	const admin = await requireCan(ctx, viewer, 'deployment.manage', 'deployment');
 	const { username, password, role } = parse(createUserSchema, input);
+	const scope = await orgsService.scopeOfNewAccount(ctx, role, input as Record<string, unknown>);
 	const created = await users.insertIfFree(ctx.db, {
 		id: newId(),
 		username,
 		passwordHash: await hashPassword(password),
-		role
+		role,
+		...scope
 	});
 	if (!created) throw new ServiceError(409, 'username_taken', `username "${username}" is taken`);
-	ctx.log.info({ userId: created.id, role, by: viewer.user.id }, 'user created');
-	return publicUser(created);
+	ctx.log.info({ userId: created.id, role, by: admin.id }, 'user created');
+	await audit.logBy(
+		ctx,
+		viewer,
+		'account_created',
+		{ communityId: scope.communityId, streetId: scope.streetId, target: created.id },
+		{ username, role }
+	);
+	return { ...publicUser(created), ...scope };
 }
 
 export async function listUsers(ctx: Ctx, viewer: Viewer) {
-	if (viewer.user?.role !== 'admin') throw forbidden();
+	await requireCan(ctx, viewer, 'deployment.manage', 'deployment');
 	return users.list(ctx.db);
 }
 

@@ -12,7 +12,7 @@ import { items, sessions as sessionsTable } from '../db/schema';
 import * as sessions from '../db/sessions';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
-import { requireConsole } from './permissions';
+import { requireCan } from '../access/check';
 import { checkpoint, snapshot } from './proposals';
 import * as outcomesDb from '../db/outcomes';
 import { reconnectDocs } from './amendment-merge';
@@ -29,7 +29,7 @@ async function openSession(db: Db, sessionId: string) {
 }
 
 export async function setItemStatus(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { itemId });
 	const { status } = parse(itemStatusSchema, input);
 	const [found] = await ctx.db.select().from(items).where(eq(items.id, itemId));
 	if (!found) throw notFound('item_not_found', 'item');
@@ -57,7 +57,7 @@ export async function setItemStatus(ctx: Ctx, viewer: Viewer, itemId: string, in
 }
 
 export async function setCurrentItem(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const { itemId } = parse(currentItemSchema, input);
 	await ctx.db.transaction(async (tx) => {
 		const session = await openSession(tx, sessionId);
@@ -75,7 +75,7 @@ export async function setCurrentItem(ctx: Ctx, viewer: Viewer, sessionId: string
 
 /** Reorders the agenda; the list must name every item of the session exactly once. */
 export async function reorderItems(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const { itemIds } = parse(itemOrderSchema, input);
 	await ctx.db.transaction(async (tx) => {
 		const session = await openSession(tx, sessionId);
@@ -108,7 +108,7 @@ export async function reorderItems(ctx: Ctx, viewer: Viewer, sessionId: string, 
 }
 
 export async function updateSettings(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const { speakingLimitSeconds } = parse(sessionSettingsSchema, input);
 	const floorBody = parse(floorSettingsSchema, input);
 	const session = await ctx.db.transaction(async (tx) => {

@@ -17,7 +17,7 @@ import { newId } from '../ids';
 import { changed, close, merge, reconnectDocs } from './amendment-merge';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
-import { requireConsole } from './permissions';
+import { requireCan } from '../access/check';
 import * as sessionsService from './sessions';
 import { actorOf, actorOfUser, record } from './transcript';
 
@@ -176,12 +176,9 @@ export async function support(ctx: Ctx, viewer: Viewer, id: string) {
 }
 
 async function requireRunner(ctx: Ctx, viewer: Viewer, row: Row) {
-	const user = requireConsole(viewer);
-	if (user.role === 'clerk') throw forbidden('only the moderator decides amendments');
+	const user = await requireCan(ctx, viewer, 'session.run', { sessionId: row.sessionId });
 	const session = await sessions.find(ctx.db, row.sessionId);
 	if (!session) throw notFound('session_not_found', 'session');
-	if (!sessionsService.runsSession(viewer, session))
-		throw forbidden('only the moderator can do this');
 	return { user, session };
 }
 
@@ -201,9 +198,7 @@ export async function reject(ctx: Ctx, viewer: Viewer, id: string) {
 export async function setPhase(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
 	const { phase } = parse(phaseSchema, input);
 	const { item, session } = await itemOf(ctx, itemId);
-	const user = requireConsole(viewer);
-	if (!sessionsService.runsSession(viewer, session) && user.role !== 'clerk')
-		throw forbidden('only the moderator can do this');
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId: session.id });
 	if (session.status === 'closed') throw conflict('session_closed', 'this session is closed');
 	const amending = phase === 'amending';
 	await ctx.db.transaction(async (tx) => {

@@ -26,6 +26,7 @@ import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
 import { notify } from './notifications';
 import * as sessionsService from './sessions';
+import { can } from '../access/check';
 import { actorOf, record } from './transcript';
 
 const STANCE_ZH: Record<Stance, string> = {
@@ -252,7 +253,7 @@ export async function resolve(ctx: Ctx, viewer: Viewer, commentId: string, input
 	if (!session) throw notFound('session_not_found', 'session');
 	if (!viewer.user && !viewer.authSessionId) throw unauthorized();
 	const member = await sessionsService.findMember(ctx, viewer, session.id);
-	const moderator = sessionsService.runsSession(viewer, session);
+	const moderator = await can(ctx, viewer, 'session.run', { sessionId: session.id });
 	// The thread's author: someone who only replied may not close another person's thread.
 	const author = member !== null && member.status !== 'removed' && member.id === root.participantId;
 	if (!moderator && !author) throw forbidden('only the moderator or the author can do this');

@@ -3,6 +3,7 @@
  * (the QR in the lobby). They post opinions, raise hands, rate projects, and enter the
  * community's cloud sessions under the same name and role without another invite.
  */
+import * as audit from './audit';
 import { createInviteSchema } from '$lib/protocol/api';
 import { communitySettingsSchema } from '$lib/protocol/community';
 import * as clock from '../clock';
@@ -16,7 +17,7 @@ import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, unauthorized } from './errors';
 import { inviteProblem, takeUse } from './invites';
-import { isStaff, requireModerator } from './sessions';
+import { isStaff, requireCan } from '../access/check';
 import { actorOf, record } from './transcript';
 
 export type CommunityMember = communityDb.CommunityMember;
@@ -66,9 +67,8 @@ export async function createInvite(
 	input: unknown,
 	now = clock.now()
 ): Promise<invitesDb.Invite> {
-	const user = requireModerator(viewer);
+	const user = await requireCan(ctx, viewer, 'community.manage', { communityId });
 	const body = parse(createInviteSchema, input);
-	await requireCommunity(ctx, communityId);
 	const invite = await invitesDb.insert(ctx.db, {
 		id: newId(),
 		sessionId: null,
@@ -82,12 +82,16 @@ export async function createInvite(
 		createdBy: user.id
 	});
 	ctx.log.info({ communityId, inviteId: invite.id, role: invite.role }, 'community link created');
+	await audit.logOn(ctx, viewer, 'invite_created', { communityId }, invite.id, {
+		role: invite.role,
+		maxUses: invite.maxUses,
+		expiresAt: invite.expiresAt?.toISOString() ?? null
+	});
 	return invite;
 }
 
 export async function listInvites(ctx: Ctx, viewer: Viewer, communityId: string) {
-	requireModerator(viewer);
-	await requireCommunity(ctx, communityId);
+	await requireCan(ctx, viewer, 'community.manage', { communityId });
 	return communityDb.listCommunityInvites(ctx.db, communityId);
 }
 
@@ -196,12 +200,12 @@ export async function updateSettings(
 	communityId: string,
 	input: unknown
 ) {
-	requireModerator(viewer);
+	await requireCan(ctx, viewer, 'community.manage', { communityId });
 	const body = parse(communitySettingsSchema, input);
-	await requireCommunity(ctx, communityId);
 	const updated = await communityDb.updateSettings(ctx.db, communityId, body);
 	if (!updated) throw notFound('community_not_found', 'community');
 	ctx.log.info({ communityId, ...body }, 'community settings changed');
+	await audit.logOn(ctx, viewer, 'community_settings_changed', { communityId }, communityId, body);
 	return settingsView(updated);
 }
 

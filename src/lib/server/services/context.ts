@@ -83,4 +83,6 @@ export interface Ctx {
 export interface Viewer {
 	authSessionId: string | null;
 	user: SessionUser | null;
+	/** The client address of the request, when known (the audit log records it). */
+	ip?: string;
 }

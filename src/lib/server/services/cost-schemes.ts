@@ -21,6 +21,7 @@ import type {
 } from '$lib/protocol/cost';
 import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
+import { requireCan } from '../access/check';
 import { forbidden, notFound, ServiceError, unauthorized } from './errors';
 import {
 	amountsOf,
@@ -57,14 +58,12 @@ async function schemeOf(ctx: Ctx, schemeId: string) {
 	return { scheme, session };
 }
 
-/** Moderators and administrators run schemes, as they run votes (clerks record, not decide). */
-function requireModerator(viewer: Viewer) {
-	if (!viewer.user)
-		throw viewer.authSessionId ? forbidden('only a moderator can do this') : unauthorized();
-	if (viewer.user.role !== 'moderator' && viewer.user.role !== 'admin') {
-		throw forbidden('only a moderator can do this');
-	}
-	return viewer.user;
+/**
+ * Moderators and administrators of the session's community run schemes, as they run votes
+ * (clerks record, not decide).
+ */
+function requireModerator(ctx: Ctx, viewer: Viewer, sessionId: string) {
+	return requireCan(ctx, viewer, 'session.run', { sessionId });
 }
 
 function summaryOf(amounts: Amount[]): SchemeSummary {
@@ -137,8 +136,8 @@ export async function create(
 	itemId: string,
 	input: unknown
 ): Promise<SchemeView> {
-	const user = requireModerator(viewer);
 	const { item, session } = await itemOf(ctx, itemId);
+	const user = await requireModerator(ctx, viewer, session.id);
 	if (session.status === 'closed') {
 		throw new ServiceError(409, 'session_closed', 'this session is closed');
 	}
@@ -254,8 +253,8 @@ export async function householdTable(
 	viewer: Viewer,
 	schemeId: string
 ): Promise<{ scheme: schemesDb.CostScheme; rows: HouseholdAmount[] }> {
-	requireModerator(viewer);
-	const { scheme } = await schemeOf(ctx, schemeId);
+	const { scheme, session } = await schemeOf(ctx, schemeId);
+	await requireModerator(ctx, viewer, session.id);
 	return { scheme, rows: (await amountsOf(ctx.db, scheme)).map(rowOf) };
 }
 

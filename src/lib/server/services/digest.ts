@@ -12,7 +12,7 @@ import * as transcript from '../db/transcript';
 import * as votes from '../db/votes';
 import type { Ctx, Viewer } from './context';
 import { notFound, ServiceError } from './errors';
-import { requireConsole } from './permissions';
+import { requireCan } from '../access/check';
 
 interface ClosedData {
 	question?: string;
@@ -36,7 +36,7 @@ export async function digest(
 	sessionId: string,
 	date: string | null
 ): Promise<{ date: string; text: string }> {
-	requireConsole(viewer);
+	await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const now = clock.now();
 	const day = date ?? shanghaiDate(now);
 	const range = shanghaiDayRange(day);

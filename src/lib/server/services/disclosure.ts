@@ -8,7 +8,7 @@ import * as votes from '../db/votes';
 import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
-import { requireConsole } from './permissions';
+import { requireCan } from '../access/check';
 import { checkpoint, snapshot } from './proposals';
 import * as sessionsService from './sessions';
 import { actorOf, actorOfUser, record } from './transcript';
@@ -49,7 +49,7 @@ export async function postStatement(ctx: Ctx, viewer: Viewer, sessionId: string,
 
 /** Minutes typed by the clerk (or moderator): a speaker and a summary of what they said. */
 export async function postMinutes(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const { text, speaker } = parse(minutesSchema, input);
 	const session = await requireOpen(ctx, sessionId);
 	const id = newId();
@@ -70,8 +70,7 @@ export async function postMinutes(ctx: Ctx, viewer: Viewer, sessionId: string, i
  * session; from then on it is public and read-only.
  */
 export async function closeSession(ctx: Ctx, viewer: Viewer, sessionId: string) {
-	const user = requireConsole(viewer);
-	if (user.role === 'clerk') throw forbidden('only a moderator closes a session');
+	const user = await requireCan(ctx, viewer, 'session.run', { sessionId });
 	return closeSessionAs(ctx, sessionId, actorOfUser(user));
 }
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { findBadInput } from '../domain/input-guard';
 
 /** An error a user or client can act on: a stable snake_case code, an HTTP status, a message. */
 export class ServiceError extends Error {
@@ -20,6 +21,8 @@ export const unauthorized = () => new ServiceError(401, 'unauthorized', 'sign in
 
 /** Parses input with a schema, or throws `invalid_payload` naming the first bad field. */
 export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+	const bad = findBadInput(input);
+	if (bad) throw new ServiceError(400, 'invalid_payload', bad);
 	const result = v.safeParse(schema, input);
 	if (result.success) return result.output;
 	const issue = result.issues[0];

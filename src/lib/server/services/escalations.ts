@@ -5,6 +5,8 @@
  * is an entry in the case's own chain (`escalation:<id>`) and in the session's.
  */
 import * as clock from '../clock';
+import { canIn, requireCan, requireRole } from '../access/check';
+import { DEFAULT_STREET_ID } from '../access/capabilities';
 import { asc, desc, eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { TallyView } from '$lib/protocol';
@@ -34,14 +36,6 @@ const answerSchema = v.object({
 	text: v.pipe(v.string(), v.trim(), v.minLength(1, 'text: required'), v.maxLength(20_000))
 });
 
-function requireStreet(viewer: Viewer) {
-	if (!viewer.user)
-		throw viewer.authSessionId ? forbidden('only the street office can do this') : unauthorized();
-	if (viewer.user.role !== 'street' && viewer.user.role !== 'admin')
-		throw forbidden('only the street office can do this');
-	return viewer.user;
-}
-
 const isPublic = (row: Row) => row.status === 'answered' || row.status === 'closed';
 
 export function summary(row: Row, itemTitle: string, now = clock.now()) {
@@ -64,12 +58,9 @@ export async function create(
 	input: unknown,
 	now = clock.now()
 ) {
-	if (!viewer.user)
-		throw viewer.authSessionId ? forbidden('only a moderator escalates') : unauthorized();
-	const user = viewer.user;
-	if (user.role !== 'moderator' && user.role !== 'admin')
-		throw forbidden('only a moderator escalates');
+	requireRole(viewer, 'escalation.submit');
 	const { note } = parse(noteSchema, input);
+	const user = await requireCan(ctx, viewer, 'escalation.submit', { itemId });
 	const [target] = await ctx.db.select().from(items).where(eq(items.id, itemId));
 	if (!target) throw notFound('item_not_found', 'item');
 	// Read before the transaction: loading the document uses the store too.
@@ -146,11 +137,14 @@ async function find(ctx: Ctx, id: string) {
 }
 
 export async function list(ctx: Ctx, viewer: Viewer, now = clock.now()) {
-	requireStreet(viewer);
+	const user = requireRole(viewer, 'escalations.list');
+	// A street official sees their own street's cases; an administrator every street's.
+	const street = user.role === 'admin' ? null : (user.streetId ?? DEFAULT_STREET_ID);
 	const rows = await ctx.db
 		.select({ row: escalations, itemTitle: items.title })
 		.from(escalations)
 		.innerJoin(items, eq(escalations.itemId, items.id))
+		.where(street ? eq(escalations.streetId, street) : undefined)
 		.orderBy(asc(escalations.deadline));
 	return rows.map((r) => summary(r.row, r.itemTitle, now));
 }
@@ -169,13 +163,9 @@ export async function listPublic(ctx: Ctx, communityId?: string, now = clock.now
 
 export async function get(ctx: Ctx, viewer: Viewer, id: string, now = clock.now()) {
 	const { row, item } = await find(ctx, id);
-	const role = viewer.user?.role;
 	const allowed =
 		isPublic(row) ||
-		role === 'street' ||
-		role === 'admin' ||
-		role === 'moderator' ||
-		role === 'clerk';
+		canIn(viewer, 'escalation.read', { communityId: row.communityId, streetId: row.streetId });
 	if (!allowed)
 		throw viewer.authSessionId || viewer.user ? forbidden('not your case') : unauthorized();
 	const voteRows = (await votes.listForSession(ctx.db, row.sessionId)).filter(
@@ -209,7 +199,7 @@ export async function advance(
 	input: unknown,
 	now = clock.now()
 ) {
-	const user = requireStreet(viewer);
+	const user = await requireCan(ctx, viewer, 'escalation.work', { escalationId: id });
 	const answer = action === 'answer' ? parse(answerSchema, input).text : null;
 	await ctx.db.transaction(async (tx) => {
 		const [row] = await tx.select().from(escalations).where(eq(escalations.id, id)).for('update');
@@ -273,7 +263,7 @@ export async function advance(
  * invite links for it are made as for any session.
  */
 export async function openConsultation(ctx: Ctx, viewer: Viewer, id: string, now = clock.now()) {
-	const user = requireStreet(viewer);
+	const user = await requireCan(ctx, viewer, 'escalation.work', { escalationId: id });
 	const { row, item } = await find(ctx, id);
 	const [existing] = await ctx.db
 		.select()
@@ -319,7 +309,7 @@ export async function openConsultation(ctx: Ctx, viewer: Viewer, id: string, now
 }
 
 export async function deliveries(ctx: Ctx, viewer: Viewer, id: string) {
-	requireStreet(viewer);
+	await requireCan(ctx, viewer, 'escalation.work', { escalationId: id });
 	await find(ctx, id);
 	return webhooks.log(ctx.db, id);
 }

@@ -1,3 +1,4 @@
+import * as audit from './audit';
 import { seatClaimSchema } from '$lib/protocol';
 import * as households from '../db/households';
 import * as orgs from '../db/orgs';
@@ -16,7 +17,8 @@ import {
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
-import { requireConsole } from './permissions';
+import { requireCan } from '../access/check';
+import { findBadInput } from '../domain/input-guard';
 import { actorOf, actorOfUser, record } from './transcript';
 import type { Participant } from '../db/participants';
 import { formatShortCode } from '../domain/seat-code';
@@ -67,8 +69,9 @@ export async function importCsv(
 	communityId: string,
 	text: string
 ): Promise<{ imported: number; errors: RegisterError[] }> {
-	requireConsole(viewer);
-	await requireCommunity(ctx, communityId);
+	await requireCan(ctx, viewer, 'community.register', { communityId });
+	const bad = findBadInput(text);
+	if (bad) throw new ServiceError(400, 'invalid_payload', `register: ${bad}`);
 	const { rows, errors } = parseRegister(text);
 	if (errors.length) return { imported: 0, errors };
 	const imported = await ctx.db.transaction((tx) =>
@@ -89,6 +92,7 @@ export async function importCsv(
 		)
 	);
 	ctx.log.info({ communityId, imported }, 'household register imported');
+	await audit.logOn(ctx, viewer, 'register_imported', { communityId }, communityId, { imported });
 	return { imported, errors: [] };
 }
 
@@ -97,7 +101,7 @@ export async function list(
 	viewer: Viewer,
 	communityId: string
 ): Promise<HouseholdView[]> {
-	requireConsole(viewer);
+	await requireCan(ctx, viewer, 'community.register', { communityId });
 	await requireCommunity(ctx, communityId);
 	const rows = await households.listForCommunity(ctx.db, communityId);
 	const codes = await seatCodes.ensure(ctx, rows);
@@ -120,7 +124,7 @@ export async function setFloor(
 	householdId: string,
 	input: unknown
 ): Promise<HouseholdView> {
-	requireConsole(viewer);
+	await requireCan(ctx, viewer, 'community.register', { householdId });
 	const floor = (input as { floor?: unknown } | null)?.floor;
 	if (
 		typeof floor !== 'number' ||
@@ -208,7 +212,7 @@ export async function releaseSeat(
 	sessionId: string,
 	householdId: string
 ) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const household = await households.findById(ctx.db, householdId);
 	if (!household) throw notFound('household_not_found', 'household');
 	const held = await ctx.db.transaction(async (tx) => {
@@ -250,6 +254,6 @@ export async function seatViews(ctx: Ctx, sessionId: string, participantId: stri
 
 /** Seats of a session for the moderator's console: who holds which owner. */
 export async function seatsOfSession(ctx: Ctx, viewer: Viewer, sessionId: string) {
-	requireConsole(viewer);
+	await requireCan(ctx, viewer, 'session.console', { sessionId });
 	return households.seatsInSession(ctx.db, sessionId);
 }

@@ -1,3 +1,4 @@
+import * as audit from './audit';
 import * as clock from '../clock';
 import type { Db } from '../db/client';
 import QRCode from 'qrcode';
@@ -8,15 +9,10 @@ import * as sessions from '../db/sessions';
 import { createSession, generateSessionToken, type AuthSession } from '../auth/session';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
-import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
+import { notFound, parse, ServiceError } from './errors';
 
-function requireSignedIn(viewer: Viewer) {
-	if (!viewer.user)
-		throw viewer.authSessionId ? forbidden('only a moderator invites') : unauthorized();
-	return viewer.user;
-}
 import { actorOf, record } from './transcript';
-import { requireModerator, runsSession } from './sessions';
+import { requireCan, requireRole } from '../access/check';
 import * as orgs from '../db/orgs';
 import { joinCommunity, type CommunityJoinResult } from './community';
 
@@ -56,11 +52,9 @@ export async function create(
 	input: unknown,
 	now = clock.now()
 ): Promise<invites.Invite> {
-	const user = requireSignedIn(viewer);
+	requireRole(viewer, 'session.run');
 	const body = parse(createInviteSchema, input);
-	const session = await sessions.find(ctx.db, sessionId);
-	if (!session) throw notFound('session_not_found', 'session');
-	if (!runsSession(viewer, session)) throw forbidden('only the moderator of this session invites');
+	const user = await requireCan(ctx, viewer, 'session.run', { sessionId });
 	const invite = await invites.insert(ctx.db, {
 		id: newId(),
 		sessionId,
@@ -73,20 +67,33 @@ export async function create(
 		createdBy: user.id
 	});
 	ctx.log.info({ sessionId, inviteId: invite.id, role: invite.role }, 'invite created');
+	await audit.logOn(ctx, viewer, 'invite_created', { sessionId }, invite.id, {
+		sessionId,
+		role: invite.role,
+		maxUses: invite.maxUses,
+		expiresAt: invite.expiresAt?.toISOString() ?? null
+	});
 	return invite;
 }
 
 export async function list(ctx: Ctx, viewer: Viewer, sessionId: string) {
-	requireModerator(viewer);
+	await requireCan(ctx, viewer, 'session.run', { sessionId });
 	return invites.listForSession(ctx.db, sessionId);
 }
 
 export async function revoke(ctx: Ctx, viewer: Viewer, inviteId: string, now = clock.now()) {
-	requireModerator(viewer);
+	requireRole(viewer, 'session.run');
 	const invite = await invites.findById(ctx.db, inviteId);
 	if (!invite) throw notFound('invite_not_found', 'invite');
+	if (invite.sessionId)
+		await requireCan(ctx, viewer, 'session.run', { sessionId: invite.sessionId });
+	else await requireCan(ctx, viewer, 'community.manage', { communityId: invite.communityId! });
 	await invites.revoke(ctx.db, inviteId, now);
 	ctx.log.info({ inviteId }, 'invite revoked');
+	await audit.logOn(ctx, viewer, 'invite_revoked', { inviteId }, inviteId, {
+		sessionId: invite.sessionId,
+		role: invite.role
+	});
 }
 
 /** Why an invite cannot be used now, as the contract names it; null when it can. */

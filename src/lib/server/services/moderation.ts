@@ -3,8 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import { participants } from '../db/schema';
 import type { Ctx, Viewer } from './context';
-import { forbidden, notFound, parse, ServiceError } from './errors';
-import { requireConsole } from './permissions';
+import { notFound, parse, ServiceError } from './errors';
+import { requireCan } from '../access/check';
 import { actorOfUser, record } from './transcript';
 
 const muteSchema = v.object({ muted: v.boolean() });
@@ -27,7 +27,7 @@ export async function setMuted(
 	participantId: string,
 	input: unknown
 ) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const { muted } = parse(muteSchema, input);
 	const row = await target(ctx, sessionId, participantId);
 	await ctx.db.transaction(async (tx) => {
@@ -51,8 +51,7 @@ export async function setMuted(
 }
 
 export async function remove(ctx: Ctx, viewer: Viewer, sessionId: string, participantId: string) {
-	const user = requireConsole(viewer);
-	if (user.role === 'clerk') throw forbidden('only a moderator removes someone');
+	const user = await requireCan(ctx, viewer, 'session.run', { sessionId });
 	const row = await target(ctx, sessionId, participantId);
 	await ctx.db.transaction(async (tx) => {
 		await tx

@@ -17,7 +17,7 @@ import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
 import { notify } from './notifications';
-import { requireVoteControl } from './permissions';
+import { requireCan } from '../access/check';
 import { snapshot } from './proposals';
 import { actorOfUser, record } from './transcript';
 
@@ -50,7 +50,7 @@ export async function publish(
 	input: unknown,
 	now = clock.now()
 ): Promise<{ id: string; publishedAt: string; openFrom: string }> {
-	const user = requireVoteControl(viewer);
+	const user = await requireCan(ctx, viewer, 'session.run', { voteId });
 	const body = parse(noticeCreateSchema, input ?? {});
 	const vote = await votes.findHead(ctx.db, voteId);
 	if (!vote) throw notFound('vote_not_found', 'vote');

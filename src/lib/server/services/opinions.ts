@@ -23,7 +23,7 @@ import type { Ctx, Viewer } from './context';
 import { notFound, parse } from './errors';
 import { notify } from './notifications';
 import * as photos from './photos';
-import { requireModerator } from './sessions';
+import { requireCan } from '../access/check';
 
 export const opinionUrl = (o: { id: string; communityId: string }) => opinionsDb.overdueUrl(o);
 
@@ -154,7 +154,7 @@ export async function respond(
 	input: unknown,
 	now = clock.now()
 ): Promise<{ id: string }> {
-	const user = requireModerator(viewer);
+	const user = await requireCan(ctx, viewer, 'community.manage', { opinionId });
 	const body = parse(opinionResponseSchema, input);
 	const opinion = await requireOpinion(ctx, opinionId);
 	const response = await ctx.db.transaction(async (tx) => {

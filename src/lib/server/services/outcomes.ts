@@ -9,8 +9,8 @@ import * as outcomesDb from '../db/outcomes';
 import * as sessions from '../db/sessions';
 import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
-import { forbidden, notFound, parse } from './errors';
-import { requireConsole } from './permissions';
+import { notFound, parse } from './errors';
+import { requireCan } from '../access/check';
 import * as photos from './photos';
 import * as sessionsService from './sessions';
 import { actorOfUser, record } from './transcript';
@@ -23,18 +23,16 @@ async function itemAndSession(ctx: Ctx, itemId: string) {
 	return { item, session };
 }
 
-function requireRunner(viewer: Viewer, session: { escalationId: string | null }) {
-	const user = requireConsole(viewer);
-	if (!sessionsService.runsSession(viewer, session))
-		throw forbidden('only the moderator can do this');
-	return user;
+/** The one who runs the session (its community's moderators, or the street on a consultation). */
+function requireRunner(ctx: Ctx, viewer: Viewer, session: { id: string }) {
+	return requireCan(ctx, viewer, 'session.run', { sessionId: session.id });
 }
 
 /** The outcome statement: what was decided, who does what by when. */
 export async function setOutcome(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
 	const body = parse(outcomeSchema, input);
 	const { item, session } = await itemAndSession(ctx, itemId);
-	const user = requireRunner(viewer, session);
+	const user = await requireRunner(ctx, viewer, session);
 	const values = { text: body.text, owner: body.owner || null, due: body.due || null };
 	await ctx.db.transaction(async (tx) => {
 		await outcomesDb.put(tx, itemId, values);
@@ -49,7 +47,7 @@ export async function setOutcome(ctx: Ctx, viewer: Viewer, itemId: string, input
 export async function addProgress(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
 	const body = parse(progressSchema, input);
 	const { session } = await itemAndSession(ctx, itemId);
-	const user = requireRunner(viewer, session);
+	const user = await requireRunner(ctx, viewer, session);
 	if (body.photoId) await photos.requirePhotoOf(ctx, body.photoId, session.communityId);
 	const id = newId();
 	const now = clock.now();

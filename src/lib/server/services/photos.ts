@@ -6,7 +6,7 @@ import * as communityDb from '../db/community';
 import { newId } from '../ids';
 import * as communityService from './community';
 import type { Ctx, Viewer } from './context';
-import { isStaff } from './sessions';
+import { can } from '../access/check';
 import { notFound, ServiceError } from './errors';
 
 export const MAX_PHOTO_BYTES = 3 * 1024 * 1024;
@@ -34,7 +34,8 @@ export async function upload(
 	bytes: Uint8Array
 ): Promise<{ id: string }> {
 	await communityService.requireCommunity(ctx, communityId);
-	if (!isStaff(viewer)) await communityService.requireMember(ctx, viewer, communityId);
+	if (!(await can(ctx, viewer, 'community.staff', { communityId })))
+		await communityService.requireMember(ctx, viewer, communityId);
 	const mime = checkPhoto(bytes);
 	const photo = await communityDb.insertPhoto(ctx.db, {
 		id: newId(),

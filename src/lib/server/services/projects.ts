@@ -30,7 +30,7 @@ import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
 import { notify } from './notifications';
 import * as photos from './photos';
-import { requireModerator } from './sessions';
+import { requireCan } from '../access/check';
 import { actorOfUser, record } from './transcript';
 
 export const projectUrl = (id: string) => `/projects/${id}`;
@@ -42,7 +42,7 @@ export async function create(
 	input: unknown,
 	now = clock.now()
 ): Promise<{ projectId: string; sessionId: string }> {
-	const user = requireModerator(viewer);
+	const user = await requireCan(ctx, viewer, 'community.manage', { opinionId });
 	const body = parse(projectCreateSchema, input);
 	const closesAt = body.closesAt
 		? new Date(body.closesAt)
@@ -155,7 +155,7 @@ export async function addMilestone(
 	input: unknown,
 	now = clock.now()
 ): Promise<{ id: string }> {
-	const user = requireModerator(viewer);
+	const user = await requireCan(ctx, viewer, 'community.manage', { projectId });
 	const body = parse(milestoneSchema, input);
 	const project = await requireProject(ctx, projectId);
 	if (body.photoId) await photos.requirePhotoOf(ctx, body.photoId, project.communityId);
@@ -191,7 +191,7 @@ export async function openNotice(
 	input: unknown,
 	now = clock.now()
 ) {
-	requireModerator(viewer);
+	await requireCan(ctx, viewer, 'community.manage', { projectId });
 	const { days } = parse(noticeSchema, input);
 	const project = await requireProject(ctx, projectId);
 	const { startsAt, endsAt } = noticeWindow(now, days);

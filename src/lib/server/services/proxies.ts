@@ -24,7 +24,7 @@ import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
 import { grantOf } from './holdings';
 import { requirePhotoOf } from './photos';
-import { isStaff } from './sessions';
+import { can, requireCan } from '../access/check';
 import { actorOf, actorOfUser, record } from './transcript';
 import { seatKey } from './votes';
 
@@ -72,7 +72,8 @@ export async function appoint(
 	const body = parse(proxyCreateSchema, input ?? {});
 	const session = await requireSession(ctx, sessionId);
 	await requireVoteOf(ctx, sessionId, body.voteId);
-	if (isStaff(viewer)) return recordPaper(ctx, viewer, session, body, now);
+	if (await can(ctx, viewer, 'session.console', { sessionId }))
+		return recordPaper(ctx, viewer, session, body, now);
 	if (!viewer.authSessionId) throw unauthorized();
 	const me = await participants.findByDevice(ctx.db, sessionId, viewer.authSessionId);
 	if (!me) throw forbidden('join this session first');
@@ -173,10 +174,9 @@ async function capOf(ctx: Ctx, communityId: string) {
 
 /** Staff confirm a paper appointment: from then on it counts. */
 export async function confirm(ctx: Ctx, viewer: Viewer, proxyId: string, now = clock.now()) {
-	if (!isStaff(viewer)) throw viewer.user ? forbidden() : unauthorized();
-	const user = viewer.user!;
 	const found = await proxiesDb.findById(ctx.db, proxyId);
 	if (!found) throw notFound('proxy_not_found', 'proxy');
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId: found.sessionId });
 	const session = await requireSession(ctx, found.sessionId);
 	const cap = await capOf(ctx, session.communityId);
 	const proxy = await ctx.db.transaction(async (tx) => {
@@ -204,7 +204,8 @@ export async function revoke(ctx: Ctx, viewer: Viewer, proxyId: string, now = cl
 	const found = await proxiesDb.findById(ctx.db, proxyId);
 	if (!found) throw notFound('proxy_not_found', 'proxy');
 	let actor: Actor;
-	if (isStaff(viewer)) actor = actorOfUser(viewer.user!);
+	if (await can(ctx, viewer, 'session.console', { sessionId: found.sessionId }))
+		actor = actorOfUser(viewer.user!);
 	else {
 		if (!viewer.authSessionId) throw unauthorized();
 		const me = await participants.findByDevice(ctx.db, found.sessionId, viewer.authSessionId);
@@ -252,7 +253,8 @@ async function ballotsOnSeats(tx: Parameters<typeof proxiesDb.findById>[0], p: p
 /** Appointments a participant made; staff see every one of the session. */
 export async function list(ctx: Ctx, viewer: Viewer, sessionId: string): Promise<ProxyView[]> {
 	const rows = await proxiesDb.listForSession(ctx.db, sessionId);
-	if (isStaff(viewer)) return rows.map((p) => toView(ctx, p));
+	if (await can(ctx, viewer, 'session.console', { sessionId }))
+		return rows.map((p) => toView(ctx, p));
 	if (!viewer.authSessionId) throw unauthorized();
 	const me = await participants.findByDevice(ctx.db, sessionId, viewer.authSessionId);
 	if (!me) throw forbidden('join this session first');

@@ -10,7 +10,7 @@ import * as queueRules from '../domain/speaker-queue';
 import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
-import { requireConsole } from './permissions';
+import { requireCan } from '../access/check';
 import { participantCanWrite } from './sessions';
 import { actorOf, actorOfUser, record } from './transcript';
 import type { Actor } from '../domain/transcript';
@@ -171,7 +171,7 @@ async function memberOf(ctx: Ctx, sessionId: string, participantId: string) {
 
 /** The moderator queues someone on their behalf (an elderly resident without a phone). */
 export async function raiseOnBehalf(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const { participantId, kind } = parse(handOnBehalfSchema, input);
 	const participant = await memberOf(ctx, sessionId, participantId);
 	await raise(ctx, sessionId, participant, kind, { id: user.id, actor: actorOfUser(user) });
@@ -183,7 +183,7 @@ export async function lowerOnBehalf(
 	sessionId: string,
 	participantId: string
 ) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	await lower(ctx, sessionId, await memberOf(ctx, sessionId, participantId), actorOfUser(user));
 }
 
@@ -198,7 +198,7 @@ export async function giveFloor(
 	input: unknown,
 	now = clock.now()
 ) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const body = parse(floorSchema, input);
 	const session = await openSessionOf(ctx.db, sessionId);
 	const limitSeconds = body.limitSeconds ?? session.speakingLimitSeconds;
@@ -260,7 +260,7 @@ export async function giveFloor(
 }
 
 export async function endTurn(ctx: Ctx, viewer: Viewer, sessionId: string, now = clock.now()) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	await ctx.db.transaction(async (tx) => {
 		const rows = await hands.live(tx, sessionId);
 		const current = rows.find((r) => r.status === 'speaking');

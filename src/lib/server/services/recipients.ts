@@ -1,7 +1,7 @@
 import type { Reader } from '../db/notifications';
 import type { Viewer } from './context';
 import { unauthorized } from './errors';
-import { isStaff } from './sessions';
+import { isStaff } from '../access/check';
 
 /**
  * The key a reader's read cursor and push subscriptions are kept under: the account when

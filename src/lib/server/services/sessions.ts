@@ -5,7 +5,8 @@ import { checkExtension, checkSessionWindow, formatShanghai, hasOpened } from '$
 import * as clock from '../clock';
 import { sessions as sessionsTable } from '../db/schema';
 import { notify } from './notifications';
-import { canModerate, canWrite, type Role } from '$lib/protocol/roles';
+import { canWrite, type Role } from '$lib/protocol/roles';
+import { can, requireCan, requireRole } from '../access/check';
 import type { ParticipantView, RoomState, SessionStateView } from '$lib/protocol';
 import { PROTOCOL_VERSION } from '$lib/protocol';
 import * as sessions from '../db/sessions';
@@ -62,31 +63,29 @@ export function toView(s: SessionWithItems): SessionView {
 	};
 }
 
-/** Staff who run sessions: moderators and administrators (clerks join as staff members). */
-export function isStaff(viewer: Viewer): boolean {
-	const role = viewer.user?.role;
-	return role === 'admin' || role === 'moderator' || role === 'clerk';
-}
-
-/** The street office runs the consultation sessions it opens on an escalated case (约请). */
-export function runsSession(viewer: Viewer, session: { escalationId: string | null }): boolean {
-	const role = viewer.user?.role;
-	return (
-		role === 'moderator' || role === 'admin' || (role === 'street' && session.escalationId !== null)
-	);
-}
-
-export function requireModerator(viewer: Viewer) {
-	if (!viewer.user) {
-		throw viewer.authSessionId ? forbidden('only a moderator can do this') : unauthorized();
+/**
+ * The community a new session belongs to: the moderator's own; `communityId` in the body is for
+ * administrators (a moderator may only name their own).
+ */
+async function communityOfNewSession(ctx: Ctx, viewer: Viewer, input: unknown): Promise<string> {
+	const user = requireRole(viewer, 'sessions.create');
+	const asked =
+		input && typeof input === 'object' ? (input as { communityId?: unknown }).communityId : null;
+	if (asked !== undefined && asked !== null && typeof asked !== 'string') {
+		throw new ServiceError(400, 'invalid_payload', 'communityId: must be a string');
 	}
-	if (!canModerate(viewer.user.role)) throw forbidden('only a moderator can do this');
-	return viewer.user;
+	const communityId = asked ?? user.communityId ?? DEFAULT_COMMUNITY_ID;
+	if (asked && user.role !== 'admin' && asked !== (user.communityId ?? DEFAULT_COMMUNITY_ID)) {
+		throw forbidden('only an administrator opens a session in another community');
+	}
+	await requireCan(ctx, viewer, 'sessions.create', { communityId });
+	return communityId;
 }
 
 export async function create(ctx: Ctx, viewer: Viewer, input: unknown): Promise<SessionWithItems> {
-	const user = requireModerator(viewer);
+	const user = requireRole(viewer, 'sessions.create');
 	const body = parse(createSessionSchema, input);
+	const communityId = await communityOfNewSession(ctx, viewer, input);
 	const window = body.kind === 'cloud' ? cloudWindow(body.opensAt, body.closesAt) : null;
 	const id = newId();
 	const items = body.items.map((item, position) => {
@@ -105,7 +104,7 @@ export async function create(ctx: Ctx, viewer: Viewer, input: unknown): Promise<
 			tx,
 			{
 				id,
-				communityId: DEFAULT_COMMUNITY_ID,
+				communityId,
 				title: body.title,
 				kind: body.kind,
 				currentItemId: items[0]?.id ?? null,
@@ -166,7 +165,7 @@ export function requireStarted(session: { opensAt: Date | null }, now = clock.no
 
 /** Moves a cloud session's end later (moderator; the session must still be open). */
 export async function extend(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
-	const user = requireModerator(viewer);
+	const user = await requireCan(ctx, viewer, 'session.run', { sessionId });
 	const { closesAt: iso } = parse(extendSessionSchema, input);
 	const next = new Date(iso);
 	await ctx.db.transaction(async (tx) => {
@@ -203,9 +202,11 @@ export async function extend(ctx: Ctx, viewer: Viewer, sessionId: string, input:
 	return (await sessions.find(ctx.db, sessionId))!;
 }
 
+/** The staff home page's sessions: the community's own; every community's for administrators. */
 export async function list(ctx: Ctx, viewer: Viewer) {
-	if (!isStaff(viewer)) throw forbidden();
-	return sessions.list(ctx.db);
+	const user = requireRole(viewer, 'sessions.list');
+	if (user.role === 'admin') return sessions.list(ctx.db);
+	return sessions.list(ctx.db, 100, user.communityId ?? DEFAULT_COMMUNITY_ID);
 }
 
 /** Whether this participant may write now: their role allows it and they are not muted. */
@@ -251,7 +252,7 @@ export async function enterRoom(
 	if (viaCommunity) return { session, participant: viaCommunity };
 	if (!viewer.user)
 		throw viewer.authSessionId ? forbidden('not a member of this session') : unauthorized();
-	if (!isStaff(viewer) && !runsSession(viewer, session))
+	if (!(await can(ctx, viewer, 'session.enter', { sessionId })))
 		throw forbidden('not a member of this session');
 	const participant = await ctx.db
 		.transaction(async (tx) => {
@@ -282,7 +283,7 @@ export async function enterRoom(
 export async function get(ctx: Ctx, viewer: Viewer, id: string): Promise<SessionWithItems> {
 	const session = await sessions.find(ctx.db, id);
 	if (!session) throw notFound('session_not_found', 'session');
-	if (session.status === 'closed' || isStaff(viewer) || runsSession(viewer, session))
+	if (session.status === 'closed' || (await can(ctx, viewer, 'session.enter', { sessionId: id })))
 		return session;
 	if (!viewer.authSessionId && !viewer.user) throw unauthorized();
 	const member = await findMember(ctx, viewer, id);
@@ -368,7 +369,7 @@ export async function documentAccess(
 	if (!found) return { ok: false, status: 404 };
 	const member = await findMember(ctx, viewer, found.session.id);
 	if (member?.status === 'removed') return { ok: false, status: 403 };
-	const staff = isStaff(viewer) || runsSession(viewer, found.session);
+	const staff = await can(ctx, viewer, 'session.enter', { sessionId: found.session.id });
 	const role = (member?.role ?? (staff ? viewer.user!.role : null)) as Role | null;
 	if (!role) return { ok: false, status: 403 };
 	// Before a cloud session opens, staff prepare the proposals; participants only read.

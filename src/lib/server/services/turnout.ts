@@ -15,7 +15,7 @@ import { needed } from '../domain/turnout';
 import type { Ctx, Viewer } from './context';
 import { notFound, ServiceError } from './errors';
 import { notify } from './notifications';
-import { requireConsole } from './permissions';
+import { requireCan } from '../access/check';
 
 const hundredths = (m2: number) => areaToHundredths(m2.toFixed(2)) ?? 0;
 
@@ -38,7 +38,7 @@ export async function turnout(
 	tallyOf: (voteId: string) => Promise<TallyView | null>,
 	seatKeyOf: (vote: votes.VoteRow, key: string) => string
 ): Promise<TurnoutView & { question: string }> {
-	requireConsole(viewer);
+	await requireCan(ctx, viewer, 'session.console', { voteId });
 	const vote = await votes.find(ctx.db, voteId);
 	if (!vote) throw notFound('vote_not_found', 'vote');
 	const tally = (await tallyOf(voteId))!;
@@ -72,7 +72,7 @@ export async function remind(
 	seatKeyOf: (vote: votes.VoteRow, key: string) => string,
 	now = clock.now()
 ): Promise<{ reminded: number }> {
-	requireConsole(viewer);
+	await requireCan(ctx, viewer, 'session.console', { voteId });
 	const vote = await votes.find(ctx.db, voteId);
 	if (!vote) throw notFound('vote_not_found', 'vote');
 	if (vote.status !== 'open') throw new ServiceError(409, 'vote_not_open', 'the vote is not open');

@@ -23,8 +23,8 @@ import * as voteOutcomes from './vote-outcomes';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
-import { requireConsole, requireVoteControl } from './permissions';
 import * as communityDb from '../db/community';
+import { can, requireCan } from '../access/check';
 import { actorOfUser, record, systemActor } from './transcript';
 import * as costTables from './cost-tables';
 import type { Actor, Json } from '../domain/transcript';
@@ -91,7 +91,7 @@ function viewWith(vote: votes.VoteHead, current: TallyView): VoteView {
 }
 
 export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { itemId });
 	const body = parse(createVoteSchema, input);
 	const [item] = await ctx.db.select().from(items).where(eq(items.id, itemId));
 	if (!item) throw notFound('item_not_found', 'item');
@@ -175,7 +175,7 @@ export async function open(
 	input: unknown = {},
 	now = clock.now()
 ): Promise<TallyView> {
-	const user = requireVoteControl(viewer);
+	const user = await requireCan(ctx, viewer, 'session.run', { voteId });
 	const reason = parse(openVoteSchema, input ?? {}).reason || null;
 	const vote = await ctx.db.transaction(async (tx) => {
 		const row = await votes.lock(tx, voteId, 'update');
@@ -309,7 +309,7 @@ export async function closeVote(
 }
 
 export async function close(ctx: Ctx, viewer: Viewer, voteId: string): Promise<TallyView> {
-	const user = requireVoteControl(viewer);
+	const user = await requireCan(ctx, viewer, 'session.run', { voteId });
 	return closeVote(ctx, voteId, actorOfUser(user));
 }
 
@@ -319,7 +319,7 @@ export async function get(ctx: Ctx, viewer: Viewer, voteId: string): Promise<Tal
 	const session = await sessions.find(ctx.db, vote.sessionId);
 	const member =
 		session?.status === 'closed' ||
-		['admin', 'moderator', 'clerk'].includes(viewer.user?.role ?? '') ||
+		(await can(ctx, viewer, 'session.enter', { sessionId: vote.sessionId })) ||
 		(viewer.authSessionId &&
 			(await participants.findByDevice(ctx.db, vote.sessionId, viewer.authSessionId)));
 	if (!member) throw forbidden('not a member of this session');
@@ -644,7 +644,7 @@ export async function paper(
 	input: unknown,
 	now = clock.now()
 ) {
-	const user = requireConsole(viewer);
+	const user = await requireCan(ctx, viewer, 'session.console', { voteId });
 	const body = parse(paperBallotSchema, input);
 	const head = await votes.findHead(ctx.db, voteId);
 	if (!head) throw notFound('vote_not_found', 'vote');

@@ -1,9 +1,7 @@
 import { error } from '@sveltejs/kit';
-import { canModerate } from '$lib/protocol/roles';
+import { can } from '$lib/server/access/check';
 import * as invitesDb from '$lib/server/db/invites';
-import * as sessionsDb from '$lib/server/db/sessions';
 import * as invites from '$lib/server/services/invites';
-import { runsSession } from '$lib/server/services/sessions';
 import type { RequestHandler } from './$types';
 
 /**
@@ -14,18 +12,12 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ locals, params }) => {
 	const { ctx, viewer } = locals;
 	if (!viewer.user) error(401, { code: 'unauthorized', message: 'sign in first' });
-	const role = viewer.user.role;
-	if (!canModerate(role) && role !== 'street') {
-		error(403, { code: 'forbidden', message: 'not allowed' });
-	}
 	const invite = await invitesDb.findById(ctx.db, params.inviteId);
 	if (!invite) error(404, { code: 'invite_not_found', message: 'invite not found' });
-	if (!canModerate(role)) {
-		const session = invite.sessionId ? await sessionsDb.find(ctx.db, invite.sessionId) : null;
-		if (!session || !runsSession(viewer, session)) {
-			error(403, { code: 'forbidden', message: 'not allowed' });
-		}
-	}
+	const allowed = invite.sessionId
+		? await can(ctx, viewer, 'session.run', { sessionId: invite.sessionId })
+		: await can(ctx, viewer, 'community.manage', { communityId: invite.communityId! });
+	if (!allowed) error(403, { code: 'forbidden', message: 'not allowed' });
 	const svg = await invites.qrSvg(invites.inviteUrl(ctx, invite.token));
 	return new Response(svg, {
 		headers: {

@@ -1,3 +1,4 @@
+import { can } from '$lib/server/access/check';
 import { error } from '@sveltejs/kit';
 import type { Invite } from '$lib/server/db/invites';
 import * as invitesDb from '$lib/server/db/invites';
@@ -29,7 +30,10 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 	if (!viewer.authSessionId) error(401, { code: 'unauthorized', message: 'sign in first' });
 	const session = await sessionsDb.find(ctx.db, params.id);
 	if (!session) error(404, { code: 'session_not_found', message: 'session not found' });
-	if (!sessions.isStaff(viewer) && !(await sessions.findMember(ctx, viewer, session.id))) {
+	if (
+		!(await can(ctx, viewer, 'session.enter', { sessionId: session.id })) &&
+		!(await sessions.findMember(ctx, viewer, session.id))
+	) {
 		error(403, { code: 'forbidden', message: 'not a member of this session' });
 	}
 	const invite = await _joinInvite(ctx, session.id);
