@@ -1,3 +1,4 @@
+import { readable } from '$lib/transcript-words';
 import { ROLES, type Role } from '$lib/protocol';
 
 /** One statement or one piece of minutes, as the room and the console list them. */
@@ -36,7 +37,10 @@ export function toRecordEntries(payload: unknown): RecordEntry[] {
 	const out: RecordEntry[] = [];
 	for (const raw of list as unknown[]) {
 		if (!isRecord(raw) || (raw.type !== 'statement' && raw.type !== 'minutes')) continue;
-		const data = isRecord(raw.data) ? raw.data : {};
+		// Words sit beside the entry (`content`) since they are committed to, not stored, in it.
+		const data = isRecord(raw.data)
+			? readable({ data: raw.data, content: contentOf(raw) }).data
+			: {};
 		const actor = isRecord(raw.actor) ? raw.actor : {};
 		if (typeof data.text !== 'string' || typeof raw.seq !== 'number') continue;
 		out.push({
@@ -53,6 +57,10 @@ export function toRecordEntries(payload: unknown): RecordEntry[] {
 		});
 	}
 	return out.sort((a, b) => a.seq - b.seq);
+}
+
+function contentOf(raw: Record<string, unknown>) {
+	return isRecord(raw.content) ? (raw.content as { text?: string; reason?: string }) : undefined;
 }
 
 async function errorCode(response: Response): Promise<string> {

@@ -187,8 +187,14 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 			handle(socket, 'ballot:cast', payload, ack, async (input) => {
 				const joined = socket.data.current;
 				if (!joined) throw new ServiceError(409, 'not_joined', 'send session:join first');
-				await votesService.castAs(ctx, joined, () => current(socket), input.voteId, input.choice);
-				return {};
+				const receipt = await votesService.castAs(
+					ctx,
+					joined,
+					() => current(socket),
+					input.voteId,
+					input.choice
+				);
+				return { receipt };
 			})
 		);
 

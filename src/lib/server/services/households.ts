@@ -5,6 +5,7 @@ import * as sessions from '../db/sessions';
 import { hundredthsToArea } from '../domain/ratio';
 import { parseRegister, type RegisterError } from '../domain/register';
 import { newId, newToken } from '../ids';
+import { maskUnit } from './pseudonyms';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireConsole } from './permissions';
@@ -160,7 +161,8 @@ export async function seatViews(ctx: Ctx, sessionId: string, participantId: stri
 		ctx.db,
 		seats.map((s) => s.householdId)
 	);
-	return rows.map((h) => ({ householdId: h.id, building: h.building, unit: h.unit }));
+	// Masked: the full unit address is for the community's moderators only.
+	return rows.map((h) => ({ householdId: h.id, building: h.building, unit: maskUnit(h.unit) }));
 }
 
 /** Seats of a session for the moderator's console: who holds which owner. */

@@ -19,6 +19,7 @@ import { newId } from '../ids';
 import type { Job } from '../scheduler';
 import * as communityService from './community';
 import type { Ctx, Viewer } from './context';
+import { maskHidden } from './hiding';
 import { notFound, parse } from './errors';
 import { notify } from './notifications';
 import * as photos from './photos';
@@ -92,7 +93,7 @@ export async function list(
 		opinionsDb.responsesFor(ctx.db, ids),
 		member ? opinionsDb.handsOfMember(ctx.db, member.id, ids) : Promise.resolve(null)
 	]);
-	return rows.map((o) => {
+	const views = rows.map((o) => {
 		const view: OpinionView = {
 			id: o.id,
 			title: o.title,
@@ -110,6 +111,7 @@ export async function list(
 		if (mine) view.myHand = mine.has(o.id);
 		return view;
 	});
+	return maskHidden(ctx, viewer, 'opinion', communityId, views);
 }
 
 async function requireOpinion(ctx: Ctx, id: string) {

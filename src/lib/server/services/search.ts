@@ -6,7 +6,8 @@
 import { and, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import { escalations, items, sessions, transcriptEntries } from '../db/schema';
 import type { Ctx } from './context';
-import { ServiceError } from './errors';
+import { requireWellFormed, ServiceError } from './errors';
+import { searchWords } from './words';
 
 export interface SearchResult {
 	sessionId: string;
@@ -29,6 +30,7 @@ export function snippet(text: string, q: string, radius = 40): string {
 
 export async function search(ctx: Ctx, raw: string | null, limit = 50): Promise<SearchResult[]> {
 	const q = (raw ?? '').trim();
+	requireWellFormed({ q });
 	if (q.length < 1 || q.length > 100)
 		throw new ServiceError(400, 'invalid_payload', 'q: 1–100 characters');
 	const pattern = `%${escapeLike(q)}%`;
@@ -84,6 +86,21 @@ export async function search(ctx: Ctx, raw: string | null, limit = 50): Promise<
 				kind: e.type === 'proposal_checkpoint' ? 'proposal' : (e.type as 'minutes' | 'statement'),
 				title: data.title ?? titles.get(e.sessionId) ?? '',
 				snippet: snippet(data.text, q)
+			});
+		}
+		// Entries written since words are committed to carry them beside the chain.
+		for (const w of await searchWords(ctx.db, closedIds, pattern, limit)) {
+			const entry = await ctx.db
+				.select({ data: transcriptEntries.data })
+				.from(transcriptEntries)
+				.where(and(eq(transcriptEntries.sessionId, w.sessionId), eq(transcriptEntries.seq, w.seq)));
+			const itemId = (entry[0]?.data as { itemId?: string } | undefined)?.itemId ?? undefined;
+			results.push({
+				sessionId: w.sessionId,
+				itemId,
+				kind: w.kind,
+				title: titles.get(w.sessionId) ?? '',
+				snippet: snippet(w.text, q)
 			});
 		}
 	}

@@ -27,6 +27,8 @@ import type { Actor, Json } from '../domain/transcript';
 import { checkVoteDeadline, formatShanghai } from '$lib/deadlines';
 import { notify } from './notifications';
 import { requireStarted, windowError } from './sessions';
+import * as ballotBoard from './ballot-board';
+import { pseudonymFor } from './pseudonyms';
 
 const YES_NO_ABSTAIN = [
 	{ id: 'yes', label: '同意' },
@@ -38,9 +40,15 @@ const VOTING_ROLES = new Set(['resident', 'owner']);
 const invalid = (message: string) => new ServiceError(400, 'invalid_payload', message);
 const conflict = (code: string, message: string) => new ServiceError(409, code, message);
 
-/** Secret ballots are stored under a salted hash of the seat, never the seat itself. */
+/**
+ * Secret ballots are stored under a keyed hash of the seat, never the seat itself. The key (the
+ * vote's `salt`) is destroyed at close (`ballotBoard.forgetSecret`): from then on keys are
+ * already in ballot form and nothing links a ballot to a seat.
+ */
 const seatKey = (vote: Pick<votes.VoteHead, 'secret' | 'salt'>, key: string) =>
-	vote.secret ? encodeHexLowerCase(sha256(new TextEncoder().encode(`${vote.salt}:${key}`))) : key;
+	vote.secret && vote.salt
+		? encodeHexLowerCase(sha256(new TextEncoder().encode(`${vote.salt}:${key}`)))
+		: key;
 
 function spec(vote: votes.VoteRow): tally.VoteSpec {
 	return {
@@ -244,7 +252,13 @@ export async function closeVote(
 		const ballots = await votes.ballotsOf(tx, voteId);
 		const decided = tally.decide(spec(row), ballots);
 		const result = { ...decided, rule: row.rule as Rule };
-		const closed = await votes.update(tx, voteId, { status: 'closed', closedAt: now, result });
+		const ballotsHash = await ballotBoard.seal(tx, row, ballots, spec(row).eligible);
+		const closed = await votes.update(tx, voteId, {
+			status: 'closed',
+			closedAt: now,
+			result,
+			...ballotBoard.forgetSecret(row, (key) => seatKey(row, key))
+		});
 		await record(
 			tx,
 			row.sessionId,
@@ -256,7 +270,9 @@ export async function closeVote(
 				secret: row.secret,
 				tally: tallyOf(closed, ballots) as unknown as Json,
 				// Named votes list who chose what; secret ones never link a ballot to a person.
-				ballots: row.secret ? null : await namedBallots(tx, ballots)
+				ballots: row.secret ? null : await namedBallots(tx, row.sessionId, ballots),
+				// SHA-256 of the RFC 8785 JSON of GET /api/v1/votes/:id/ballots's answer.
+				ballotsHash
 			},
 			now
 		);
@@ -296,7 +312,8 @@ export async function get(ctx: Ctx, viewer: Viewer, voteId: string): Promise<Tal
 	return (await currentTally(ctx, voteId, vote))!;
 }
 
-async function namedBallots(db: Db, ballots: votes.BallotRow[]): Promise<Json> {
+async function namedBallots(db: Db, sessionId: string, ballots: votes.BallotRow[]): Promise<Json> {
+	const communityId = (await sessions.find(db, sessionId))?.communityId ?? null;
 	const people = new Map(
 		(
 			await Promise.all(
@@ -308,10 +325,14 @@ async function namedBallots(db: Db, ballots: votes.BallotRow[]): Promise<Json> {
 			.filter((p) => p !== null)
 			.map((p) => [p.id, p])
 	);
+	const pseudonyms = new Map<string, string>();
+	for (const b of ballots)
+		pseudonyms.set(b.voterKey, await pseudonymFor(db, communityId, b.voterKey));
 	return ballots.map((b) => {
 		const p = b.participantId ? people.get(b.participantId) : undefined;
 		return {
-			voter: b.voterKey,
+			// A pseudonym: the register's owner value never enters the chain.
+			voter: pseudonyms.get(b.voterKey)!,
 			name: p?.name ?? null,
 			role: p?.role ?? null,
 			choice: b.choice,
@@ -361,11 +382,12 @@ export async function cast(
 	voteId: string,
 	choice: unknown,
 	now = clock.now()
-): Promise<void> {
+): Promise<string> {
 	// The voter list comes from memory (read once per open vote), never from the row per ballot.
 	const entry = await openEntry(ctx, voteId);
-	if (await castFast(ctx, sessionId, participant.id, voteId, choice, entry, now)) return;
-	await castInTransaction(ctx, sessionId, participant, voteId, choice, entry, now);
+	const fast = await castFast(ctx, sessionId, participant.id, voteId, choice, entry, now);
+	if (fast) return fast;
+	return castInTransaction(ctx, sessionId, participant, voteId, choice, entry, now);
 }
 
 /**
@@ -382,12 +404,20 @@ export async function castAs(
 	voteId: string,
 	choice: unknown,
 	now = clock.now()
-): Promise<void> {
+): Promise<string> {
 	const entry = await openEntry(ctx, voteId);
-	if (await castFast(ctx, joined.sessionId, joined.participantId, voteId, choice, entry, now))
-		return;
+	const fast = await castFast(
+		ctx,
+		joined.sessionId,
+		joined.participantId,
+		voteId,
+		choice,
+		entry,
+		now
+	);
+	if (fast) return fast;
 	const { sessionId, participant } = await member();
-	await castInTransaction(ctx, sessionId, participant, voteId, choice, entry, now);
+	return castInTransaction(ctx, sessionId, participant, voteId, choice, entry, now);
 }
 
 /** Every case `castFast` does not take: households, a vote not in memory, a refusal. */
@@ -399,8 +429,8 @@ async function castInTransaction(
 	choice: unknown,
 	entry: openVotes.OpenVote | null,
 	now: Date
-): Promise<void> {
-	const { vote, placed } = await ctx.db.transaction(async (tx) => {
+): Promise<string> {
+	const { vote, placed, receipt } = await ctx.db.transaction(async (tx) => {
 		// FOR SHARE: ballots go in side by side; opening and closing (FOR UPDATE) wait for them,
 		// so no ballot lands after a close.
 		const row = checkOpen(await votes.lockHead(tx, voteId, 'share'), sessionId);
@@ -435,12 +465,14 @@ async function castInTransaction(
 			if (!ok) throw conflict('already_voted', 'this seat has already voted');
 			placed.push(voterKey);
 		}
-		return { vote: row, placed: { keys: placed, choice: picked } };
+		const receipt = await ballotBoard.issueReceipt(tx, voteId, placed);
+		return { vote: row, placed: { keys: placed, choice: picked }, receipt };
 	});
 	// Committed: the in-memory count follows (a load in flight is awaited, then overwritten).
 	const open = await openVotes.loadedOpenVote(ctx.db, voteId);
 	for (const key of placed.keys) open?.put(key, placed.choice);
 	ctx.realtime.tallyChanged(vote.sessionId, vote.id);
+	return receipt;
 }
 
 /**
@@ -457,12 +489,12 @@ async function castFast(
 	choice: unknown,
 	entry: openVotes.OpenVote | null,
 	now: Date
-): Promise<boolean> {
+): Promise<string | null> {
 	const head = entry?.head;
-	if (!entry || !head || head.eligibility !== 'participants') return false;
-	if (head.sessionId !== sessionId || !entry.eligibleKeys.has(participantId)) return false;
+	if (!entry || !head || head.eligibility !== 'participants') return null;
+	if (head.sessionId !== sessionId || !entry.eligibleKeys.has(participantId)) return null;
 	const picked = tally.validateChoice(head, choice);
-	if (picked === 'invalid_choice') return false;
+	if (picked === 'invalid_choice') return null;
 	const voterKey = seatKey(head, participantId);
 	const outcome = await votes.castBallot(
 		ctx.db,
@@ -480,9 +512,10 @@ async function castFast(
 	checkOpen(outcome && { ...head, status: outcome.status }, sessionId);
 	if (!outcome!.placed) throw conflict('already_voted', 'this seat has already voted');
 	// Committed: the in-memory count follows (as in `cast`).
+	const receipt = await ballotBoard.issueReceipt(ctx.db, voteId, [voterKey]);
 	(await openVotes.loadedOpenVote(ctx.db, voteId))?.put(voterKey, picked);
 	ctx.realtime.tallyChanged(sessionId, voteId);
-	return true;
+	return receipt;
 }
 
 /** A paper ballot entered by the moderator for a household (marked as paper). */
@@ -519,6 +552,7 @@ export async function paper(
 			row.changeable
 		);
 		if (!placed) throw conflict('already_voted', 'this household has already voted');
+		await ballotBoard.issueReceipt(tx, voteId, [seatKey(row, household.ownerKey)]);
 		paperBallot = {
 			voterKey: seatKey(row, household.ownerKey),
 			choice: choiceOf(row, body.choice)
