@@ -5,7 +5,7 @@
  * unlinkable once closed, nothing personal in public answers, text that cannot break the
  * record, and hiding that leaves the chain verifiable.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -88,12 +88,16 @@ function rehash(entries: Entry[]): Entry[] {
 	});
 }
 
-function runVerify(args: string[]) {
-	const r = spawnSync(process.execPath, ['src/cli/verify.js', ...args], {
-		cwd: ROOT,
-		encoding: 'utf8'
+/** Runs the verifier as a child process without blocking this process's sockets. */
+function runVerify(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+	return new Promise((resolve) => {
+		execFile(
+			process.execPath,
+			['src/cli/verify.js', ...args],
+			{ cwd: ROOT, encoding: 'utf8' },
+			(error, out, err) => resolve({ code: error ? (error.code as number) : 0, out, err })
+		);
 	});
-	return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'yishi-trust-'));
@@ -199,7 +203,7 @@ describe.each(availableStores())('the record people can trust (%s)', (store) => 
 			200
 		);
 		const file = saved(`t-${store}.json`, t);
-		const ok = runVerify([file, '--key', key]);
+		const ok = await runVerify([file, '--key', key]);
 		expect(ok.code, ok.err).toBe(0);
 		const withLog = (heads: string) => runVerify([file, '--heads', heads, '--key', key]);
 		expect(ok.out.trim()).toBe(t.head);
@@ -209,7 +213,7 @@ describe.each(availableStores())('the record people can trust (%s)', (store) => 
 			200
 		);
 		const heads = saved(`heads-${store}.json`, log);
-		const logged = withLog(heads);
+		const logged = await withLog(heads);
 		expect(logged.code, logged.err).toBe(0);
 
 		// Someone with the database rewrites a statement and re-hashes the whole chain.
@@ -233,22 +237,22 @@ describe.each(availableStores())('the record people can trust (%s)', (store) => 
 			entries: forged,
 			head: forged.at(-1)!.hash
 		});
-		expect(runVerify([forgedFile]).code).toBe(0); // the chain alone is consistent…
-		const caught = runVerify([forgedFile, '--heads', heads, '--key', key]);
+		expect((await runVerify([forgedFile])).code).toBe(0); // the chain alone is consistent…
+		const caught = await runVerify([forgedFile, '--heads', heads, '--key', key]);
 		expect(caught.code).toBe(1); // …but not with the head log someone mirrored
 		expect(caught.err).toMatch(/contradicts signed head n \d+/);
 		// A saved signed head (as the phone keeps it) is enough as well.
 		const receipt = saved(`receipt-${store}.json`, t.signedHead);
-		expect(runVerify([forgedFile, '--heads', receipt]).code).toBe(1);
+		expect((await runVerify([forgedFile, '--heads', receipt])).code).toBe(1);
 		// One session's transcript does not pass as another's.
 		const other = saved(`other-${store}.json`, { ...t, sessionId: 'another-session' });
-		expect(runVerify([other]).code).toBe(1);
+		expect((await runVerify([other])).code).toBe(1);
 		// A changed signature is refused with the key.
 		const badSig = saved(`badsig-${store}.json`, {
 			...t,
 			signedHead: { ...t.signedHead, at: '2000-01-01T00:00:00.000Z' }
 		});
-		expect(runVerify([badSig, '--key', key]).code).toBe(1);
+		expect((await runVerify([badSig, '--key', key])).code).toBe(1);
 		// Words beside an entry must be the ones committed to.
 		const swapped = saved(`swapped-${store}.json`, {
 			...t,
@@ -256,7 +260,7 @@ describe.each(availableStores())('the record people can trust (%s)', (store) => 
 				i === statement ? { ...e, content: { ...e.content, text: '反对' } } : e
 			)
 		});
-		expect(runVerify([swapped]).code).toBe(1);
+		expect((await runVerify([swapped])).code).toBe(1);
 	});
 
 	it('[TRUST-TEXT] NUL bytes and lone surrogates are refused with 400 invalid_text, never a 500', async () => {
@@ -415,7 +419,7 @@ describe.each(availableStores())('the record people can trust (%s)', (store) => 
 			200
 		);
 		expect(JSON.stringify(staff)).toContain(secretWords);
-		const check = runVerify([saved(`hidden-${store}.json`, mine), '--key', key]);
+		const check = await runVerify([saved(`hidden-${store}.json`, mine), '--key', key]);
 		expect(check.code, check.err).toBe(0);
 	});
 

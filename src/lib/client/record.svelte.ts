@@ -1,4 +1,5 @@
 import { readable } from '$lib/transcript-words';
+import { keepSignedHead } from './receipts';
 import { ROLES, type Role } from '$lib/protocol';
 
 /** One statement or one piece of minutes, as the room and the console list them. */
@@ -114,8 +115,11 @@ export class SessionRecord {
 		}
 	}
 
-	postStatement(text: string): Promise<PostResult> {
-		return this.#post('statements', { text });
+	async postStatement(text: string): Promise<PostResult> {
+		const posted = await this.#post('statements', { text });
+		// Someone who spoke keeps the signed head of the record they spoke into.
+		if (posted.ok) void keepSignedHead(this.sessionId);
+		return posted;
 	}
 
 	postMinutes(text: string, speaker?: string): Promise<PostResult> {

@@ -1,3 +1,4 @@
+import { keepReceipt, keepSignedHead } from './receipts';
 import { io, type Socket } from 'socket.io-client';
 import {
 	applyPresenceDelta,
@@ -232,6 +233,11 @@ export class RoomConnection {
 	/** Casts a ballot; `ok` only after the server committed it (never lost across a reconnect). */
 	async castBallot(voteId: string, choice: string | string[]): Promise<Ack> {
 		const answer = await this.#ask('ballot:cast', { voteId, choice });
+		if (answer.ok) {
+			const { receipt } = answer as { receipt?: unknown };
+			if (typeof receipt === 'string') keepReceipt(voteId, receipt);
+			void keepSignedHead(this.sessionId);
+		}
 		if (answer.ok && this.state) {
 			const mine = Array.isArray(choice) ? choice : [choice];
 			this.state = { ...this.state, myBallots: { ...this.state.myBallots, [voteId]: mine } };
