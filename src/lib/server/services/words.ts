@@ -19,7 +19,7 @@ export type WordsKind = 'statement' | 'minutes' | 'comment';
 export async function recordWords(
 	db: Db,
 	sessionId: string,
-	type: string,
+	type: 'statement' | 'minutes' | 'comment_added',
 	actor: Actor,
 	data: Record<string, Json>,
 	words: { kind: WordsKind; id: string; authorId: string | null; text: string },
@@ -31,7 +31,7 @@ export async function recordWords(
 		sessionId,
 		type,
 		actor,
-		{ ...data, textCommitment: commitText(salt, words.text) },
+		{ ...data, textCommitment: commitText(salt, words.text) } as never,
 		at
 	);
 	await db.insert(recordTexts).values({
