@@ -23,15 +23,16 @@ import { ServiceError } from './errors';
 const keysByDb = new WeakMap<object, Promise<SigningKey>>();
 
 /** From `YISHI_SIGNING_KEY`, else generated once and kept in `settings` (README: key custody). */
-export function signingKey(ctx: Pick<Ctx, 'config' | 'db'>): Promise<SigningKey> {
+export function signingKey(ctx: Pick<Ctx, 'config' | 'db'>, db: Db = ctx.db): Promise<SigningKey> {
 	if (ctx.config.signingKey) return Promise.resolve(signingKeyFromSeed(ctx.config.signingKey));
 	let key = keysByDb.get(ctx.db);
 	if (!key) {
 		key = (async () => {
-			const stored = await getSetting<{ seed: string }>(ctx.db, 'signing_key');
+			// `db`: inside a caller's transaction PGlite's one connection is that transaction's.
+			const stored = await getSetting<{ seed: string }>(db, 'signing_key');
 			const kept =
 				stored ??
-				(await putSettingOnce(ctx.db, 'signing_key', {
+				(await putSettingOnce(db, 'signing_key', {
 					seed: randomBytes(32).toString('base64')
 				}));
 			return signingKeyFromSeed(kept.seed);
@@ -64,7 +65,7 @@ export async function signCurrentHead(
 	sessionId: string,
 	db?: Db
 ): Promise<SignedHead | null> {
-	const key = await signingKey(ctx);
+	const key = await signingKey(ctx, db);
 	const run = async (tx: Db) => {
 		const head = await transcript.head(tx, sessionId);
 		if (head.seq === 0) return null;
