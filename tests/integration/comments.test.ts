@@ -268,11 +268,13 @@ describe.each(availableStores())('comments on the proposal (%s)', (store) => {
 				commentId: first.id,
 				itemId: item.id,
 				stance: 'concern',
-				text: '老人家里有两辆车怎么办？',
 				quote: '每户限一个车位',
 				anchor
-			}
+			},
+			// The words travel beside the entry; the chain commits to them (textCommitment).
+			content: { text: '老人家里有两辆车怎么办？' }
 		});
+		expect(added[0]!.data).toHaveProperty('textCommitment');
 		expect(added[1]!.data).toMatchObject({ commentId: reply.id, replyTo: first.id, quote: '' });
 		const types = transcript.entries.map((e) => e.type);
 		expect(types.filter((x) => x === 'comment_resolved')).toHaveLength(2);

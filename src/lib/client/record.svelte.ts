@@ -1,3 +1,5 @@
+import { readable } from '$lib/transcript-words';
+import { keepSignedHead } from './receipts';
 import { ROLES, type Role } from '$lib/protocol';
 
 /** One statement or one piece of minutes, as the room and the console list them. */
@@ -36,7 +38,10 @@ export function toRecordEntries(payload: unknown): RecordEntry[] {
 	const out: RecordEntry[] = [];
 	for (const raw of list as unknown[]) {
 		if (!isRecord(raw) || (raw.type !== 'statement' && raw.type !== 'minutes')) continue;
-		const data = isRecord(raw.data) ? raw.data : {};
+		// Words sit beside the entry (`content`) since they are committed to, not stored, in it.
+		const data = isRecord(raw.data)
+			? readable({ data: raw.data, content: contentOf(raw) }).data
+			: {};
 		const actor = isRecord(raw.actor) ? raw.actor : {};
 		if (typeof data.text !== 'string' || typeof raw.seq !== 'number') continue;
 		out.push({
@@ -53,6 +58,10 @@ export function toRecordEntries(payload: unknown): RecordEntry[] {
 		});
 	}
 	return out.sort((a, b) => a.seq - b.seq);
+}
+
+function contentOf(raw: Record<string, unknown>) {
+	return isRecord(raw.content) ? (raw.content as { text?: string; reason?: string }) : undefined;
 }
 
 async function errorCode(response: Response): Promise<string> {
@@ -106,8 +115,11 @@ export class SessionRecord {
 		}
 	}
 
-	postStatement(text: string): Promise<PostResult> {
-		return this.#post('statements', { text });
+	async postStatement(text: string): Promise<PostResult> {
+		const posted = await this.#post('statements', { text });
+		// Someone who spoke keeps the signed head of the record they spoke into.
+		if (posted.ok) void keepSignedHead(this.sessionId);
+		return posted;
 	}
 
 	postMinutes(text: string, speaker?: string): Promise<PostResult> {

@@ -1,3 +1,4 @@
+import { keepReceipt, keepSignedHead } from './receipts';
 import { io, type Socket } from 'socket.io-client';
 import {
 	applyPresenceDelta,
@@ -237,6 +238,11 @@ export class RoomConnection {
 			choice,
 			...(householdId ? { householdId } : {})
 		});
+		if (answer.ok) {
+			const { receipt } = answer as { receipt?: unknown };
+			if (typeof receipt === 'string') keepReceipt(voteId, receipt);
+			void keepSignedHead(this.sessionId);
+		}
 		if (answer.ok && this.state) {
 			const mine: Choice = typeof choice === 'string' ? [choice] : choice;
 			this.state = { ...this.state, myBallots: { ...this.state.myBallots, [voteId]: mine } };

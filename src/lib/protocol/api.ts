@@ -1,5 +1,6 @@
 /** Runtime schemas of the HTTP API bodies (REFERENCE.md §2); pages and the API share them. */
 import * as v from 'valibot';
+import { maskNumbers } from './trust';
 import { ACCOUNT_ROLES, PARTICIPANT_ROLES } from './roles';
 
 const trimmed = (max: number) =>
@@ -45,7 +46,14 @@ export const createInviteSchema = v.object({
 });
 
 export const joinSchema = v.object({
-	name: v.pipe(v.string(), v.trim(), v.minLength(1, 'name: required'), v.maxLength(40))
+	name: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, 'name: required'),
+		v.maxLength(40),
+		// An ID card or phone number typed as a name never reaches the public record.
+		v.transform(maskNumbers)
+	)
 });
 
 export const renameSchema = v.object({ name: trimmed(100) });

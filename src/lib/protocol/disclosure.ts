@@ -1,13 +1,20 @@
 /** Disclosure payloads (REFERENCE.md §4): statements, minutes, the transcript. */
 import * as v from 'valibot';
+import { maskNumbers, wellFormedText, type EntryContent, type SignedHeadView } from './trust';
 
 const text = (max: number) =>
-	v.pipe(v.string(), v.trim(), v.minLength(1, 'text: required'), v.maxLength(max));
+	v.pipe(
+		v.string(),
+		wellFormedText(),
+		v.trim(),
+		v.minLength(1, 'text: required'),
+		v.maxLength(max)
+	);
 
 export const statementSchema = v.object({ text: text(2000) });
 export const minutesSchema = v.object({
 	text: text(10_000),
-	speaker: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100)))
+	speaker: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100), v.transform(maskNumbers)))
 });
 
 export interface TranscriptEntryView {
@@ -18,10 +25,16 @@ export interface TranscriptEntryView {
 	data: unknown;
 	prevHash: string;
 	hash: string;
+	/** The words an entry's `data.textCommitment` commits to, outside the hashed part. */
+	content?: EntryContent;
 }
 
 export interface TranscriptView {
 	sessionId: string;
 	entries: TranscriptEntryView[];
 	head: string;
+	/** Where the answer came from: `npm run verify` fetches the signing key there. */
+	origin?: string;
+	/** The newest signed head of this session (null while it has no entries). */
+	signedHead: SignedHeadView | null;
 }

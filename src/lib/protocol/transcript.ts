@@ -102,7 +102,9 @@ export const ENTRY_DATA = {
 		question: v.string(),
 		secret: v.boolean(),
 		tally: json,
-		ballots: json
+		ballots: json,
+		// SHA-256 of the RFC 8785 JSON of the public ballot list (absent before ballot lists).
+		ballotsHash: v.optional(v.string())
 	}),
 	paper_ballot: v.looseObject({
 		voteId: id,
@@ -134,10 +136,17 @@ export const ENTRY_DATA = {
 	proxy_revoked: v.looseObject({ proxyId: id }),
 	ballot_by_proxy: v.looseObject({ voteId: id, proxyId: id, seats: v.number() }),
 	vote_announced: v.looseObject({ voteId: id, announcement: json, hash: v.string() }),
-	statement: v.looseObject({ id, text: v.string(), itemId: v.nullable(id) }),
+	// Words: `textCommitment` since they travel beside the entry; `text` in older entries.
+	statement: v.looseObject({
+		id,
+		text: v.optional(v.string()),
+		textCommitment: v.optional(v.string()),
+		itemId: v.nullable(id)
+	}),
 	minutes: v.looseObject({
 		id,
-		text: v.string(),
+		text: v.optional(v.string()),
+		textCommitment: v.optional(v.string()),
 		speaker: nullableString,
 		itemId: v.nullable(id)
 	}),
@@ -145,7 +154,8 @@ export const ENTRY_DATA = {
 		commentId: id,
 		itemId: id,
 		stance: v.string(),
-		text: v.string(),
+		text: v.optional(v.string()),
+		textCommitment: v.optional(v.string()),
 		quote: v.string(),
 		anchor: v.optional(json),
 		replyTo: v.optional(id)
@@ -246,7 +256,8 @@ export const ENTRY_DATA = {
 		text: v.string(),
 		status: v.string(),
 		photoId: nullableString
-	})
+	}),
+	text_hidden: v.looseObject({ kind: v.string(), id, reason: v.string() })
 } as const;
 
 export type EntryType = keyof typeof ENTRY_DATA;

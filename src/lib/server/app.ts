@@ -21,12 +21,13 @@ import type { Ctx, RealtimeHooks } from './services/context';
 import * as opinionsService from './services/opinions';
 import * as sessionsService from './services/sessions';
 import { createScheduler, type Job } from './scheduler';
+import * as transparency from './services/transparency';
 import { deadlineJobs } from './services/deadlines';
 import * as notifications from './services/notifications';
 
 /** Everything that falls due by the clock. */
 function dueJobs(ctx: Ctx): Job[] {
-	return [...deadlineJobs(ctx), opinionsService.overdueJob(ctx)];
+	return [...deadlineJobs(ctx), opinionsService.overdueJob(ctx), transparency.signingJob(ctx)];
 }
 
 export interface App {

@@ -28,6 +28,11 @@ export interface Config {
 	vapidPrivateKey: string | undefined;
 	/** `mailto:` or https contact the push services may use (RFC 8292 `sub`). */
 	vapidSubject: string;
+	/**
+	 * Ed25519 key that signs transcript heads: base64 of the 32-byte private seed. Absent: one
+	 * is generated once and kept in `settings` (README: key custody).
+	 */
+	signingKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +78,13 @@ function webhook(env: NodeJS.ProcessEnv) {
 	return { url, secret };
 }
 
+function signingKey(env: NodeJS.ProcessEnv): string | undefined {
+	const key = env.YISHI_SIGNING_KEY || undefined;
+	if (key && Buffer.from(key, 'base64').length !== 32)
+		throw new ConfigError('YISHI_SIGNING_KEY must be base64 of a 32-byte Ed25519 private key');
+	return key;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	const port = int(env, 'PORT', 3000, 0);
 	const rawOrigin = env.ORIGIN || `http://localhost:${port}`;
@@ -112,6 +124,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		webhookUrl: webhook(env).url,
 		webhookSecret: webhook(env).secret,
 		testClock: env.YISHI_TEST_CLOCK === '1',
+		signingKey: signingKey(env),
 		...vapid(env, origin)
 	};
 }

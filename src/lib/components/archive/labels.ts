@@ -217,7 +217,9 @@ const ENTRY_WORDS = {
 	phase_changed: (d) =>
 		d.phase === 'amending' ? m.outcomes_phase_amending() : m.outcomes_phase_drafting(),
 	outcome_set: (d) => m.outcomes_entry_outcome_set({ text: text(d.text) }),
-	outcome_progress: (d) => m.outcomes_entry_outcome_progress({ text: text(d.text) })
+	outcome_progress: (d) => m.outcomes_entry_outcome_progress({ text: text(d.text) }),
+	text_hidden: (d, who) =>
+		m.trust_entry_text_hidden({ name: who, reason: typeof d.reason === 'string' ? d.reason : '' })
 } satisfies Record<EntryType, Words>;
 
 /** One sentence for an entry; a type this version does not know is named as such. */

@@ -8,6 +8,7 @@ import * as disclosure from '$lib/server/services/disclosure';
 import * as sessions from '$lib/server/services/sessions';
 import * as votes from '$lib/server/services/votes';
 import { buildRecord, type ArchiveRecord } from './record';
+import { readable } from '$lib/transcript-words';
 
 export async function loadRecord(
 	ctx: Ctx,
@@ -18,7 +19,7 @@ export async function loadRecord(
 	const session = sessions.toView(await sessions.get(ctx, viewer, sessionId));
 	const { votes: views } = await votes.forRoom(ctx, sessionId, { id: '', role: 'observer' });
 	return buildRecord(
-		{ session, entries: transcript.entries, head: transcript.head, votes: views },
+		{ session, entries: transcript.entries.map(readable), head: transcript.head, votes: views },
 		mask
 	);
 }

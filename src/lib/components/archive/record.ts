@@ -207,7 +207,8 @@ const KIND_OF = {
 	amendment_stale: 'proposal',
 	phase_changed: 'agenda',
 	outcome_set: 'agenda',
-	outcome_progress: 'agenda'
+	outcome_progress: 'agenda',
+	text_hidden: 'speech'
 } satisfies Record<EntryType, TimelineKind>;
 
 export function kindOf(type: string): TimelineKind {
@@ -417,7 +418,8 @@ const PUBLIC_DATA = {
 		text: str(data.text),
 		status: str(data.status),
 		itemTitle: item(data.itemId)
-	})
+	}),
+	text_hidden: none
 } satisfies Record<EntryType, Projector>;
 
 function publicData(type: string, data: Data, lookups: Lookups): Record<string, PublicValue> {

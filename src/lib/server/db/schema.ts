@@ -1011,3 +1011,100 @@ export const auditLog = pgTable(
 	},
 	(t) => [index('audit_log_community_idx').on(t.communityId, t.id)]
 );
+
+// ─── Trust: signed heads, receipts, pseudonym secrets, words beside the chain, hiding ─────────
+
+/**
+ * The public log of signed transcript heads (src/lib/protocol/REFERENCE.md, additions to §8):
+ * append-only, hash-chained like a transcript, `n` from 1 without gaps.
+ */
+export const signedHeads = pgTable(
+	'signed_heads',
+	{
+		n: integer('n').primaryKey(),
+		sessionId: text('session_id').notNull(),
+		seq: integer('seq').notNull(),
+		head: text('head').notNull(),
+		at: text('at').notNull(),
+		signature: text('signature').notNull(),
+		prevHash: text('prev_hash').notNull(),
+		hash: text('hash').notNull()
+	},
+	(t) => [index('signed_heads_session_idx').on(t.sessionId, t.n)]
+);
+
+/** One row (id 1), locked while a signed head is appended, so `n` never races. */
+export const signedHeadsTip = pgTable('signed_heads_tip', {
+	id: integer('id').primaryKey(),
+	n: integer('n').notNull(),
+	hash: text('hash').notNull()
+});
+
+/**
+ * A ballot's receipt, and — written at close, once the per-vote secret is gone — the weight it
+ * was counted with. Keyed like the ballot (vote, voter key); a changed ballot gets a new receipt.
+ */
+export const ballotReceipts = pgTable(
+	'ballot_receipts',
+	{
+		voteId: text('vote_id')
+			.notNull()
+			.references(() => votes.id),
+		voterKey: text('voter_key').notNull(),
+		receipt: text('receipt').notNull(),
+		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.voteId, t.voterKey] })]
+);
+
+/** The public ballot list of a closed vote, as hashed into its `vote_closed` entry. */
+export const ballotLists = pgTable('ballot_lists', {
+	voteId: text('vote_id')
+		.primaryKey()
+		.references(() => votes.id),
+	body: jsonb('body').notNull(),
+	hash: text('hash').notNull()
+});
+
+/**
+ * Per-community pseudonym secret (HMAC key), kept outside every chain: erasing it makes the
+ * community's pseudonyms unlinkable to the register for good.
+ */
+export const pseudonymSecrets = pgTable('pseudonym_secrets', {
+	communityId: text('community_id').primaryKey(),
+	secret: text('secret').notNull(),
+	createdAt: createdAt()
+});
+
+/**
+ * People's words recorded in a transcript: the chain carries only `textCommitment`
+ * (SHA-256 of the RFC 8785 JSON of {salt, text}); the text and salt live here, where they
+ * can be hidden or erased without breaking the chain.
+ */
+export const recordTexts = pgTable(
+	'record_texts',
+	{
+		id: text('id').primaryKey(),
+		kind: text('kind').notNull(),
+		sessionId: text('session_id').notNull(),
+		seq: integer('seq').notNull(),
+		authorId: text('author_id'),
+		text: text('text').notNull(),
+		salt: text('salt').notNull()
+	},
+	(t) => [index('record_texts_session_idx').on(t.sessionId, t.seq)]
+);
+
+/** Words a moderator hid (or erased on request), with the reason shown in their place. */
+export const hiddenTexts = pgTable(
+	'hidden_texts',
+	{
+		kind: text('kind').notNull(),
+		id: text('id').notNull(),
+		communityId: text('community_id').notNull(),
+		reason: text('reason').notNull(),
+		hiddenBy: text('hidden_by').notNull(),
+		at: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.kind, t.id] })]
+);

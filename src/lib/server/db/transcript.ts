@@ -25,7 +25,13 @@ export async function append(
 			.onConflictDoNothing();
 		[head] = await lockHead();
 	}
-	const entry = chain(head && head.seq > 0 ? head : null, body);
+	const first = !head || head.seq === 0;
+	// Entry 1 names its session, so one session's valid chain cannot pass as another's.
+	const bound =
+		first && body.data && typeof body.data === 'object' && !Array.isArray(body.data)
+			? { ...body, data: { ...body.data, sessionId } }
+			: body;
+	const entry = chain(first ? null : head!, bound);
 	await db.insert(transcriptEntries).values({
 		sessionId,
 		seq: entry.seq,

@@ -187,8 +187,8 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 			handle(socket, 'ballot:cast', payload, ack, async (input) => {
 				const joined = socket.data.current;
 				if (!joined) throw new ServiceError(409, 'not_joined', 'send session:join first');
-				// The ack stays an object others may add to (e.g. a receipt).
-				const { seats } = await votesService.castAs(
+				// The ack: how many seats were voted, and the receipt the voter keeps.
+				const { seats, receipt } = await votesService.castAs(
 					ctx,
 					joined,
 					() => current(socket),
@@ -196,7 +196,7 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 					input.choice,
 					input.householdId
 				);
-				return { seats };
+				return { seats, receipt };
 			})
 		);
 

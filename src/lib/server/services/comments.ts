@@ -23,6 +23,8 @@ import * as sessions from '../db/sessions';
 import { docFromState, readPassage, type Passage } from '../domain/anchors';
 import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
+import { recordWords } from './words';
+import { maskHidden } from './hiding';
 import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
 import { notify } from './notifications';
 import * as sessionsService from './sessions';
@@ -130,7 +132,7 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 			replyTo: root?.id ?? null,
 			createdAt: now
 		});
-		await record(
+		await recordWords(
 			tx,
 			session.id,
 			'comment_added',
@@ -139,11 +141,11 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 				commentId: id,
 				itemId: item.id,
 				stance: body.stance,
-				text: body.text,
 				quote: passage?.quote ?? '',
 				...(anchor ? { anchor: anchor as { start: never; end: never } } : {}),
 				...(root ? { replyTo: root.id } : {})
 			},
+			{ kind: 'comment', id, authorId: participant.id, text: body.text },
 			now
 		);
 		await notifyPeople(tx, {
@@ -217,7 +219,7 @@ export async function list(ctx: Ctx, viewer: Viewer, itemId: string): Promise<Co
 	const anchored = rows.some((r) => r.anchor);
 	const doc = anchored ? docFromState(await ctx.docs.state(item.docName)) : null;
 	try {
-		return rows.map((r): CommentView => {
+		const views = rows.map((r): CommentView => {
 			const view: CommentView = {
 				id: r.id,
 				text: r.text,
@@ -234,6 +236,7 @@ export async function list(ctx: Ctx, viewer: Viewer, itemId: string): Promise<Co
 			if (me && r.participantId === me.id) view.mine = true;
 			return view;
 		});
+		return await maskHidden(ctx, viewer, 'comment', session.communityId, views);
 	} finally {
 		doc?.destroy();
 	}

@@ -15,6 +15,9 @@ import { actorOf, actorOfUser, record } from './transcript';
 import { closeVote } from './votes';
 import { notify } from './notifications';
 import type { Actor } from '../domain/transcript';
+import { isStaffOf } from './trust-access';
+import { latestSigned, signCurrentHead } from './transparency';
+import { recordWords, withContent } from './words';
 
 async function requireOpen(ctx: Ctx, sessionId: string) {
 	const session = await sessions.find(ctx.db, sessionId);
@@ -37,11 +40,14 @@ export async function postStatement(ctx: Ctx, viewer: Viewer, sessionId: string,
 	}
 	const id = newId();
 	await ctx.db.transaction((tx) =>
-		record(tx, sessionId, 'statement', actorOf(participant), {
-			id,
-			text,
-			itemId: session.currentItemId
-		})
+		recordWords(
+			tx,
+			sessionId,
+			'statement',
+			actorOf(participant),
+			{ id, itemId: session.currentItemId },
+			{ kind: 'statement', id, authorId: participant.id, text }
+		)
 	);
 	ctx.realtime.transcriptChanged(sessionId);
 	return { id };
@@ -54,12 +60,14 @@ export async function postMinutes(ctx: Ctx, viewer: Viewer, sessionId: string, i
 	const session = await requireOpen(ctx, sessionId);
 	const id = newId();
 	await ctx.db.transaction((tx) =>
-		record(tx, sessionId, 'minutes', actorOfUser(user), {
-			id,
-			text,
-			speaker: speaker || null,
-			itemId: session.currentItemId
-		})
+		recordWords(
+			tx,
+			sessionId,
+			'minutes',
+			actorOfUser(user),
+			{ id, speaker: speaker || null, itemId: session.currentItemId },
+			{ kind: 'minutes', id, authorId: null, text }
+		)
 	);
 	ctx.realtime.transcriptChanged(sessionId);
 	return { id };
@@ -115,6 +123,10 @@ export async function closeSessionAs(ctx: Ctx, sessionId: string, actor: Actor) 
 		);
 	});
 	ctx.log.info({ sessionId, by: actor.id }, 'session closed');
+	// The final head is signed at once (a failure leaves it to the periodic signer).
+	await signCurrentHead(ctx, sessionId).catch((err: unknown) =>
+		ctx.log.error({ err, sessionId }, 'signing the closing head failed')
+	);
 	ctx.realtime.sessionClosed(
 		sessionId,
 		session.items.map((i) => i.docName)
@@ -125,9 +137,24 @@ export async function closeSessionAs(ctx: Ctx, sessionId: string, actor: Actor) 
 export async function getTranscript(
 	ctx: Ctx,
 	viewer: Viewer,
-	sessionId: string
+	sessionId: string,
+	opts: { sign?: boolean } = {}
 ): Promise<TranscriptView> {
-	await sessionsService.get(ctx, viewer, sessionId);
-	const entries = await transcript.list(ctx.db, sessionId);
-	return { sessionId, entries, head: entries.at(-1)?.hash ?? '0'.repeat(64) };
+	const session = await sessionsService.get(ctx, viewer, sessionId);
+	const staff = isStaffOf(viewer, session.communityId);
+	const entries = await withContent(
+		ctx.db,
+		sessionId,
+		await transcript.list(ctx.db, sessionId),
+		staff
+	);
+	const head = entries.at(-1)?.hash ?? '0'.repeat(64);
+	// A head read through the API is a head signed: whoever saves the answer holds a head the
+	// log witnessed. Pages show the newest one signed (at close, or by the periodic signer).
+	const signedHead = !entries.length
+		? null
+		: opts.sign
+			? await signCurrentHead(ctx, sessionId)
+			: await latestSigned(ctx, sessionId);
+	return { sessionId, origin: ctx.config.origin, entries, head, signedHead };
 }

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { findBadInput } from '../domain/input-guard';
+import { findBadText } from '$lib/protocol/trust';
 
 /** An error a user or client can act on: a stable snake_case code, an HTTP status, a message. */
 export class ServiceError extends Error {
@@ -21,6 +22,7 @@ export const unauthorized = () => new ServiceError(401, 'unauthorized', 'sign in
 
 /** Parses input with a schema, or throws `invalid_payload` naming the first bad field. */
 export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+	requireWellFormed(input);
 	const bad = findBadInput(input);
 	if (bad) throw new ServiceError(400, 'invalid_payload', bad);
 	const result = v.safeParse(schema, input);
@@ -29,4 +31,11 @@ export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.I
 	const path = issue?.path?.map((p) => String(p.key)).join('.');
 	const message = path ? `${path}: ${issue?.message}` : (issue?.message ?? 'invalid input');
 	throw new ServiceError(400, 'invalid_payload', message);
+}
+
+/** Refuses text no store keeps and no canonical JSON has (NUL, lone surrogates): 400 `invalid_text`. */
+export function requireWellFormed(input: unknown): void {
+	const bad = findBadText(input);
+	if (bad)
+		throw new ServiceError(400, 'invalid_text', `${bad}: contains a NUL byte or a lone surrogate`);
 }

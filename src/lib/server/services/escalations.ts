@@ -17,6 +17,9 @@ import * as transcript from '../db/transcript';
 import * as votes from '../db/votes';
 import * as workflow from '../domain/escalation';
 import { newId } from '../ids';
+import { signCurrentHead } from './transparency';
+import { isStaffOf } from './trust-access';
+import { withContent } from './words';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
 import { checkpoint, snapshot } from './proposals';
@@ -118,7 +121,16 @@ export async function create(
 			},
 			now
 		);
-		await webhooks.enqueue(ctx, tx, created!.id, 'escalation.submitted', data, now);
+		// The street receives a head signed now: the record it was sent cannot be rewritten unseen.
+		const signedHead = await signCurrentHead(ctx, item.sessionId, tx);
+		await webhooks.enqueue(
+			ctx,
+			tx,
+			created!.id,
+			'escalation.submitted',
+			{ ...data, signedHead },
+			now
+		);
 		return created!;
 	});
 	ctx.log.info({ escalationId: row.id, itemId }, 'item escalated');
@@ -174,7 +186,12 @@ export async function get(ctx: Ctx, viewer: Viewer, id: string, now = clock.now(
 	const tallies: (TallyView & { question: string })[] = [];
 	for (const vt of voteRows)
 		tallies.push({ question: vt.question, ...tallyOf(vt, await votes.ballotsOf(ctx.db, vt.id)) });
-	const entries = await transcript.list(ctx.db, row.sessionId);
+	const entries = await withContent(
+		ctx.db,
+		row.sessionId,
+		await transcript.list(ctx.db, row.sessionId),
+		isStaffOf(viewer, row.communityId)
+	);
 	const caseEntries = await transcript.list(ctx.db, caseChain(id));
 	return {
 		...summary(row, item.title, now),
@@ -252,7 +269,8 @@ export async function advance(
 				}
 			);
 		}
-		await webhooks.enqueue(ctx, tx, id, `escalation.${next.status}`, data, now);
+		const signedHead = await signCurrentHead(ctx, row.sessionId, tx);
+		await webhooks.enqueue(ctx, tx, id, `escalation.${next.status}`, { ...data, signedHead }, now);
 	});
 	ctx.realtime.transcriptChanged((await find(ctx, id)).row.sessionId);
 	return get(ctx, viewer, id, now);

@@ -15,6 +15,7 @@ import {
 	type RegisterError
 } from '../domain/register';
 import { newId, newToken } from '../ids';
+import { maskUnit } from './pseudonyms';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
 import { requireCan } from '../access/check';
@@ -245,10 +246,10 @@ export async function seatViews(ctx: Ctx, sessionId: string, participantId: stri
 		...new Set(held.flatMap((p) => p.householdIds))
 	]);
 	return [
-		...own.map((h) => ({ householdId: h.id, building: h.building, unit: h.unit })),
+		...own.map((h) => ({ householdId: h.id, building: h.building, unit: maskUnit(h.unit) })),
 		...byProxy
 			.filter((h) => !own.some((o) => o.id === h.id))
-			.map((h) => ({ householdId: h.id, building: h.building, unit: h.unit, proxy: true }))
+			.map((h) => ({ householdId: h.id, building: h.building, unit: maskUnit(h.unit), proxy: true }))
 	];
 }
 

@@ -20,6 +20,7 @@ import { newId } from '../ids';
 import type { Job } from '../scheduler';
 import * as communityService from './community';
 import type { Ctx, Viewer } from './context';
+import { maskHidden } from './hiding';
 import { notFound, parse } from './errors';
 import { notify } from './notifications';
 import * as photos from './photos';
@@ -103,7 +104,7 @@ export async function list(
 		opinionsDb.responsesFor(ctx.db, ids),
 		member ? opinionsDb.handsOfMember(ctx.db, member.id, ids) : Promise.resolve(null)
 	]);
-	return rows.map((o) => {
+	const views = rows.map((o) => {
 		const view: OpinionView = {
 			id: o.id,
 			title: o.title,
@@ -121,6 +122,7 @@ export async function list(
 		if (mine) view.myHand = mine.has(o.id);
 		return view;
 	});
+	return maskHidden(ctx, viewer, 'opinion', communityId, views);
 }
 
 async function requireOpinion(ctx: Ctx, id: string) {

@@ -38,14 +38,22 @@ import * as noticesDb from '../db/notices';
 import * as orgs from '../db/orgs';
 import { openVoteSchema } from '$lib/protocol/owners';
 import { recordAnnouncement } from './announcements';
+import * as ballotBoard from './ballot-board';
+import { pseudonymFor } from './pseudonyms';
 import type { Participant } from '../db/participants';
 
 const invalid = (message: string) => new ServiceError(400, 'invalid_payload', message);
 const conflict = (code: string, message: string) => new ServiceError(409, code, message);
 
-/** Secret ballots are stored under a salted hash of the seat, never the seat itself. */
+/**
+ * Secret ballots are stored under a keyed hash of the seat, never the seat itself. The key (the
+ * vote's `salt`) is destroyed at close (`ballotBoard.forgetSecret`): from then on keys are
+ * already in ballot form and nothing links a ballot to a seat.
+ */
 export const seatKey = (vote: Pick<votes.VoteHead, 'secret' | 'salt'>, key: string) =>
-	vote.secret ? encodeHexLowerCase(sha256(new TextEncoder().encode(`${vote.salt}:${key}`))) : key;
+	vote.secret && vote.salt
+		? encodeHexLowerCase(sha256(new TextEncoder().encode(`${vote.salt}:${key}`)))
+		: key;
 
 function spec(vote: votes.VoteRow): tally.VoteSpec {
 	return {
@@ -269,7 +277,13 @@ export async function closeVote(
 		const ballots = await votes.ballotsOf(tx, voteId);
 		const decided = tally.decide(spec(row), ballots);
 		const result = { ...decided, rule: row.rule as Rule };
-		const closed = await votes.update(tx, voteId, { status: 'closed', closedAt: now, result });
+		const ballotsHash = await ballotBoard.seal(tx, row, ballots, spec(row).eligible);
+		const closed = await votes.update(tx, voteId, {
+			status: 'closed',
+			closedAt: now,
+			result,
+			...ballotBoard.forgetSecret(row, (key) => seatKey(row, key))
+		});
 		await record(
 			tx,
 			row.sessionId,
@@ -281,7 +295,9 @@ export async function closeVote(
 				secret: row.secret,
 				tally: tallyOf(closed, ballots) as unknown as Json,
 				// Named votes list who chose what; secret ones never link a ballot to a person.
-				ballots: row.secret ? null : await namedBallots(tx, ballots)
+				ballots: row.secret ? null : await namedBallots(tx, row.sessionId, ballots),
+				// SHA-256 of the RFC 8785 JSON of GET /api/v1/votes/:id/ballots's answer.
+				ballotsHash
 			},
 			now
 		);
@@ -326,7 +342,8 @@ export async function get(ctx: Ctx, viewer: Viewer, voteId: string): Promise<Tal
 	return (await currentTally(ctx, voteId, vote))!;
 }
 
-async function namedBallots(db: Db, ballots: votes.BallotRow[]): Promise<Json> {
+async function namedBallots(db: Db, sessionId: string, ballots: votes.BallotRow[]): Promise<Json> {
+	const communityId = (await sessions.find(db, sessionId))?.communityId ?? null;
 	const people = new Map(
 		(
 			await Promise.all(
@@ -338,10 +355,14 @@ async function namedBallots(db: Db, ballots: votes.BallotRow[]): Promise<Json> {
 			.filter((p) => p !== null)
 			.map((p) => [p.id, p])
 	);
+	const pseudonyms = new Map<string, string>();
+	for (const b of ballots)
+		pseudonyms.set(b.voterKey, await pseudonymFor(db, communityId, b.voterKey));
 	return ballots.map((b) => {
 		const p = b.participantId ? people.get(b.participantId) : undefined;
 		return {
-			voter: b.voterKey,
+			// A pseudonym: the register's owner value never enters the chain.
+			voter: pseudonyms.get(b.voterKey)!,
 			name: p?.name ?? null,
 			role: p?.role ?? null,
 			choice: b.choice,
@@ -397,9 +418,10 @@ export type Caster =
 			photoId?: string | null;
 	  };
 
-/** What a cast placed: how many seats (the ack says it; receipts may join it). */
+/** What a cast placed: how many seats, and the receipt the voter keeps (the ack says both). */
 export interface CastResult {
 	seats: number;
+	receipt: string;
 }
 
 /** Casts (or, where allowed, changes) a participant's ballot; committed before it returns. */
@@ -413,8 +435,10 @@ export async function cast(
 	householdId?: string
 ): Promise<CastResult> {
 	const entry = await openEntry(ctx, voteId);
-	if (!householdId && (await castFast(ctx, sessionId, participant.id, voteId, choice, entry, now)))
-		return { seats: 1 };
+	const fast = householdId
+		? null
+		: await castFast(ctx, sessionId, participant.id, voteId, choice, entry, now);
+	if (fast) return { seats: 1, receipt: fast };
 	const caster: Caster = { kind: 'holder', participant, householdId };
 	return castBallot(ctx, { sessionId, voteId, choice, caster }, entry, now);
 }
@@ -436,11 +460,10 @@ export async function castAs(
 	now = clock.now()
 ): Promise<CastResult> {
 	const entry = await openEntry(ctx, voteId);
-	if (
-		!householdId &&
-		(await castFast(ctx, joined.sessionId, joined.participantId, voteId, choice, entry, now))
-	)
-		return { seats: 1 };
+	const fast = householdId
+		? null
+		: await castFast(ctx, joined.sessionId, joined.participantId, voteId, choice, entry, now);
+	if (fast) return { seats: 1, receipt: fast };
 	const { sessionId, participant } = await member();
 	const caster: Caster = { kind: 'holder', participant, householdId };
 	return castBallot(ctx, { sessionId, voteId, choice, caster }, entry, now);
@@ -503,7 +526,7 @@ async function castBallot(
 	now: Date
 ): Promise<CastResult> {
 	const { voteId, caster } = req;
-	const { vote, placed } = await ctx.db.transaction(async (tx) => {
+	const { vote, placed, receipt } = await ctx.db.transaction(async (tx) => {
 		// FOR SHARE: ballots go in side by side; opening and closing (FOR UPDATE) wait for them,
 		// so no ballot lands after a close.
 		const row = checkOpen(await votes.lockHead(tx, voteId, 'share'), req.sessionId);
@@ -537,13 +560,14 @@ async function castBallot(
 			keys.push(voterKey);
 		}
 		await recordCast(tx, row, caster, targets, picked, now);
-		return { vote: row, placed: { keys, choice: picked } };
+		const receipt = await ballotBoard.issueReceipt(tx, voteId, keys);
+		return { vote: row, placed: { keys, choice: picked }, receipt };
 	});
 	// Committed: the in-memory count follows (a load in flight is awaited, then overwritten).
 	const open = await openVotes.loadedOpenVote(ctx.db, voteId);
 	for (const key of placed.keys) open?.put(key, placed.choice);
 	ctx.realtime.tallyChanged(vote.sessionId, vote.id);
-	return { seats: placed.keys.length };
+	return { seats: placed.keys.length, receipt };
 }
 
 /**
@@ -605,12 +629,12 @@ async function castFast(
 	choice: unknown,
 	entry: openVotes.OpenVote | null,
 	now: Date
-): Promise<boolean> {
+): Promise<string | null> {
 	const head = entry?.head;
-	if (!entry || !head || head.eligibility !== 'participants') return false;
-	if (head.sessionId !== sessionId || !entry.eligibleKeys.has(participantId)) return false;
+	if (!entry || !head || head.eligibility !== 'participants') return null;
+	if (head.sessionId !== sessionId || !entry.eligibleKeys.has(participantId)) return null;
 	const picked = tally.validateChoice(head, choice);
-	if (picked === 'invalid_choice') return false;
+	if (picked === 'invalid_choice') return null;
 	const voterKey = seatKey(head, participantId);
 	const outcome = await votes.castBallot(
 		ctx.db,
@@ -628,9 +652,10 @@ async function castFast(
 	checkOpen(outcome && { ...head, status: outcome.status }, sessionId);
 	if (!outcome!.placed) throw conflict('already_voted', 'this seat has already voted');
 	// Committed: the in-memory count follows (as in `cast`).
+	const receipt = await ballotBoard.issueReceipt(ctx.db, voteId, [voterKey]);
 	(await openVotes.loadedOpenVote(ctx.db, voteId))?.put(voterKey, picked);
 	ctx.realtime.tallyChanged(sessionId, voteId);
-	return true;
+	return receipt;
 }
 
 /**

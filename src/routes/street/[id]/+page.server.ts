@@ -7,6 +7,7 @@ import * as orgs from '$lib/server/db/orgs';
 import * as escalations from '$lib/server/services/escalations';
 import { ServiceError } from '$lib/server/services/errors';
 import * as invites from '$lib/server/services/invites';
+import { readable } from '$lib/transcript-words';
 import { pageError } from '../../guards.server';
 import { inviteRows } from '../../sessions/[id]/invite-views.server';
 import { requireStreet } from '../guard.server';
@@ -100,7 +101,7 @@ export const load: PageServerLoad = async (event) => {
 		votes: voteViews(c),
 		transcript: {
 			head: c.transcript.head,
-			lines: c.transcript.entries.map(entryLine)
+			lines: c.transcript.entries.map((e) => entryLine(readable(e)))
 		},
 		history: {
 			head: c.caseTranscript.head,

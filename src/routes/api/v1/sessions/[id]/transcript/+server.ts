@@ -7,7 +7,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = (event) =>
 	api(event, async () => {
 		const { ctx, viewer } = event.locals;
-		const view = await disclosure.getTranscript(ctx, viewer, event.params.id);
+		const view = await disclosure.getTranscript(ctx, viewer, event.params.id, { sign: true });
 		const headers: Record<string, string> = {};
 		if (event.url.searchParams.has('download')) {
 			headers['content-disposition'] = `attachment; filename="transcript-${view.sessionId}.json"`;

@@ -1,0 +1,151 @@
+/**
+ * A moderator hides a statement, comment (or reply) or opinion with a reason; staff erase a
+ * person's words on request (PIPL art. 47). Either way the words leave every public response
+ * and the reason shows in their place, while the transcript still verifies from entry 1: the
+ * chain holds only a commitment to the words (src/lib/server/services/words.ts).
+ */
+import { and, eq } from 'drizzle-orm';
+import { eraseSchema, hideSchema, type HideKind } from '$lib/protocol/trust';
+import type { Db } from '../db/client';
+import * as sessions from '../db/sessions';
+import { comments, hiddenTexts, opinions, participants, recordTexts } from '../db/schema';
+import type { Ctx, Viewer } from './context';
+import { notFound, parse } from './errors';
+import * as searchIndex from './search-index';
+import { actorOfUser, record } from './transcript';
+import { isStaffOf, requireModeratorOf } from './trust-access';
+import { hiddenOf } from './words';
+
+interface Target {
+	communityId: string;
+	sessionId: string | null;
+}
+
+async function targetOf(db: Db, kind: HideKind, id: string): Promise<Target | null> {
+	if (kind === 'opinion') {
+		const [row] = await db.select().from(opinions).where(eq(opinions.id, id));
+		return row ? { communityId: row.communityId, sessionId: null } : null;
+	}
+	let sessionId: string | undefined;
+	if (kind === 'comment') {
+		const [row] = await db.select().from(comments).where(eq(comments.id, id));
+		sessionId = row?.sessionId;
+	} else {
+		const [row] = await db
+			.select()
+			.from(recordTexts)
+			.where(and(eq(recordTexts.id, id), eq(recordTexts.kind, 'statement')));
+		sessionId = row?.sessionId;
+	}
+	const session = sessionId ? await sessions.find(db, sessionId) : null;
+	return session ? { communityId: session.communityId, sessionId: session.id } : null;
+}
+
+export async function hide(ctx: Ctx, viewer: Viewer, input: unknown) {
+	const body = parse(hideSchema, input);
+	const target = await targetOf(ctx.db, body.kind, body.id);
+	if (!target) throw notFound(`${body.kind}_not_found`, body.kind);
+	const user = requireModeratorOf(viewer, target.communityId);
+	await ctx.db.transaction(async (tx) => {
+		await tx
+			.insert(hiddenTexts)
+			.values({
+				kind: body.kind,
+				id: body.id,
+				communityId: target.communityId,
+				reason: body.reason,
+				hiddenBy: user.id
+			})
+			.onConflictDoUpdate({
+				target: [hiddenTexts.kind, hiddenTexts.id],
+				set: { reason: body.reason, hiddenBy: user.id }
+			});
+		// Hidden words leave search too; the reason is what people find in their place.
+		await searchIndex.replaceText(tx, body.kind, body.id, body.reason);
+		// That something was hidden, and why, is itself part of the record.
+		if (target.sessionId)
+			await record(tx, target.sessionId, 'text_hidden', actorOfUser(user), {
+				kind: body.kind,
+				id: body.id,
+				reason: body.reason
+			});
+	});
+	if (target.sessionId) ctx.realtime.transcriptChanged(target.sessionId);
+	return { kind: body.kind, id: body.id, hidden: true, reason: body.reason };
+}
+
+/**
+ * Erases what a participant wrote (statements, comments) on request: the words are emptied in
+ * every table and marked erased, their name becomes 已删除 on every page. The chain keeps only
+ * the commitments (and the name the person chose to appear under in its actor fields).
+ */
+export async function erase(ctx: Ctx, viewer: Viewer, input: unknown) {
+	const body = parse(eraseSchema, input);
+	const [person] = await ctx.db
+		.select()
+		.from(participants)
+		.where(eq(participants.id, body.participantId));
+	if (!person) throw notFound('participant_not_found', 'participant');
+	const session = await sessions.find(ctx.db, person.sessionId);
+	const communityId = session?.communityId ?? '';
+	const user = requireModeratorOf(viewer, communityId);
+	const reason = body.reason || 'erased on request';
+	let erased = 0;
+	await ctx.db.transaction(async (tx) => {
+		const words = await tx.select().from(recordTexts).where(eq(recordTexts.authorId, person.id));
+		const own = await tx.select().from(comments).where(eq(comments.participantId, person.id));
+		const marks = [
+			...words.map((w) => ({ kind: w.kind === 'comment' ? 'comment' : w.kind, id: w.id })),
+			...own.map((c) => ({ kind: 'comment', id: c.id }))
+		];
+		for (const m of marks) {
+			await tx
+				.insert(hiddenTexts)
+				.values({ ...m, communityId, reason, hiddenBy: user.id })
+				.onConflictDoUpdate({
+					target: [hiddenTexts.kind, hiddenTexts.id],
+					set: { reason, hiddenBy: user.id }
+				});
+		}
+		await tx.update(recordTexts).set({ text: '' }).where(eq(recordTexts.authorId, person.id));
+		await tx
+			.update(comments)
+			.set({ text: '', authorName: '已删除' })
+			.where(eq(comments.participantId, person.id));
+		await tx.update(participants).set({ name: '已删除' }).where(eq(participants.id, person.id));
+		erased = new Set(marks.map((m) => `${m.kind}:${m.id}`)).size;
+	});
+	ctx.log.info({ participantId: person.id, erased }, 'personal data erased on request');
+	return { participantId: person.id, erased };
+}
+
+/**
+ * Views of comments or opinions as this viewer may see them: hidden ones keep their place with
+ * empty words and `hidden:{reason}`, except for the community's staff.
+ */
+export async function maskHidden<V extends { id: string; text: string; title?: string }>(
+	ctx: Pick<Ctx, 'db'>,
+	viewer: Viewer,
+	kind: 'comment' | 'opinion',
+	communityId: string,
+	views: V[]
+): Promise<(V & { hidden?: { reason: string } })[]> {
+	const marks = await hiddenOf(
+		ctx.db,
+		kind,
+		views.map((v) => v.id)
+	);
+	if (marks.size === 0) return views;
+	const staff = isStaffOf(viewer, communityId);
+	return views.map((v) => {
+		const mark = marks.get(v.id);
+		if (!mark) return v;
+		if (staff) return { ...v, hidden: { reason: mark.reason } };
+		return {
+			...v,
+			text: '',
+			...(v.title !== undefined ? { title: '' } : {}),
+			hidden: { reason: mark.reason }
+		};
+	});
+}
