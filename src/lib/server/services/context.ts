@@ -58,6 +58,8 @@ export interface Notified {
 /** Proposal documents as services need them (the live copy when loaded). */
 export interface ProposalDocs {
 	state(docName: string): Promise<Uint8Array>;
+	/** Stored (every node's writes) merged with this node's live copy: for checkpoints. */
+	mergedState(docName: string): Promise<Uint8Array>;
 }
 
 /** Work due by the clock (see scheduler.ts): poke it after setting or moving a deadline. */
