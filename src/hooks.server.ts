@@ -4,6 +4,7 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { getApp, startApp } from '$lib/server/app';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { clearSessionCookie, errorResponse, setSessionCookie } from '$lib/server/http';
+import { isLarge, LARGE_COOKIE, LARGE_PLACEHOLDER } from '$lib/large-mode';
 
 export const init: ServerInit = async () => {
 	await startApp();
@@ -11,7 +12,7 @@ export const init: ServerInit = async () => {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Every mutating request must come from our own ORIGIN (CONTRACT §2). */
+/** Every mutating request must come from our own ORIGIN (REFERENCE.md §2). */
 const originHandle: Handle = async ({ event, resolve }) => {
 	const app = await getApp();
 	event.locals.ctx = app.ctx;
@@ -49,6 +50,15 @@ const i18nHandle: Handle = ({ event, resolve }) =>
 		});
 	});
 
+/** 长辈版: rendered by the server from its cookie, so the first paint is already large. */
+const largeHandle: Handle = ({ event, resolve }) => {
+	const large = isLarge(event.cookies.get(LARGE_COOKIE));
+	event.locals.large = large;
+	return resolve(event, {
+		transformPageChunk: ({ html }) => html.replace(LARGE_PLACEHOLDER, large ? 'data-large="1"' : '')
+	});
+};
+
 const headersHandle: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const h = response.headers;
@@ -65,4 +75,4 @@ const headersHandle: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(headersHandle, originHandle, authHandle, i18nHandle);
+export const handle = sequence(headersHandle, originHandle, authHandle, largeHandle, i18nHandle);

@@ -1,7 +1,7 @@
 /**
  * The one application object of a process: configuration, store, logger, the realtime layer.
  * It lives on globalThis so that the production entry (`src/server.ts`), the SvelteKit bundle
- * and Vite's dev module graph all reach the same instance (STACK-NOTES #7: PGlite opens its
+ * and Vite's dev module graph all reach the same instance (src/lib/server/ARCHITECTURE.md trap 7: PGlite opens its
  * directory from one place only).
  */
 import type { Server as HttpServer } from 'node:http';
@@ -109,7 +109,7 @@ async function create(): Promise<App> {
 	};
 	await accounts.bootstrap(ctx);
 	const closers: (() => Promise<void>)[] = [];
-	// Checkpoint proposals that have been edited for a while (issue 4: "every few minutes").
+	// Checkpoint proposals that have been edited for a while ("every few minutes").
 	const checkpoints = setInterval(
 		() => void proposals.checkpointDue(ctx, config.checkpointEveryMs),
 		Math.min(60_000, config.checkpointEveryMs)
@@ -119,11 +119,11 @@ async function create(): Promise<App> {
 		webhooks.deliverDue(ctx).catch((err: unknown) => log.error({ err }, 'webhook pass failed'));
 	}, 2_000);
 	deliveries.unref();
-	// Committed notifications go to room sockets and Web Push (issue 6); positioned before the
+	// Committed notifications go to room sockets and Web Push; positioned before the
 	// scheduler's first pass, so what that pass reports is sent too.
 	const fanout = notifications.createFanout(ctx);
 	await fanout.run();
-	// Deadlines: votes and cloud sessions that end, opinions overdue (issue 6).
+	// Deadlines: votes and cloud sessions that end, opinions overdue.
 	const scheduler = createScheduler(dueJobs(ctx), log);
 	ctx.timers = scheduler;
 	scheduler.poke();

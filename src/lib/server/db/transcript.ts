@@ -88,3 +88,10 @@ export async function lastCheckpointHash(
 		.limit(1);
 	return rows[0]?.hash ?? null;
 }
+
+/** Serialises checkpoint writers of one document (any node) until the transaction ends. */
+export async function lockCheckpoints(db: Db, docName: string): Promise<void> {
+	await db.execute(
+		sql`select pg_advisory_xact_lock(hashtextextended(${`yishi:checkpoint:${docName}`}, 0))`
+	);
+}

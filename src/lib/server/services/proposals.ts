@@ -1,5 +1,5 @@
 /**
- * Proposal checkpoints (issue 4): the text and the hash of the Yjs state of an item's proposal,
+ * Proposal checkpoints: the text and the hash of the Yjs state of an item's proposal,
  * with who edited it since the previous checkpoint, written as transcript entries — when an
  * item's status changes, when a session closes or a case is escalated, and every few minutes
  * while people edit.
@@ -11,7 +11,6 @@ import * as sessions from '../db/sessions';
 import { proposalSnapshot } from '../domain/proposal-text';
 import type { Actor } from '../domain/transcript';
 import * as transcript from '../db/transcript';
-import { sql } from 'drizzle-orm';
 import type { Ctx } from './context';
 import { record, systemActor } from './transcript';
 
@@ -57,7 +56,7 @@ export async function checkpoint(
 	reason: string,
 	actor: Actor = systemActor
 ): Promise<Snapshot> {
-	await lockCheckpoints(db, item.docName);
+	await transcript.lockCheckpoints(db, item.docName);
 	if ((await transcript.lastCheckpointHash(db, item.sessionId, item.id)) !== snap.stateHash) {
 		const authors = [...(pending.get(item.docName)?.authors ?? [])];
 		await record(db, item.sessionId, 'proposal_checkpoint', actor, {
@@ -90,8 +89,3 @@ export async function checkpointDue(ctx: Ctx, everyMs: number, now = clock.nowMs
 		}
 	}
 }
-
-const lockCheckpoints = (db: Db, docName: string) =>
-	db.execute(
-		sql`select pg_advisory_xact_lock(hashtextextended(${`yishi:checkpoint:${docName}`}, 0))`
-	);
