@@ -81,12 +81,16 @@ try {
 		const typedBeforeKill = sentAt.filter((t) => t < killAt).length;
 		const lostMs = stored >= typedBeforeKill ? 0 : killAt - sentAt[stored];
 		losses.push(lostMs);
+		// The server's own account (newer builds): batches stored > 4 × YISHI_DOC_FLUSH_MS late.
+		const late = s.lines.filter((l) => l.includes('yjs batch stored late')).map((l) => JSON.parse(l).lagMs);
 		console.log(
-			`round ${round}: kill ${Math.round(killAfter)} ms into the join; typed ${typedBeforeKill}, stored ${stored}, lost ${Math.round(lostMs)} ms`
+			`round ${round}: kill ${Math.round(killAfter)} ms into the join; typed ${typedBeforeKill}, stored ${stored}, lost ${Math.round(lostMs)} ms; late batches ${late.length}${late.length ? ` (max ${Math.max(...late)} ms)` : ''}`
 		);
 	}
 	const sum = summarize(losses);
 	console.log(`loss window over ${rounds} kills with ${crowd} joining: ${JSON.stringify(sum)}`);
+} catch (error) {
+	console.error('diag failed:', error);
 } finally {
 	await sql.end({ timeout: 2 });
 	await adminSql.unsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => {});

@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import type { Store } from './client';
 import * as documents from './documents';
 import { storeFactories, type OpenedStore } from './test-stores';
+
+// Opening PGlite and migrating takes seconds, many more on a shared, busy machine.
+vi.setConfig({ hookTimeout: 60_000, testTimeout: 30_000 });
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 

@@ -7,6 +7,9 @@ import * as documents from '../db/documents';
 import { storeFactories, type OpenedStore } from '../db/test-stores';
 import { createDocPersistence, type DocumentStore } from './doc-persistence';
 
+// Opening PGlite and migrating takes seconds, many more on a shared, busy machine.
+vi.setConfig({ hookTimeout: 60_000, testTimeout: 30_000 });
+
 /** A pino logger whose lines the test can read. */
 function capturedLog() {
 	const lines: Array<{ msg: string; level: number }> = [];

@@ -31,6 +31,9 @@ export interface DocPersistenceOptions {
 export interface DocPersistenceStats {
 	/** Batched INSERTs that committed. */
 	writes: number;
+	/** Longest time an update waited from `enqueue` to its committed INSERT: the crash-loss
+	 * window actually seen (the target is `flushMs` plus one INSERT). */
+	maxStoreLagMs: number;
 	rows: number;
 	compactions: number;
 	failures: number;
@@ -60,6 +63,8 @@ export interface DocPersistence {
 
 interface DocQueue {
 	queue: Uint8Array[];
+	/** When the oldest queued update arrived (ms, performance.now()). */
+	oldestAt: number;
 	timer: ReturnType<typeof setTimeout> | null;
 	/** Writes and loads of one document run one after another on this chain, so a load sees
 	 * every update written before it. Compaction is not on it: it reads the store, so edits
@@ -82,7 +87,7 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 	const maxBatch = options.maxBatch ?? 1_000;
 	const store: DocumentStore = options.store ?? documents;
 	const docs = new Map<string, DocQueue>();
-	const counters = { writes: 0, rows: 0, compactions: 0, failures: 0 };
+	const counters = { writes: 0, rows: 0, compactions: 0, failures: 0, maxStoreLagMs: 0 };
 	let closed = false;
 
 	const entry = (docName: string): DocQueue => {
@@ -90,6 +95,7 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 		if (!q) {
 			q = {
 				queue: [],
+				oldestAt: 0,
 				timer: null,
 				chain: Promise.resolve(),
 				sinceSnapshot: 0,
@@ -131,6 +137,15 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 				q.failures = 0;
 				counters.writes++;
 				counters.rows += batch.length;
+				const lagMs = performance.now() - q.oldestAt;
+				counters.maxStoreLagMs = Math.max(counters.maxStoreLagMs, Math.round(lagMs));
+				// Visible in the log: a node whose edits wait far beyond the window is overloaded.
+				if (lagMs > 4 * flushMs)
+					log.warn(
+						{ docName, lagMs: Math.round(lagMs), rows: batch.length },
+						'yjs batch stored late'
+					);
+				q.oldestAt = performance.now();
 			} catch (error) {
 				q.failures++;
 				counters.failures++;
@@ -206,6 +221,7 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 
 		enqueue(docName, update) {
 			const q = entry(docName);
+			if (q.queue.length === 0) q.oldestAt = performance.now();
 			q.queue.push(update);
 			if (closed) {
 				log.warn({ docName }, 'yjs update queued after persistence closed');
