@@ -73,7 +73,7 @@ export default defineConfig({
 				resolve: { alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) } },
 				test: {
 					name: 'integration',
-					include: ['tests/integration/**/*.test.ts'],
+					include: ['tests/integration/**/*.test.ts', 'tests/cluster/**/*.test.ts'],
 					environment: 'node',
 					testTimeout: 30_000,
 					hookTimeout: 60_000

@@ -8,6 +8,8 @@ import type { Server as HttpServer } from 'node:http';
 import { readConfig, type Config } from './config';
 import { openStore, type Store } from './db/client';
 import { createLogger, type Logger } from './log';
+import { connectWriter } from './db/documents';
+import { connectRedisDocBus, createLocalDocBus } from './realtime/doc-bus';
 import { createDocPersistence } from './realtime/doc-persistence';
 import { createLiveEvents } from './realtime/io';
 import { createDocServer, type DocServer } from './realtime/ydoc';
@@ -85,13 +87,19 @@ async function create(): Promise<App> {
 		prepare: config.databasePrepare
 	});
 	log.info({ store: store.kind, ms: Date.now() - started }, 'store ready');
+	// Several nodes: Yjs updates and awareness cross on a Redis channel per document.
+	const docBus = config.redisUrl
+		? await connectRedisDocBus(config.redisUrl, log)
+		: createLocalDocBus();
+	const docWriter = config.databaseUrl ? connectWriter(config.databaseUrl) : null;
 	const persistence = createDocPersistence({
 		db: store.db,
+		writeDb: docWriter?.db,
 		log,
 		flushMs: config.docFlushMs,
 		compactEvery: config.docCompactEvery
 	});
-	const docs = createDocServer({ persistence, log, onEdit: proposals.noteEdit });
+	const docs = createDocServer({ persistence, bus: docBus, log, onEdit: proposals.noteEdit });
 	const ctx: Ctx = {
 		db: store.db,
 		docs,
@@ -180,6 +188,8 @@ async function create(): Promise<App> {
 				await close().catch((err: unknown) => log.error({ err }, 'close failed'));
 			await docs.close();
 			await persistence.close();
+			await docBus.close();
+			await docWriter?.close();
 			await store.close();
 			log.info('stopped');
 		}

@@ -7,6 +7,8 @@ export interface Config {
 	secureCookies: boolean;
 	dataDir: string;
 	databaseUrl: string | undefined;
+	/** `REDIS_URL`: several nodes on one database fan out through this Redis (needs DATABASE_URL). */
+	redisUrl: string | undefined;
 	/** Postgres: named prepared statements (`DATABASE_PREPARE`, default on; off for PgBouncer). */
 	databasePrepare: boolean;
 	adminUser: string | undefined;
@@ -102,6 +104,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
 		throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
 	}
+	const redisUrl = env.REDIS_URL || undefined;
+	if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+		throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+	}
+	if (redisUrl && !databaseUrl) {
+		throw new ConfigError('REDIS_URL needs DATABASE_URL: the nodes share one Postgres database');
+	}
 	const adminUser = env.YISHI_ADMIN_USER || undefined;
 	const adminPassword = env.YISHI_ADMIN_PASSWORD || undefined;
 	if (adminPassword !== undefined && adminPassword.length < 8) {
@@ -114,6 +123,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		secureCookies: origin.startsWith('https:'),
 		dataDir: env.DATA_DIR || './data',
 		databaseUrl,
+		redisUrl,
 		databasePrepare: env.DATABASE_PREPARE !== '0',
 		adminUser,
 		adminPassword,

@@ -1,10 +1,36 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import type { Store } from './client';
 import * as documents from './documents';
 import { storeFactories, type OpenedStore } from './test-stores';
 
+// Opening PGlite and migrating takes seconds, many more on a shared, busy machine.
+vi.setConfig({ hookTimeout: 60_000, testTimeout: 30_000 });
+
 const bytes = (...values: number[]) => new Uint8Array(values);
+
+/** A Y.Doc whose edits are collected for appending, typed at the end of Y.Text `t`. */
+function writer(clientID?: number) {
+	const doc = new Y.Doc();
+	if (clientID !== undefined) doc.clientID = clientID;
+	const pending: Uint8Array[] = [];
+	doc.on('update', (u: Uint8Array) => pending.push(u));
+	const text = doc.getText('t');
+	return {
+		type: (words: string) => text.insert(text.length, words),
+		take: () => pending.splice(0)
+	};
+}
+
+/** The text the store holds (snapshot + every stored row). */
+async function textOf(store: Store, docName: string) {
+	const loaded = await documents.load(store.db, docName);
+	const doc = new Y.Doc();
+	if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+	for (const u of loaded.updates) Y.applyUpdate(doc, u);
+	return doc.getText('t').toString();
+}
 
 /** One contract, every backend: PGlite always, Postgres when DATABASE_URL is set. */
 export function registerDocumentStoreContract(name: string, open: () => Promise<OpenedStore>) {
@@ -41,50 +67,79 @@ export function registerDocumentStoreContract(name: string, open: () => Promise<
 			expect(await documents.append(store.db, 'a', [])).toBe(0);
 		});
 
-		it('compacts in one step: snapshot covers upToId, later rows stay', async () => {
-			const upTo = await documents.append(store.db, 'c', [bytes(1), bytes(2)]);
-			const later = await documents.append(store.db, 'c', [bytes(3)]);
-			await documents.compact(store.db, 'c', bytes(7, 7), upTo);
+		it('[DOC-COMPACT-1] folds the stored snapshot and rows into a snapshot; later rows stay', async () => {
+			const w = writer();
+			w.type('hello');
+			const upTo = await documents.append(store.db, 'c', w.take());
+			const first = await documents.compact(store.db, 'c');
+			expect(first).toMatchObject({ rows: 1, upToId: upTo });
+			w.type(' world');
+			const later = await documents.append(store.db, 'c', w.take());
 			const loaded = await documents.load(store.db, 'c');
-			expect(Array.from(loaded.snapshot ?? [])).toEqual([7, 7]);
 			expect(loaded.snapshot?.constructor).toBe(Uint8Array);
-			expect(loaded.updates.map((u) => Array.from(u))).toEqual([[3]]);
+			expect(loaded.updates).toHaveLength(1);
 			expect(loaded.lastId).toBe(later);
-			expect(await documents.countSince(store.db, 'c', 0)).toBe(1);
-			expect(await documents.countSince(store.db, 'c', later)).toBe(0);
+			expect(await textOf(store, 'c')).toBe('hello world');
+			// The second compaction starts from the first snapshot: nothing of it is lost.
+			expect(await documents.compact(store.db, 'c')).toMatchObject({ rows: 1, upToId: later });
+			expect(await documents.countSince(store.db, 'c', 0)).toBe(0);
+			expect(await textOf(store, 'c')).toBe('hello world');
+			expect(await documents.compact(store.db, 'c')).toBeNull(); // nothing left to fold
 		});
 
-		it('never moves a snapshot backwards', async () => {
-			const a = await documents.append(store.db, 'd', [bytes(1)]);
-			const b = await documents.append(store.db, 'd', [bytes(2)]);
-			await documents.compact(store.db, 'd', bytes(20), b);
-			await documents.compact(store.db, 'd', bytes(10), a);
-			const loaded = await documents.load(store.db, 'd');
-			expect(Array.from(loaded.snapshot ?? [])).toEqual([20]);
-			expect(loaded.updates).toEqual([]);
-			expect(loaded.lastId).toBe(b);
+		it("[DOC-COMPACT-2] folds every writer's rows: one writer compacting never drops another's edits", async () => {
+			// Two nodes (or two doc servers) that never saw each other's edits, one store.
+			const a = writer(1);
+			const b = writer(2);
+			for (let i = 0; i < 20; i++) {
+				a.type(`a${i};`);
+				b.type(`b${i};`);
+				const appends = [
+					documents.append(store.db, 'two', a.take()),
+					documents.append(store.db, 'two', b.take())
+				];
+				// Compactions race the appends (both writers compact, as both nodes would).
+				if (i % 3 === 0) appends.push(documents.compact(store.db, 'two').then(() => 0));
+				if (i % 4 === 0) appends.push(documents.compact(store.db, 'two').then(() => 0));
+				await Promise.all(appends);
+			}
+			await documents.compact(store.db, 'two');
+			const text = await textOf(store, 'two');
+			for (let i = 0; i < 20; i++) {
+				expect(text).toContain(`a${i};`);
+				expect(text).toContain(`b${i};`);
+			}
 		});
 
-		it('round-trips real Yjs state through snapshot + updates', async () => {
-			const doc = new Y.Doc();
-			const stored: Uint8Array[] = [];
-			doc.on('update', (u: Uint8Array) => stored.push(u));
-			doc.getText('t').insert(0, 'hello');
-			const upTo = await documents.append(store.db, 'y', stored.splice(0));
-			await documents.compact(store.db, 'y', Y.encodeStateAsUpdate(doc), upTo);
-			doc.getText('t').insert(5, ' world');
-			await documents.append(store.db, 'y', stored.splice(0));
-			const loaded = await documents.load(store.db, 'y');
-			const copy = new Y.Doc();
-			Y.applyUpdate(copy, Y.mergeUpdates([loaded.snapshot!, ...loaded.updates]));
-			expect(copy.getText('t').toString()).toBe('hello world');
+		it('[DOC-COMPACT-3] loads and later folds a row whose id is below the snapshot (committed after a fold read)', async () => {
+			const w = writer();
+			w.type('early');
+			await documents.append(store.db, 'late', w.take());
+			w.type(' late');
+			const late = await documents.append(store.db, 'late', w.take());
+			// The fold read only the first row; the second committed after it with a lower id
+			// than the snapshot now claims (ids are handed out before commit).
+			const first = new Y.Doc();
+			Y.applyUpdate(first, (await documents.load(store.db, 'late')).updates[0]!);
+			await store.db.execute(
+				sql`insert into doc_snapshots (doc_name, state, up_to_id) values ('late', ${Buffer.from(Y.encodeStateAsUpdate(first))}, ${late + 100})`
+			);
+			await store.db.execute(sql`delete from doc_updates where doc_name = 'late' and id < ${late}`);
+			expect(await textOf(store, 'late')).toBe('early late');
+			expect(await documents.compact(store.db, 'late')).toMatchObject({
+				rows: 1,
+				upToId: late + 100
+			});
+			expect(await textOf(store, 'late')).toBe('early late');
 		});
 
-		it('rolls the whole compaction back when part of it fails', async () => {
-			const upTo = await documents.append(store.db, 'r', [bytes(1)]);
+		it('[DOC-COMPACT-4] rolls the whole compaction back when part of it fails', async () => {
+			const w = writer();
+			w.type('kept');
+			await documents.append(store.db, 'r', w.take());
 			await expect(
 				store.db.transaction(async (tx) => {
-					await documents.compact(tx, 'r', bytes(5), upTo);
+					await documents.compact(tx, 'r');
 					throw new Error('abort');
 				})
 			).rejects.toThrow('abort');

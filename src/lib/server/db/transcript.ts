@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { chain, GENESIS, type Entry, type EntryBody, type Json } from '../domain/transcript';
 import type { Db } from './client';
 import { transcriptEntries, transcriptHeads } from './schema';
@@ -72,4 +72,32 @@ export async function head(db: Db, sessionId: string): Promise<{ seq: number; ha
 		.from(transcriptHeads)
 		.where(eq(transcriptHeads.sessionId, sessionId));
 	return row ? { seq: row.seq, hash: row.hash } : { seq: 0, hash: GENESIS };
+}
+
+/** The `stateHash` of the item's last proposal checkpoint (null when it has none). */
+export async function lastCheckpointHash(
+	db: Db,
+	sessionId: string,
+	itemId: string
+): Promise<string | null> {
+	const rows = await db
+		.select({ hash: sql<string | null>`${transcriptEntries.data}->>'stateHash'` })
+		.from(transcriptEntries)
+		.where(
+			and(
+				eq(transcriptEntries.sessionId, sessionId),
+				eq(transcriptEntries.type, 'proposal_checkpoint'),
+				sql`${transcriptEntries.data}->>'itemId' = ${itemId}`
+			)
+		)
+		.orderBy(desc(transcriptEntries.seq))
+		.limit(1);
+	return rows[0]?.hash ?? null;
+}
+
+/** Serialises checkpoint writers of one document (any node) until the transaction ends. */
+export async function lockCheckpoints(db: Db, docName: string): Promise<void> {
+	await db.execute(
+		sql`select pg_advisory_xact_lock(hashtextextended(${`yishi:checkpoint:${docName}`}, 0))`
+	);
 }

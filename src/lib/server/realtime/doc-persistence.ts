@@ -12,6 +12,12 @@ export interface DocumentStore {
 
 export interface DocPersistenceOptions {
 	db: Db;
+	/**
+	 * Where appends go; default `db`. On Postgres a connection of their own, so a batch of edits
+	 * never queues behind other work on the shared pool (a crowd joining): the crash-loss window
+	 * is `flushMs` plus one INSERT, whatever else the node is doing.
+	 */
+	writeDb?: Db;
 	log: Logger;
 	/** Longest time an update waits in memory before its batch is written: the crash-loss window. */
 	flushMs?: number;
@@ -25,6 +31,9 @@ export interface DocPersistenceOptions {
 export interface DocPersistenceStats {
 	/** Batched INSERTs that committed. */
 	writes: number;
+	/** Longest time an update waited from `enqueue` to its committed INSERT: the crash-loss
+	 * window actually seen (the target is `flushMs` plus one INSERT). */
+	maxStoreLagMs: number;
 	rows: number;
 	compactions: number;
 	failures: number;
@@ -40,8 +49,11 @@ export interface DocPersistence {
 	/** Writes what is queued now (one document, or all). Rejects if a write failed; the
 	 * updates stay queued and are retried. */
 	flush(docName?: string): Promise<void>;
-	/** Folds stored updates into a snapshot when `compactEvery` is reached. Never throws. */
-	compactIfDue(docName: string, doc: Y.Doc): Promise<void>;
+	/**
+	 * Folds the STORED updates (every writer's) into a snapshot once this process has written
+	 * `compactEvery` rows since it last loaded or compacted the document. Never throws.
+	 */
+	compactIfDue(docName: string): Promise<void>;
 	/** Forgets a document's bookkeeping once it is unloaded and nothing of it is queued. */
 	release(docName: string): void;
 	stats(): DocPersistenceStats;
@@ -51,28 +63,31 @@ export interface DocPersistence {
 
 interface DocQueue {
 	queue: Uint8Array[];
+	/** When the oldest queued update arrived (ms, performance.now()). */
+	oldestAt: number;
 	timer: ReturnType<typeof setTimeout> | null;
-	/** Writes and compactions of one document run one after another on this chain, so a
-	 * compaction never folds in a state older than the rows it deletes. */
+	/** Writes and loads of one document run one after another on this chain, so a load sees
+	 * every update written before it. Compaction is not on it: it reads the store, so edits
+	 * keep being written while it folds. */
 	chain: Promise<unknown>;
-	/** Highest stored id and how many rows sit after the snapshot (known after load or a write). */
-	lastId: number;
+	/** Rows this process wrote (or found) since it last loaded or compacted the document. */
 	sinceSnapshot: number;
 	failures: number;
-	/** A compaction sits on the chain already; don't pile up one per incoming update. */
-	compactPending: boolean;
+	/** A compaction of this document is running; don't start one per incoming update. */
+	compacting: boolean;
 }
 
 const MAX_RETRY_MS = 5_000;
 
 export function createDocPersistence(options: DocPersistenceOptions): DocPersistence {
 	const { db, log } = options;
+	const writeDb = options.writeDb ?? db;
 	const flushMs = options.flushMs ?? 50;
 	const compactEvery = options.compactEvery ?? 500;
 	const maxBatch = options.maxBatch ?? 1_000;
 	const store: DocumentStore = options.store ?? documents;
 	const docs = new Map<string, DocQueue>();
-	const counters = { writes: 0, rows: 0, compactions: 0, failures: 0 };
+	const counters = { writes: 0, rows: 0, compactions: 0, failures: 0, maxStoreLagMs: 0 };
 	let closed = false;
 
 	const entry = (docName: string): DocQueue => {
@@ -80,12 +95,12 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 		if (!q) {
 			q = {
 				queue: [],
+				oldestAt: 0,
 				timer: null,
 				chain: Promise.resolve(),
-				lastId: 0,
 				sinceSnapshot: 0,
 				failures: 0,
-				compactPending: false
+				compacting: false
 			};
 			docs.set(docName, q);
 		}
@@ -115,14 +130,22 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 		while (q.queue.length > 0) {
 			const batch = q.queue.slice(0, maxBatch);
 			try {
-				const lastId = await store.append(db, docName, batch);
+				await store.append(writeDb, docName, batch);
 				// Only now leave the queue: a failed INSERT keeps every update (none are lost).
 				q.queue.splice(0, batch.length);
-				q.lastId = Math.max(q.lastId, lastId);
 				q.sinceSnapshot += batch.length;
 				q.failures = 0;
 				counters.writes++;
 				counters.rows += batch.length;
+				const lagMs = performance.now() - q.oldestAt;
+				counters.maxStoreLagMs = Math.max(counters.maxStoreLagMs, Math.round(lagMs));
+				// Visible in the log: a node whose edits wait far beyond the window is overloaded.
+				if (lagMs > 4 * flushMs)
+					log.warn(
+						{ docName, lagMs: Math.round(lagMs), rows: batch.length },
+						'yjs batch stored late'
+					);
+				q.oldestAt = performance.now();
 			} catch (error) {
 				q.failures++;
 				counters.failures++;
@@ -146,6 +169,35 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 		if (failed) throw failed.reason;
 	};
 
+	const compactIfDue = async (docName: string): Promise<void> => {
+		const q = docs.get(docName);
+		// Counting the queue too: the update that reaches the threshold triggers compaction
+		// at once, instead of waiting for an edit that may never come after the write.
+		if (!q || q.compacting || q.sinceSnapshot + q.queue.length < compactEvery) return;
+		q.compacting = true;
+		let again = false;
+		try {
+			// Our own rows first, so the fold includes what this process has accepted.
+			await flushDoc(docName);
+			const result = await store.compact(db, docName);
+			// Null: nothing stored, or another process compacted just now (its snapshot holds
+			// our rows; they are deleted). Either way nothing is waiting to be folded here.
+			q.sinceSnapshot = result ? Math.max(0, q.sinceSnapshot - result.rows) : 0;
+			if (result) {
+				counters.compactions++;
+				log.debug({ docName, ...result }, 'yjs doc compacted');
+				// Edits written while it folded may have reached the threshold again.
+				again = true;
+			}
+		} catch (error) {
+			counters.failures++;
+			log.error({ err: error, docName }, 'yjs compaction failed; updates stay stored');
+		} finally {
+			q.compacting = false;
+		}
+		if (again) await compactIfDue(docName);
+	};
+
 	const pending = () => {
 		let n = 0;
 		for (const q of docs.values()) n += q.queue.length;
@@ -161,7 +213,6 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 			// the store is failing, merged from memory below) so a reload never misses it.
 			await flushDoc(docName).catch(() => {});
 			const stored = await serially(q, () => store.load(db, docName));
-			q.lastId = Math.max(q.lastId, stored.lastId);
 			q.sinceSnapshot = stored.updates.length;
 			const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates, ...q.queue];
 			if (parts.length === 0) return null;
@@ -170,6 +221,7 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 
 		enqueue(docName, update) {
 			const q = entry(docName);
+			if (q.queue.length === 0) q.oldestAt = performance.now();
 			q.queue.push(update);
 			if (closed) {
 				log.warn({ docName }, 'yjs update queued after persistence closed');
@@ -178,35 +230,12 @@ export function createDocPersistence(options: DocPersistenceOptions): DocPersist
 			schedule(docName, q, flushMs);
 		},
 
-		async compactIfDue(docName, doc) {
-			const q = docs.get(docName);
-			// Counting the queue too: the update that reaches the threshold triggers compaction
-			// at once, instead of waiting for an edit that may never come after the write.
-			if (!q || q.compactPending || q.sinceSnapshot + q.queue.length < compactEvery) return;
-			q.compactPending = true;
-			await serially(q, async () => {
-				q.compactPending = false;
-				await writeQueue(docName, q);
-				if (q.sinceSnapshot < compactEvery) return;
-				// Encoded after every write finished: the state holds all rows <= lastId (they
-				// all came from this doc), plus perhaps newer queued ones, which are idempotent.
-				const upToId = q.lastId;
-				const state = Y.encodeStateAsUpdate(doc);
-				const rows = q.sinceSnapshot;
-				await store.compact(db, docName, state, upToId);
-				q.sinceSnapshot -= rows;
-				counters.compactions++;
-				log.debug({ docName, upToId, rows, bytes: state.byteLength }, 'yjs doc compacted');
-			}).catch((error: unknown) => {
-				counters.failures++;
-				log.error({ err: error, docName }, 'yjs compaction failed; updates stay stored');
-			});
-		},
+		compactIfDue,
 
 		release(docName) {
 			const q = docs.get(docName);
 			// A doc with queued updates keeps its entry: its retry timer still needs it.
-			if (q && q.queue.length === 0 && !q.timer) docs.delete(docName);
+			if (q && q.queue.length === 0 && !q.timer && !q.compacting) docs.delete(docName);
 		},
 
 		stats() {

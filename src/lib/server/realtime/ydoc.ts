@@ -6,6 +6,16 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { Coalescer } from './coalesce';
+import { createLocalDocBus, type DocBus } from './doc-bus';
+import {
+	BUS_AWARENESS,
+	BUS_SYNC_ANSWER,
+	BUS_SYNC_REQUEST,
+	BUS_UPDATE,
+	decodeBusMessage,
+	encodeBusMessage,
+	type BusMessage
+} from './doc-bus-messages';
 import type { DocPersistence } from './doc-persistence';
 
 /**
@@ -20,6 +30,21 @@ export const messageQueryAwareness = 3;
 export const LOAD_ORIGIN = Symbol('yishi:yjs-load');
 /** Transaction origin of the server's own edits (`DocServer.edit`): broadcast to everyone. */
 export const SERVER_EDIT = Symbol('yishi:yjs-server-edit');
+
+/**
+ * Transaction origin of what another node's clients wrote (from the bus) or what the store held
+ * that this copy lacked (catch-up): relayed to this node's sockets, but neither persisted (its
+ * writer is the node its client reached) nor published again (every node hears the original).
+ */
+export class RemoteOrigin {
+	constructor(
+		/** An edit (with its author) rather than a catch-up diff: proposal checkpoints count it. */
+		readonly edit: boolean,
+		readonly author?: string
+	) {}
+}
+/** Awareness origin of states announced by other nodes' clients. */
+const REMOTE_AWARENESS = Symbol('yishi:yjs-remote-awareness');
 
 export interface DocAccess {
 	canWrite: boolean;
@@ -47,12 +72,19 @@ export interface DocServer {
 	 * before this resolves. Loads the document first when nobody has it open.
 	 */
 	edit<T>(docName: string, change: (doc: Y.Doc) => T): Promise<T>;
+	/**
+	 * What is stored (this node's queued edits written first) merged with the live copy when
+	 * loaded: every node's edits that reached a store or this node. Proposal checkpoints use it.
+	 */
+	mergedState(docName: string): Promise<Uint8Array>;
 	/** `awarenessClients`: awareness client ids remembered (present, or departed < 2 pings ago). */
 	stats(): { docs: number; connections: number; awarenessClients: number };
 }
 
 export interface DocServerOptions {
 	persistence: DocPersistence;
+	/** The channel to the other nodes (`doc-bus.ts`); default in-process (a single node). */
+	bus?: DocBus;
 	log: Logger;
 	/** How long a doc stays in memory after its last connection leaves. */
 	unloadDelayMs?: number;
@@ -105,6 +137,10 @@ interface LiveDoc {
 	awarenessRenewed: Set<number>;
 	/** Client ids without a state at the last ping: forgotten at the next (`forgetDeparted`). */
 	departed: Set<number>;
+	/** Awareness client ids announced by this node's sockets: the ones it publishes. */
+	localIds: Set<number>;
+	/** Ends the bus subscription (set once subscribed). */
+	unsubscribe: (() => Promise<void>) | null;
 	loaded: boolean;
 	/** Settles when the stored state was applied (or the load failed: then `loaded` stays false). */
 	ready: Promise<void>;
@@ -136,6 +172,7 @@ function frame(type: number, write: (encoder: encoding.Encoder) => void): Uint8A
 
 export function createDocServer(options: DocServerOptions): DocServer {
 	const { persistence, log } = options;
+	const bus = options.bus ?? createLocalDocBus();
 	const unloadDelayMs = options.unloadDelayMs ?? 5_000;
 	const docs = new Map<string, LiveDoc>();
 	let closing = false;
@@ -153,7 +190,84 @@ export function createDocServer(options: DocServerOptions): DocServer {
 		// Sent to the sender too, like y-websocket's own server: the provider treats 30 s
 		// without any message as a dead link, and its own echo is what a lone editor gets.
 		for (const conn of live.conns) if (conn.pending === null) send(conn, message);
+		// Our clients' share goes to the other nodes (theirs came from there).
+		const mine = ids.filter((id) => live.localIds.has(id));
+		if (mine.length > 0) {
+			publish(live, {
+				type: BUS_AWARENESS,
+				update: awarenessProtocol.encodeAwarenessUpdate(live.awareness, mine)
+			});
+		}
+		for (const id of mine) if (!live.awareness.states.has(id)) live.localIds.delete(id);
 	};
+
+	const publish = (live: LiveDoc, message: BusMessage) =>
+		bus.publish(live.name, encodeBusMessage(message));
+
+	/** Another node's message for a document loaded here. Never throws. */
+	const onBusMessage = (live: LiveDoc, bytes: Uint8Array) => {
+		if (docs.get(live.name) !== live) return;
+		try {
+			const message = decodeBusMessage(bytes);
+			switch (message.type) {
+				case BUS_UPDATE:
+					Y.applyUpdate(live.doc, message.update, new RemoteOrigin(true, message.author));
+					break;
+				case BUS_SYNC_ANSWER:
+					Y.applyUpdate(live.doc, message.update, new RemoteOrigin(false));
+					break;
+				case BUS_AWARENESS:
+					awarenessProtocol.applyAwarenessUpdate(live.awareness, message.update, REMOTE_AWARENESS);
+					break;
+				case BUS_SYNC_REQUEST:
+					// Not loaded yet: we hold nothing the asker lacks, and our own request follows.
+					if (live.loaded) answerSyncRequest(live, message.stateVector, message.answerOnly);
+					break;
+			}
+		} catch (error) {
+			log.warn({ err: error, docName: live.name }, 'doc bus message rejected');
+		}
+	};
+
+	const answerSyncRequest = (live: LiveDoc, stateVector: Uint8Array, answerOnly: boolean) => {
+		publish(live, { type: BUS_SYNC_ANSWER, update: Y.encodeStateAsUpdate(live.doc, stateVector) });
+		const present = [...live.localIds].filter((id) => live.awareness.states.has(id));
+		if (present.length > 0) {
+			publish(live, {
+				type: BUS_AWARENESS,
+				update: awarenessProtocol.encodeAwarenessUpdate(live.awareness, present)
+			});
+		}
+		if (!answerOnly) requestSync(live, true);
+	};
+
+	const requestSync = (live: LiveDoc, answerOnly: boolean) =>
+		publish(live, {
+			type: BUS_SYNC_REQUEST,
+			answerOnly,
+			stateVector: Y.encodeStateVector(live.doc)
+		});
+
+	/**
+	 * After a loss of the bus: what other nodes wrote meanwhile is in the store (each writes
+	 * its own clients' edits) or in their live copies (the state-vector exchange); the diff
+	 * against our copy reaches our sockets through the update handler.
+	 */
+	const catchUp = async (live: LiveDoc) => {
+		if (!live.loaded || docs.get(live.name) !== live) return;
+		try {
+			const stored = await persistence.load(live.name);
+			if (stored && docs.get(live.name) === live) {
+				Y.applyUpdate(live.doc, stored, new RemoteOrigin(false));
+			}
+		} catch (error) {
+			log.warn({ err: error, docName: live.name }, 'yjs catch-up from the store failed');
+		}
+		if (docs.get(live.name) === live) requestSync(live, false);
+	};
+	const stopCatchUp = bus.onReconnect(() => {
+		for (const live of docs.values()) void catchUp(live);
+	});
 	const awarenessChanges = new Coalescer(AWARENESS_CHANGE_MS, (name) =>
 		relayAwareness(name, 'awarenessChanged')
 	);
@@ -196,6 +310,8 @@ export function createDocServer(options: DocServerOptions): DocServer {
 			awarenessChanged: new Set(),
 			awarenessRenewed: new Set(),
 			departed: new Set(),
+			localIds: new Set(),
+			unsubscribe: null,
 			loaded: false,
 			ready: Promise.resolve(),
 			unloadTimer: null
@@ -207,8 +323,15 @@ export function createDocServer(options: DocServerOptions): DocServer {
 			const message = frame(messageSync, (e) => syncProtocol.writeUpdate(e, update));
 			for (const conn of live.conns)
 				if (conn !== origin && conn.pending === null) send(conn, message);
+			if (origin instanceof RemoteOrigin) {
+				if (origin.edit) options.onEdit?.(name, origin.author);
+				return;
+			}
+			// This node's client wrote it: this node alone stores it and tells the others.
 			persistence.enqueue(name, update);
-			if (live.loaded) void persistence.compactIfDue(name, doc);
+			const author = origin instanceof Conn ? origin.author : undefined;
+			publish(live, { type: BUS_UPDATE, author, update });
+			if (live.loaded) void persistence.compactIfDue(name);
 			if (origin instanceof Conn) options.onEdit?.(name, origin.author);
 		});
 
@@ -217,7 +340,10 @@ export function createDocServer(options: DocServerOptions): DocServer {
 		// renewals of unchanged states) for one applied message.
 		awareness.on('change', ({ added, updated, removed }: AwarenessEvent, origin: unknown) => {
 			if (origin instanceof Conn) {
-				for (const id of added) origin.clientIds.add(id);
+				for (const id of added) {
+					origin.clientIds.add(id);
+					live.localIds.add(id);
+				}
 				for (const id of removed) origin.clientIds.delete(id);
 			}
 			for (const id of [...added, ...updated, ...removed]) {
@@ -237,11 +363,20 @@ export function createDocServer(options: DocServerOptions): DocServer {
 		});
 
 		docs.set(name, live);
-		live.ready = persistence
-			.load(name)
+		// Subscribed BEFORE the load: an edit another node makes meanwhile is either in the rows
+		// we read or arrives on the bus (both, at worst: Yjs applies it once).
+		live.ready = bus
+			.subscribe(name, (bytes) => onBusMessage(live, bytes))
+			.then((unsubscribe) => {
+				if (docs.get(name) === live) live.unsubscribe = unsubscribe;
+				else void unsubscribe();
+			})
+			.then(() => persistence.load(name))
 			.then((state) => {
 				if (state) Y.applyUpdate(doc, state, LOAD_ORIGIN);
 				live.loaded = true;
+				// What other nodes accepted but have not stored yet (≤ their flush window).
+				requestSync(live, false);
 				// Everyone is handshaken before anyone's queued frames run, so the updates those
 				// frames cause are broadcast to every connection of the doc.
 				const queues = [...live.conns].map((conn) => [conn, start(live, conn)] as const);
@@ -259,6 +394,11 @@ export function createDocServer(options: DocServerOptions): DocServer {
 
 	const destroyDoc = (live: LiveDoc) => {
 		if (live.unloadTimer) clearTimeout(live.unloadTimer);
+		const unsubscribe = live.unsubscribe;
+		live.unsubscribe = null;
+		unsubscribe?.().catch((error: unknown) =>
+			log.debug({ err: error }, 'doc bus unsubscribe failed')
+		);
 		live.awareness.destroy();
 		live.doc.destroy();
 	};
@@ -366,17 +506,34 @@ export function createDocServer(options: DocServerOptions): DocServer {
 		}, unloadDelayMs);
 	};
 
+	/**
+	 * Writes what this copy holds and the store lacks. Normally nothing: each edit is stored by
+	 * the node its client reached. But when that node died before its flush, the edits it had
+	 * relayed live on only here (and in clients, which resend them when they reconnect).
+	 */
+	const storeWhatOnlyWeHold = async (live: LiveDoc) => {
+		if (!live.loaded) return;
+		const stored = await persistence.load(live.name);
+		const storedVector = stored ? Y.encodeStateVectorFromUpdate(stored) : new Uint8Array([0]);
+		const ours = Y.decodeStateVector(Y.encodeStateVector(live.doc));
+		const theirs = Y.decodeStateVector(storedVector);
+		const missing = [...ours].some(([client, clock]) => (theirs.get(client) ?? 0) < clock);
+		if (!missing) return;
+		persistence.enqueue(live.name, Y.encodeStateAsUpdate(live.doc, storedVector));
+		log.info({ docName: live.name }, 'yjs stored edits only this node still held');
+	};
+
 	const unload = async (live: LiveDoc) => {
 		if (live.conns.size > 0 || docs.get(live.name) !== live) return;
 		try {
+			await storeWhatOnlyWeHold(live);
 			await persistence.flush(live.name);
 		} catch (error) {
 			// Still queued inside persistence and retried; a reload merges the queue back in.
 			log.warn({ err: error, docName: live.name }, 'yjs final flush failed; left queued');
 		}
-		// Never compact a doc whose load has not finished: its (empty) state would replace the
-		// stored snapshot and the rows it covers would be deleted.
-		if (live.loaded) await persistence.compactIfDue(live.name, live.doc);
+		// Compaction folds what is stored, not this copy: safe whether or not the load finished.
+		await persistence.compactIfDue(live.name);
 		// Someone may have reconnected while we were writing: they keep this doc.
 		if (live.conns.size > 0 || docs.get(live.name) !== live) return;
 		docs.delete(live.name);
@@ -474,6 +631,7 @@ export function createDocServer(options: DocServerOptions): DocServer {
 
 		async close() {
 			closing = true;
+			stopCatchUp();
 			clearInterval(pingTimer);
 			awarenessChanges.cancelAll();
 			awarenessRenewals.cancelAll();
@@ -509,6 +667,15 @@ export function createDocServer(options: DocServerOptions): DocServer {
 			if (live.conns.size === 0) scheduleUnload(live);
 			await persistence.flush(docName);
 			return result;
+		},
+		async mergedState(docName) {
+			const stored = await persistence.load(docName);
+			const live = docs.get(docName);
+			const parts = [stored, live?.loaded ? Y.encodeStateAsUpdate(live.doc) : null].filter(
+				(part): part is Uint8Array => part !== null
+			);
+			if (parts.length === 0) return Y.encodeStateAsUpdate(new Y.Doc());
+			return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
 		},
 
 		disconnect(docName, code, reason) {

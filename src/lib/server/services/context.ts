@@ -62,6 +62,8 @@ export interface ProposalDocs {
 	edit<T>(docName: string, change: (doc: import('yjs').Doc) => T): Promise<T>;
 	/** Closes a document's sockets so they reconnect with fresh rights (phase changes). */
 	disconnect(docName: string, code: number, reason: string): void;
+	/** Stored (every node's writes) merged with this node's live copy: for checkpoints. */
+	mergedState(docName: string): Promise<Uint8Array>;
 }
 
 /** Work due by the clock (see scheduler.ts): poke it after setting or moving a deadline. */

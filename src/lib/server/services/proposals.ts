@@ -10,6 +10,7 @@ import type { Item } from '../db/sessions';
 import * as sessions from '../db/sessions';
 import { proposalSnapshot } from '../domain/proposal-text';
 import type { Actor } from '../domain/transcript';
+import * as transcript from '../db/transcript';
 import type { Ctx } from './context';
 import { record, systemActor } from './transcript';
 
@@ -18,9 +19,12 @@ interface Pending {
 	since: number;
 }
 
-/** Edits seen since each document's last checkpoint (process-local; lost edits only delay one). */
+/**
+ * Edits seen since each document's last checkpoint (process-local; lost edits only delay one).
+ * On several nodes every node hears every edit with its author (the doc bus), so whichever
+ * node writes the checkpoint names everyone.
+ */
 const pending = new Map<string, Pending>();
-const lastHash = new Map<string, string>();
 
 export function noteEdit(docName: string, author: string | undefined, now = clock.nowMs()) {
 	let p = pending.get(docName);
@@ -31,15 +35,20 @@ export function noteEdit(docName: string, author: string | undefined, now = cloc
 export type Snapshot = { text: string; stateHash: string };
 
 /**
- * Reads a proposal's current text. Call it BEFORE opening the transaction the checkpoint goes
- * into: loading a document uses the store too, and PGlite's one connection is held by an open
- * transaction (a query beside it would wait forever).
+ * Reads a proposal's current text from the merged state — what is stored (every node's
+ * writes) and this node's live copy — never from one node's copy alone. Call it BEFORE opening
+ * the transaction the checkpoint goes into: loading a document uses the store too, and PGlite's
+ * one connection is held by an open transaction (a query beside it would wait forever).
  */
 export async function snapshot(ctx: Ctx, docName: string): Promise<Snapshot> {
-	return proposalSnapshot(await ctx.docs.state(docName));
+	return proposalSnapshot(await ctx.docs.mergedState(docName));
 }
 
-/** Appends a checkpoint in the caller's transaction, unless the text has not changed. */
+/**
+ * Appends a checkpoint in the caller's transaction, unless the item's last checkpoint already
+ * holds this state. Checked in the database under a per-document advisory lock, so two nodes
+ * (or two triggers on one) checkpointing the same state write it once.
+ */
 export async function checkpoint(
 	db: Db,
 	item: Pick<Item, 'id' | 'sessionId' | 'docName' | 'title'>,
@@ -47,7 +56,8 @@ export async function checkpoint(
 	reason: string,
 	actor: Actor = systemActor
 ): Promise<Snapshot> {
-	if (lastHash.get(item.docName) !== snap.stateHash) {
+	await transcript.lockCheckpoints(db, item.docName);
+	if ((await transcript.lastCheckpointHash(db, item.sessionId, item.id)) !== snap.stateHash) {
 		const authors = [...(pending.get(item.docName)?.authors ?? [])];
 		await record(db, item.sessionId, 'proposal_checkpoint', actor, {
 			itemId: item.id,
@@ -57,7 +67,6 @@ export async function checkpoint(
 			stateHash: snap.stateHash,
 			authors
 		});
-		lastHash.set(item.docName, snap.stateHash);
 	}
 	pending.delete(item.docName);
 	return snap;
