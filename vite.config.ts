@@ -60,7 +60,7 @@ export default defineConfig({
 	// WeChat's in-app browsers lag (STACK-NOTES: XWeb Chrome 87+, iOS Safari 14+).
 	build: { target: ['chrome87', 'safari14'] },
 	test: {
-		include: ['src/**/*.spec.ts', 'tests/integration/**/*.test.ts'],
+		include: ['src/**/*.spec.ts', 'tests/integration/**/*.test.ts', 'tests/cluster/**/*.test.ts'],
 		environment: 'node',
 		testTimeout: 30_000,
 		hookTimeout: 60_000

@@ -4,6 +4,7 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { getApp, startApp } from '$lib/server/app';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { clearSessionCookie, errorResponse, setSessionCookie } from '$lib/server/http';
+import { isStoreUnavailable, STORE_UNAVAILABLE } from '$lib/server/db/availability';
 
 export const init: ServerInit = async () => {
 	await startApp();
@@ -41,6 +42,17 @@ const authHandle: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/** Postgres down (a restart, a failover): 503 with a code, never a 500 (db/availability.ts). */
+const storeHandle: Handle = async ({ event, resolve }) => {
+	try {
+		return await resolve(event);
+	} catch (error) {
+		if (!isStoreUnavailable(error)) throw error;
+		const { status, code, message, retryAfterSeconds } = STORE_UNAVAILABLE;
+		return errorResponse(status, code, message, { 'retry-after': String(retryAfterSeconds) });
+	}
+};
+
 const i18nHandle: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
@@ -65,4 +77,4 @@ const headersHandle: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(headersHandle, originHandle, authHandle, i18nHandle);
+export const handle = sequence(headersHandle, storeHandle, originHandle, authHandle, i18nHandle);

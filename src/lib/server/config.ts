@@ -9,6 +9,8 @@ export interface Config {
 	databaseUrl: string | undefined;
 	/** Postgres: named prepared statements (`DATABASE_PREPARE`, default on; off for PgBouncer). */
 	databasePrepare: boolean;
+	/** `REDIS_URL`: several nodes share fan-out and coordination through Redis (needs Postgres). */
+	redisUrl: string | undefined;
 	adminUser: string | undefined;
 	adminPassword: string | undefined;
 	logLevel: string;
@@ -90,6 +92,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
 		throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
 	}
+	const redisUrl = env.REDIS_URL || undefined;
+	if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+		throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+	}
+	if (redisUrl && !databaseUrl) {
+		throw new ConfigError(
+			'REDIS_URL needs DATABASE_URL: several nodes share one Postgres database (PGlite is one process only)'
+		);
+	}
 	const adminUser = env.YISHI_ADMIN_USER || undefined;
 	const adminPassword = env.YISHI_ADMIN_PASSWORD || undefined;
 	if (adminPassword !== undefined && adminPassword.length < 8) {
@@ -103,6 +114,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		dataDir: env.DATA_DIR || './data',
 		databaseUrl,
 		databasePrepare: env.DATABASE_PREPARE !== '0',
+		redisUrl,
 		adminUser,
 		adminPassword,
 		logLevel: env.LOG_LEVEL || 'info',
