@@ -366,4 +366,32 @@ describe.skipIf(skip)('several nodes behind a proxy', () => {
 		expect(ms).toBeLessThan(30_000);
 		moderatorSocket.disconnect();
 	}, 60_000);
+	it('[CLU-8] SIGTERM of a node: stock clients are not told "io server disconnect" and come back by themselves', async () => {
+		const added = await cluster.addNode();
+		const proxy = cluster.proxy;
+		const fx = await createSessionWithInvites(proxy, { roles: ['resident'] });
+		const people = await Promise.all(
+			Array.from({ length: 4 }, (_, i) => joinAs(proxy, fx.invites.resident!.token, `r${i}`))
+		);
+		const reasons: string[] = [];
+		const sockets = people.map((p) => {
+			const s = io(proxy.url(''), {
+				transports: ['websocket'],
+				extraHeaders: { cookie: p.cookieHeader(), origin: proxy.origin },
+				forceNew: true,
+				reconnectionDelay: 100,
+				reconnectionDelayMax: 500
+			});
+			s.on('disconnect', (reason) => reasons.push(reason));
+			return s;
+		});
+		await eventually(() => sockets.every((s) => s.connected), 10_000, 'all connected');
+		const old = cluster.nodes.find((n) => n !== added && n.running())!;
+		expect(await old.stop()).toBe(0);
+		proxy.backends.splice(proxy.backends.indexOf(old.port), 1);
+		await eventually(() => sockets.every((s) => s.connected), 10_000, 'all reconnected');
+		expect(reasons).not.toContain('io server disconnect');
+		expect(reasons.length).toBeGreaterThan(0);
+		for (const s of sockets) s.disconnect();
+	}, 60_000);
 });

@@ -79,9 +79,17 @@ export function createLiveEvents(
 		serveClient: false,
 		maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
 		parser: ackJsonParser,
-		// A client that lost its transport for a moment (a node restarting, a phone switching
-		// networks) gets the packets it missed; across nodes through the Redis Streams adapter.
-		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: true }
+		// Several nodes: a client that lost its transport (its node restarting or dying) gets the
+		// packets it missed on whichever node it reaches, through the Redis Streams adapter. One
+		// node alone keeps today's behaviour (its restart loses an in-memory session anyway).
+		...(cluster.redis
+			? {
+					connectionStateRecovery: {
+						maxDisconnectionDuration: 2 * 60_000,
+						skipMiddlewares: true
+					}
+				}
+			: {})
 	});
 	attachAdapter(io, cluster, ctxWithoutRealtime.log);
 	io.bind(engine);
