@@ -25,7 +25,7 @@ const config = {
 		// YISHI_BUILD_DIR / YISHI_KIT_DIR let a second build run beside this one (parallel work).
 		adapter: adapter({ out: process.env.YISHI_BUILD_DIR || 'build', precompress: true }),
 		outDir: process.env.YISHI_KIT_DIR || '.svelte-kit',
-		// Forms are checked against ORIGIN in hooks.server.ts (CONTRACT §1), where the
+		// Forms are checked against ORIGIN in hooks.server.ts (REFERENCE.md §1), where the
 		// origin comes from configuration instead of the request's Host header.
 		csrf: { trustedOrigins: [] },
 		// The worker only shows Web Push messages; it is registered when someone turns push

@@ -1,6 +1,7 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { type Plugin, type ViteDevServer } from 'vite';
 import { defineConfig } from 'vitest/config';
 
@@ -16,7 +17,7 @@ function yishiRealtime(): Plugin {
 		configureServer(server: ViteDevServer) {
 			const httpServer = server.httpServer as Server | null;
 			if (!httpServer) return;
-			// ORIGIN defaults to the port people open (CONTRACT §1): here Vite's, not PORT's.
+			// ORIGIN defaults to the port people open (REFERENCE.md §1): here Vite's, not PORT's.
 			const port = server.config.server.port ?? 5173;
 			process.env.PORT ??= String(port);
 			process.env.ORIGIN ||= `http://localhost:${port}`;
@@ -33,7 +34,7 @@ function yishiRealtime(): Plugin {
  * lib0/dom (imported by lib0/logging, hence by Yjs) builds four lib0 schemas at its top level.
  * Nothing in the browser uses them, but a bundler must keep calls it cannot prove pure, and
  * with them all of lib0/schema (2.3 KB gz in the room's Yjs chunk). The calls only construct
- * objects: marking them pure lets tree-shaking drop them (issue 5 §7).
+ * objects: marking them pure lets tree-shaking drop them.
  */
 function lib0PureSchemas(): Plugin {
 	return {
@@ -57,12 +58,27 @@ export default defineConfig({
 		yishiRealtime(),
 		lib0PureSchemas()
 	],
-	// WeChat's in-app browsers lag (STACK-NOTES: XWeb Chrome 87+, iOS Safari 14+).
+	// WeChat's in-app browsers lag (src/lib/server/ARCHITECTURE.md: XWeb Chrome 87+, iOS Safari 14+).
 	build: { target: ['chrome87', 'safari14'] },
 	test: {
-		include: ['src/**/*.spec.ts', 'tests/integration/**/*.test.ts', 'tests/cluster/**/*.test.ts'],
-		environment: 'node',
-		testTimeout: 30_000,
-		hookTimeout: 60_000
+		// Two projects without the SvelteKit and Paraglide plugins: neither the unit specs nor the
+		// integration tests (which start the production build) need them, and loading them for
+		// every spec file costs more than most specs run. `$lib` is the one alias they use.
+		projects: [
+			{
+				resolve: { alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) } },
+				test: { name: 'unit', include: ['src/**/*.spec.ts'], environment: 'node' }
+			},
+			{
+				resolve: { alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) } },
+				test: {
+					name: 'integration',
+					include: ['tests/integration/**/*.test.ts', 'tests/cluster/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 30_000,
+					hookTimeout: 60_000
+				}
+			}
+		]
 	}
 });

@@ -9,6 +9,8 @@ declare global {
 		interface Locals {
 			ctx: Ctx;
 			viewer: Viewer;
+			/** 长辈版 is on for this request (its cookie). */
+			large: boolean;
 		}
 	}
 }

@@ -5,6 +5,7 @@ import { getApp, startApp } from '$lib/server/app';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { clearSessionCookie, errorResponse, setSessionCookie } from '$lib/server/http';
 import { isStoreUnavailable, STORE_UNAVAILABLE } from '$lib/server/db/availability';
+import { isLarge, LARGE_COOKIE, LARGE_PLACEHOLDER } from '$lib/large-mode';
 
 export const init: ServerInit = async () => {
 	await startApp();
@@ -12,7 +13,7 @@ export const init: ServerInit = async () => {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Every mutating request must come from our own ORIGIN (CONTRACT §2). */
+/** Every mutating request must come from our own ORIGIN (REFERENCE.md §2). */
 const originHandle: Handle = async ({ event, resolve }) => {
 	const app = await getApp();
 	event.locals.ctx = app.ctx;
@@ -61,6 +62,15 @@ const i18nHandle: Handle = ({ event, resolve }) =>
 		});
 	});
 
+/** 长辈版: rendered by the server from its cookie, so the first paint is already large. */
+const largeHandle: Handle = ({ event, resolve }) => {
+	const large = isLarge(event.cookies.get(LARGE_COOKIE));
+	event.locals.large = large;
+	return resolve(event, {
+		transformPageChunk: ({ html }) => html.replace(LARGE_PLACEHOLDER, large ? 'data-large="1"' : '')
+	});
+};
+
 const headersHandle: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const h = response.headers;
@@ -77,4 +87,11 @@ const headersHandle: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(headersHandle, storeHandle, originHandle, authHandle, i18nHandle);
+export const handle = sequence(
+	headersHandle,
+	storeHandle,
+	originHandle,
+	authHandle,
+	largeHandle,
+	i18nHandle
+);

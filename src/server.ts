@@ -25,7 +25,7 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST || '0.0.0.0';
 await new Promise<void>((resolve) => server.listen(port, host, resolve));
 const actualPort = (server.address() as AddressInfo).port;
-// ORIGIN defaults to http://localhost:$PORT (CONTRACT §1); with PORT=0 that is the port given.
+// ORIGIN defaults to http://localhost:$PORT (REFERENCE.md §1); with PORT=0 that is the port given.
 process.env.PORT = String(actualPort);
 process.env.ORIGIN ||= `http://localhost:${actualPort}`;
 

@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * E2E tests on Debian's Chromium (browsers cannot be downloaded here: STACK-NOTES #2). Each spec
+ * E2E tests on Debian's Chromium (browsers cannot be downloaded here: src/lib/server/ARCHITECTURE.md trap 2). Each spec
  * starts its own production server through the integration harness (port 0), so there is no
  * `webServer` here and specs can run side by side.
  */

@@ -1,4 +1,4 @@
-// Compiles src/server.ts to build/server.js (Node 20 cannot run TypeScript; STACK-NOTES #9).
+// Compiles src/server.ts to build/server.js (Node 20 cannot run TypeScript; src/lib/server/ARCHITECTURE.md trap 9).
 import { readFileSync, writeFileSync } from 'node:fs';
 import ts from 'typescript';
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Re-walks an exported transcript offline (CONTRACT §4):
+// Re-walks an exported transcript offline (REFERENCE.md §4):
 //   npm run verify -- <transcript.json> [--head <hash published earlier>]
 // Exit 0 and the head printed when the chain holds; exit 1 naming the first bad seq otherwise.
 // Deliberately self-contained (node:crypto + canonicalize), so it can be read in one sitting.

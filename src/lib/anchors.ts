@@ -1,5 +1,5 @@
 /**
- * Making comment anchors in the browser (CONTRACT §6), shared with the tests: both ends of a
+ * Making comment anchors in the browser (REFERENCE.md §6), shared with the tests: both ends of a
  * selection as y-prosemirror's relative positions, the end turned to stick to the passage's
  * last character. y-prosemirror makes every position stick to the character AFTER it, so
  * text typed right after a passage would otherwise join it; this way text typed at either

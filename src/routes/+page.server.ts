@@ -9,7 +9,20 @@ export const load: PageServerLoad = async ({ locals }) => {
 	// Anyone with a device session or an account has a feed: show its unread count.
 	const unread =
 		viewer.user || viewer.authSessionId ? await notifications.unreadCount(ctx, viewer) : null;
-	const communities = (await orgs.listCommunities(ctx.db)).map((c) => ({ id: c.id, name: c.name }));
+	// Every community's public page, grouped by the street it belongs to.
+	const [streetRows, communityRows] = await Promise.all([
+		orgs.listStreets(ctx.db),
+		orgs.listCommunities(ctx.db)
+	]);
+	const communities = streetRows
+		.map((street) => ({
+			id: street.id,
+			name: street.name,
+			communities: communityRows
+				.filter((c) => c.streetId === street.id)
+				.map((c) => ({ id: c.id, name: c.name }))
+		}))
+		.filter((street) => street.communities.length > 0);
 	if (!viewer.user || !sessions.isStaff(viewer)) {
 		return { staff: false as const, signedIn: viewer.user !== null, unread, communities };
 	}

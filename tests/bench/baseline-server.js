@@ -9,7 +9,7 @@
  *        string built once) to every open socket.
  *   sio: event "join" (ack) puts the socket in the room; "ballot:cast" {k} (ack) → ack, then
  *        io.to(room).emit('vote:tally', tally) — socket.io encodes a room emit once.
- * The tally has the shape and size of ours (CONTRACT §5).
+ * The tally has the shape and size of ours (REFERENCE.md §5).
  *   yjs: a bare y-websocket server (the baseline of the editing figure), see below.
  */
 import { createServer } from 'node:http';

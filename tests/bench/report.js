@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/ban-ts-comment -- bench tooling: plain ESM run by Node, not type-checked */
 // @ts-nocheck
 /**
- * Targets (issue 5) and the Markdown rendering of a bench report. Every figure that depends on
+ * Targets and the Markdown rendering of a bench report. Every figure that depends on
  * the machine is shown next to a baseline measured in the same run.
  */
 

@@ -1,5 +1,5 @@
 /**
- * A cloud negotiation over a simulated week (issue 6), in two phones, on the production build
+ * A cloud negotiation over a simulated week, in two phones, on the production build
  * with the test clock (YISHI_TEST_CLOCK=1: `POST /api/v1/test/clock` moves the server clock and
  * runs what fell due before answering — nothing here sleeps):
  * - day 0: the moderator opens a week-long cloud session with a draft proposal and a vote due on

@@ -1,5 +1,5 @@
 /**
- * Cloud negotiation (issue 6) in a browser, on the production build with the test clock: a
+ * Cloud negotiation in a browser, on the production build with the test clock: a
  * resident's phone in a cloud session sees what waits for their vote with its deadline in
  * Beijing time (even on a phone set to another time zone), votes, the clock is moved past the
  * deadline through the API, the vote shows closed with its result, and the notification is in

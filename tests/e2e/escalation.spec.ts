@@ -1,5 +1,5 @@
 /**
- * Escalation to the street (issue 4, "Done when"), on the production build started by the
+ * Escalation to the street ("Done when"), on the production build started by the
  * integration harness: a moderator hands an unresolved item up from the session page; a street
  * official sees the case in /street, accepts it, opens a consultation and invites an expert, who
  * joins on a phone; the official starts and answers; the community session closes and the answer

@@ -1,5 +1,5 @@
 /**
- * Foundation scenario (issue 2), on the production build started by the integration harness:
+ * Foundation scenario, on the production build started by the integration harness:
  * an administrator signs in, creates a session and a resident invite, copies the link; two
  * residents on phones open it, give their names, land in the room and write in the same
  * proposal, seeing each other's text and named cursors; the server restarts; the pages reconnect
@@ -87,7 +87,7 @@ function watchErrors(page: Page, label: string, into: string[]) {
 
 async function phone(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
 	// A separate context per person: same-origin tabs would sync Yjs through a BroadcastChannel
-	// and bypass the server (STACK-NOTES #4).
+	// and bypass the server (src/lib/server/ARCHITECTURE.md trap 4).
 	const context = await browser.newContext(PHONE);
 	return { context, page: await context.newPage() };
 }

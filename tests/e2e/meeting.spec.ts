@@ -1,5 +1,5 @@
 /**
- * A whole joint meeting (issue 3) in the browser: the moderator's console on a laptop, the
+ * A whole joint meeting in the browser: the moderator's console on a laptop, the
  * projector, three residents on phones. Hands and the floor with its countdown; the register
  * imported from the console; owners take their seats by slip code; a household vote under
  * Civil Code art. 278 (major matter) goes from open to result, and the projector shows each

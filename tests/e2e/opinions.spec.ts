@@ -1,5 +1,5 @@
 /**
- * The raise-hands cycle in browsers (issue 6, CONTRACT §6): a moderator creates a community link;
+ * The raise-hands cycle in browsers (REFERENCE.md §6): a moderator creates a community link;
  * resident A joins on a 360 px phone and posts an opinion with a photo; residents B and C raise
  * their hands (the community's threshold lowered to 3 through the API); the moderator turns it
  * into a project, records a milestone and opens the public notice; residents rate; a fresh

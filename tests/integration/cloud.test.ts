@@ -1,5 +1,5 @@
 /**
- * Cloud negotiation over days (CONTRACT §6) on the real build with the test clock: sessions
+ * Cloud negotiation over days (REFERENCE.md §6) on the real build with the test clock: sessions
  * with an end, votes with deadlines closing by themselves exactly as by hand, the
  * notification feed with its read cursor, extensions, and races between a manual close and
  * the scheduler.

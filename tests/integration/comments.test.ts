@@ -1,5 +1,5 @@
 /**
- * Comments anchored to the proposal (CONTRACT §6) on the real build: a y-websocket client
+ * Comments anchored to the proposal (REFERENCE.md §6) on the real build: a y-websocket client
  * writes the proposal the way y-prosemirror does, a comment anchors to a passage, other
  * people edit around and inside it, and the listed quote follows the passage.
  */

@@ -1,4 +1,4 @@
-/** Disclosure (CONTRACT §4) on the real build: statements, minutes, closing, the transcript. */
+/** Disclosure (REFERENCE.md §4) on the real build: statements, minutes, closing, the transcript. */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

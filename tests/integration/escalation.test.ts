@@ -1,4 +1,4 @@
-/** Escalation to the street (CONTRACT §4) and search, on the real build. */
+/** Escalation to the street (REFERENCE.md §4) and search, on the real build. */
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -137,7 +137,7 @@ describe('escalation to the street, webhook and public archive search', () => {
 			answer: { text: expect.stringContaining('老年活动室') }
 		});
 
-		// The residents of the escalated session are told (CONTRACT §6 notifications).
+		// The residents of the escalated session are told (REFERENCE.md §6 notifications).
 		const news = expectStatus<{ items: { kind: string; text: string }[] }>(
 			await wang.get('/api/v1/notifications'),
 			200

@@ -589,7 +589,7 @@ export class ApiClient {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fixtures (CONTRACT §2 shapes)
+// Fixtures (REFERENCE.md §2 shapes)
 
 export interface UserView {
 	id: string;
@@ -857,7 +857,7 @@ export interface YjsOptions {
 
 /**
  * A y-websocket provider for `/yjs/<docName>` with the client's cookie and the server's Origin.
- * `disableBc` is on: providers in one process must sync through the server (STACK-NOTES #4).
+ * `disableBc` is on: providers in one process must sync through the server (src/lib/server/ARCHITECTURE.md trap 4).
  */
 export function yjsProvider(
 	server: ServerLike,

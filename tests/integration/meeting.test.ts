@@ -1,5 +1,5 @@
 /**
- * The meeting contract (CONTRACT §5) on the real build with many real socket.io clients.
+ * The meeting contract (REFERENCE.md §5) on the real build with many real socket.io clients.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

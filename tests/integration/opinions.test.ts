@@ -1,5 +1,5 @@
 /**
- * The raise-hands cycle (CONTRACT §6) on the real build: community links, opinions with the
+ * The raise-hands cycle (REFERENCE.md §6) on the real build: community links, opinions with the
  * 4-hour answer (一日三巡), hands, projects with their cloud session, milestones, the public
  * notice and ratings, photos. Time moves with YISHI_TEST_CLOCK instead of sleeping.
  */

@@ -1,5 +1,5 @@
 /**
- * The realtime contract (CONTRACT §3) on the real production build: y-websocket providers and
+ * The realtime contract (REFERENCE.md §3) on the real production build: y-websocket providers and
  * socket.io clients against a server started on port 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

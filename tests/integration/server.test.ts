@@ -1,5 +1,5 @@
 /**
- * Operations and the core API on the real production build (CONTRACT §1–3): health, logs,
+ * Operations and the core API on the real production build (REFERENCE.md §1–3): health, logs,
  * shutdown, Origin checks, first-admin bootstrap, security headers, login → users → sessions →
  * invites → join → logout, and the realtime endpoints' handshakes. The API flow runs on every
  * available store (PGlite; Postgres when DATABASE_URL is set).
@@ -38,7 +38,7 @@ import {
 
 const FOREIGN_ORIGIN = 'http://evil.example';
 
-/** The error shape of CONTRACT §2: `{"error":{"code":"snake_case","message":"…"}}`. */
+/** The error shape of REFERENCE.md §2: `{"error":{"code":"snake_case","message":"…"}}`. */
 function expectError(res: ApiResponse, status: number, code?: string) {
 	expect({ status: res.status, body: res.body }).toMatchObject({
 		status,

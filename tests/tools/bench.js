@@ -2,7 +2,7 @@
 /* eslint-disable @typescript-eslint/ban-ts-comment -- bench tooling: plain ESM run by Node, not type-checked */
 // @ts-nocheck
 /**
- * `npm run bench` — what people in the room feel, against the limits of the machine (issue 5).
+ * `npm run bench` — what people in the room feel, against the limits of the machine.
  *
  *   npm run bench                  full run (< 15 min on 2 cores)
  *   npm run bench -- --quick       smaller N, shorter runs (< 2 min once built)

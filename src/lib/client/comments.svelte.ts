@@ -14,7 +14,7 @@ async function errorCode(response: Response): Promise<string> {
 }
 
 /**
- * The comments on one item (CONTRACT §6): fetched, and fetched again whenever the room says
+ * The comments on one item (REFERENCE.md §6): fetched, and fetched again whenever the room says
  * they changed (`comments:changed`). Writes go over HTTP and answer once stored.
  */
 export class ItemComments {

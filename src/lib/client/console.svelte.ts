@@ -1,6 +1,6 @@
 import type { CreateVoteInput, ErrorBody, HandKind, ItemView, TallyView } from '$lib/protocol';
 
-/** What every console action answers: the server's data, or its error (CONTRACT §2). */
+/** What every console action answers: the server's data, or its error (REFERENCE.md §2). */
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
 export interface HouseholdRow {
@@ -27,7 +27,7 @@ export interface ImportResult {
 
 export type NewVote = Omit<CreateVoteInput, 'changeable' | 'closesAt'> & {
 	changeable?: boolean;
-	/** ISO with offset: the vote closes by itself then (CONTRACT §6). */
+	/** ISO with offset: the vote closes by itself then (REFERENCE.md §6). */
 	closesAt?: string;
 };
 
@@ -49,7 +49,7 @@ interface Request {
 const seg = encodeURIComponent;
 
 /**
- * The moderator console's calls to the meeting API (CONTRACT §5). Components call these and
+ * The moderator console's calls to the meeting API (REFERENCE.md §5). Components call these and
  * never `fetch` themselves; the live result of each call comes back over the room socket, so
  * the answers here matter for errors and for data the socket does not carry (the register).
  *

@@ -1,5 +1,5 @@
 /**
- * A part of a page fetched the first time it is needed (issue 5 §7: the room's JavaScript). The
+ * A part of a page fetched the first time it is needed (the room's JavaScript). The
  * room shows vote cards, the seat form or the cloud status only when the session has them; their
  * code is not downloaded before.
  */

@@ -1,6 +1,6 @@
 /**
- * The editor's Tiptap extensions, imported one by one instead of `@tiptap/starter-kit` (issue 5:
- * the editor chunk). The SCHEMA stays StarterKit's — every node and mark it defines — because
+ * The editor's Tiptap extensions, imported one by one instead of `@tiptap/starter-kit`
+ * (a smaller editor chunk). The SCHEMA stays StarterKit's — every node and mark it defines — because
  * y-prosemirror deletes from the shared document whatever the local schema cannot parse: a
  * smaller schema in one browser would erase other people's headings, quotes or links. What goes
  * is behaviour the proposal does not use: linkify (autolink is off; the link mark here is
@@ -22,19 +22,7 @@ import { Paragraph } from '@tiptap/extension-paragraph';
 import { Strike } from '@tiptap/extension-strike';
 import { Text } from '@tiptap/extension-text';
 import { Underline } from '@tiptap/extension-underline';
-
-const ALLOWED_PROTOCOLS = ['http', 'https', 'ftp', 'ftps', 'mailto', 'tel', 'callto', 'sms'];
-// eslint-disable-next-line no-control-regex -- the whitespace a URL scheme may hide behind
-const URI_WHITESPACE = /[\u0000-\u0020\u00a0\u1680\u180e\u2000-\u2029\u205f\u3000]/g;
-const SAFE_URI = new RegExp(
-	`^(?:(?:${ALLOWED_PROTOCOLS.join('|')}):|[^a-z]|[a-z0-9+.\\-]+(?:[^a-z+.\\-:]|$))`,
-	'i'
-);
-
-/** No `javascript:` and the like: a link's target is one of the plain protocols, or relative. */
-export function safeHref(href: unknown): boolean {
-	return typeof href === 'string' && SAFE_URI.test(href.replace(URI_WHITESPACE, ''));
-}
+import { safeHref } from '$lib/safe-href';
 
 /** The `link` mark of @tiptap/extension-link — same name and attributes — without linkify. */
 export const ProposalLink = Mark.create({

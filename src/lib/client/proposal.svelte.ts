@@ -22,7 +22,7 @@ const STUCK_CONNECT_MS = 4_000;
 const browserOffline = () => navigator.onLine === false;
 
 /**
- * One proposal document (`/yjs/<docName>`, CONTRACT §3): the Y.Doc, its provider and the
+ * One proposal document (`/yjs/<docName>`, REFERENCE.md §3): the Y.Doc, its provider and the
  * awareness of who edits it. The editor component reads `fragment`, `awareness`, `status` and
  * `synced`; it never touches the socket.
  *

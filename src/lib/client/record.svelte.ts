@@ -62,7 +62,7 @@ async function errorCode(response: Response): Promise<string> {
 }
 
 /**
- * The statements and minutes of one session (CONTRACT §4), read from its transcript. The page
+ * The statements and minutes of one session (REFERENCE.md §4), read from its transcript. The page
  * calls `refresh()` whenever the live head moves; only the answer to the latest call is kept.
  */
 export class SessionRecord {

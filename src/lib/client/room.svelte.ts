@@ -24,7 +24,7 @@ const FINAL_JOIN_ERRORS = new Set(['unauthorized', 'forbidden', 'session_not_fou
 
 /**
  * Calls `resume` whenever a frozen or offline page comes back: WeChat freezes background tabs
- * and drops their sockets (STACK-NOTES, WeChat section), and waiting out a reconnect backoff
+ * and drops their sockets (src/lib/server/ARCHITECTURE.md, browsers), and waiting out a reconnect backoff
  * after the person looks at the screen again is what makes a room feel broken.
  * Returns the function that removes the listeners.
  */
@@ -49,7 +49,7 @@ const browserOffline = () => typeof navigator !== 'undefined' && navigator.onLin
  * components, which only read `status`, `state` and `error`.
  *
  * Every (re)connect sends `session:join` and replaces `state` with the snapshot in its answer,
- * so events missed while away never matter (CONTRACT §3).
+ * so events missed while away never matter (REFERENCE.md §3).
  */
 export class RoomConnection {
 	status = $state<RoomStatus>('connecting');
@@ -142,7 +142,7 @@ export class RoomConnection {
 
 	#onConnectError = (error: Error & { description?: unknown }) => {
 		if (this.#destroyed || this.status === 'ended') return;
-		// The handshake refused this device (no valid session, or a foreign Origin: CONTRACT §3).
+		// The handshake refused this device (no valid session, or a foreign Origin: REFERENCE.md §3).
 		// Only the polling transport can see the HTTP status; retrying would spin forever.
 		if (error.description === 401 || error.description === 403) {
 			this.error = {

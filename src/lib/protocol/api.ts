@@ -1,4 +1,4 @@
-/** Runtime schemas of the HTTP API bodies (CONTRACT §2); pages and the API share them. */
+/** Runtime schemas of the HTTP API bodies (REFERENCE.md §2); pages and the API share them. */
 import * as v from 'valibot';
 import { ACCOUNT_ROLES, PARTICIPANT_ROLES } from './roles';
 

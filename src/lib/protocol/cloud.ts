@@ -1,4 +1,4 @@
-/** Cloud sessions, deadlines, the notification feed and Web Push (CONTRACT §6). */
+/** Cloud sessions, deadlines, the notification feed and Web Push (REFERENCE.md §6). */
 import * as v from 'valibot';
 
 const isoWithOffset = v.pipe(v.string(), v.isoTimestamp('an ISO 8601 time with its offset'));

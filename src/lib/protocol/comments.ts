@@ -1,4 +1,4 @@
-/** Comments anchored to a proposal passage (CONTRACT §6). */
+/** Comments anchored to a proposal passage (REFERENCE.md §6). */
 import * as v from 'valibot';
 import type { Role } from './roles';
 

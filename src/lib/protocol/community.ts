@@ -1,5 +1,5 @@
 /**
- * The raise-hands cycle (CONTRACT §6): community links, opinions (意见征集), projects (举手立项),
+ * The raise-hands cycle (REFERENCE.md §6): community links, opinions (意见征集), projects (举手立项),
  * milestones, public notice and ratings (公示评价). Request schemas and answer shapes.
  */
 import * as v from 'valibot';

@@ -1,4 +1,4 @@
-/** Disclosure payloads (CONTRACT §4): statements, minutes, the transcript. */
+/** Disclosure payloads (REFERENCE.md §4): statements, minutes, the transcript. */
 import * as v from 'valibot';
 
 const text = (max: number) =>

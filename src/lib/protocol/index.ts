@@ -117,7 +117,7 @@ export interface ServerToClientEvents {
 	'transcript:head': (payload: { sessionId: string; seq: number; hash: string }) => void;
 	/** This participant's household seats changed (claimed, or released by the moderator). */
 	'me:seats': (payload: { seats: SeatView[] }) => void;
-	/** A notification for this room (or this participant) was written (CONTRACT §6). */
+	/** A notification for this room (or this participant) was written (REFERENCE.md §6). */
 	notification: (payload: FeedItem) => void;
 	/** Comments on an item were added or resolved: clients fetch the list again. */
 	'comments:changed': (payload: { itemId: string }) => void;
@@ -133,7 +133,7 @@ export const inboundSchemas = {
 
 /** Largest socket.io message the server accepts; room payloads are small. */
 export const MAX_SOCKET_MESSAGE_BYTES = 16 * 1024;
-/** Largest y-websocket frame; bigger ones close the socket with 1009 (CONTRACT §3). */
+/** Largest y-websocket frame; bigger ones close the socket with 1009 (REFERENCE.md §3). */
 export const MAX_YJS_FRAME_BYTES = 1024 * 1024;
 
 /** The Y.XmlFragment that holds a proposal (y-prosemirror's default). */

@@ -1,4 +1,4 @@
-/** Meeting events and views (CONTRACT §5): speaker queue, votes, tallies. */
+/** Meeting events and views (REFERENCE.md §5): speaker queue, votes, tallies. */
 import * as v from 'valibot';
 
 export const HAND_KINDS = ['speak', 'point_of_order'] as const;

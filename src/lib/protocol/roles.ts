@@ -1,4 +1,4 @@
-/** Account roles (CONTRACT §2). */
+/** Account roles (REFERENCE.md §2). */
 export const ACCOUNT_ROLES = ['admin', 'moderator', 'clerk', 'street'] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 

@@ -1,7 +1,7 @@
 /**
  * The one application object of a process: configuration, store, logger, the realtime layer.
  * It lives on globalThis so that the production entry (`src/server.ts`), the SvelteKit bundle
- * and Vite's dev module graph all reach the same instance (STACK-NOTES #7: PGlite opens its
+ * and Vite's dev module graph all reach the same instance (src/lib/server/ARCHITECTURE.md trap 7: PGlite opens its
  * directory from one place only).
  */
 import type { Server as HttpServer } from 'node:http';

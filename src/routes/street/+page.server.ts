@@ -8,7 +8,7 @@ import { pageError } from '../guards.server';
 import { requireStreet } from './guard.server';
 import type { Actions, PageServerLoad } from './$types';
 
-/** One street for now (issue 2 seeds it); its settings apply to every community under it. */
+/** One street for now (setup seeds it); its settings apply to every community under it. */
 const STREET_ID = orgs.DEFAULT_STREET_ID;
 
 export const load: PageServerLoad = async (event) => {

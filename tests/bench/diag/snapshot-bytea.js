@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/ban-ts-comment -- bench tooling: plain ESM run by Node, not type-checked */
 // @ts-nocheck
 /**
- * Diagnosis (issue 5, compaction stall): what writing and reading a proposal snapshot of
+ * Diagnosis (compaction stall): what writing and reading a proposal snapshot of
  * <bytes> (default 1 MB) costs in PGlite, with the bytea passed as bytes (drizzle's default,
  * serialised in JS) and as base64 text decoded by Postgres (what db/documents.ts does now).
  * Prints wall time per write/read; during a write the event loop is blocked for that long.

@@ -2,7 +2,7 @@
 // @ts-nocheck
 /**
  * Chromium through playwright-core (Debian's /usr/bin/chromium; CHROMIUM_PATH overrides),
- * launched as STACK-NOTES.md says.
+ * launched as src/lib/server/ARCHITECTURE.md (known traps) says.
  */
 export async function launch() {
 	const { chromium } = await import('playwright-core');

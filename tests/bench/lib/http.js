@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/ban-ts-comment -- bench tooling: plain ESM run by Node, not type-checked */
 // @ts-nocheck
 /**
- * A tiny HTTP client with a cookie jar (one phone or one console), speaking CONTRACT §2:
+ * A tiny HTTP client with a cookie jar (one phone or one console), speaking REFERENCE.md §2:
  * mutating requests carry `Origin: <ORIGIN>`. Node clients talk to 127.0.0.1 and send the
  * public origin as a header, like tests/integration/harness.ts does.
  */

@@ -1,5 +1,5 @@
 /**
- * A small text diff for proposal history (issue 4). Proposals are short Chinese texts, one line
+ * A small text diff for proposal history. Proposals are short Chinese texts, one line
  * per block: lines are matched first (LCS over lines), then each changed line is compared with
  * the line it replaced by an LCS over tokens — a Chinese character, or a run of Latin letters
  * and digits (so "15元" changing to "20元" marks "15"→"20", not single digits).

@@ -10,6 +10,7 @@ import { roleLabel } from '$lib/components/role-labels';
 import type { ItemStatus, PublicActor, PublicEntry, TimelineKind } from './record';
 import { STANCE_LOOK } from '$lib/components/comments/stance';
 import type { Stance } from '$lib/protocol';
+import { isEntryType, type EntryType } from '$lib/protocol/transcript';
 
 const BLOC_LABELS: Record<string, () => string> = {
 	resident: m.bloc_resident,
@@ -88,109 +89,110 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 export const joinNames = (names: readonly string[]) =>
 	names.join(getLocale() === 'en' ? ', ' : '、');
 
-/** One sentence for an entry, e.g. 王阿姨（居民）加入 or 议题“加装电梯”：讨论中 → 已议定. */
+type Words = (data: PublicEntry['data'], who: string, entry: PublicEntry) => string;
+
+/**
+ * One sentence for each entry type, e.g. 王阿姨（居民）加入 or 议题“加装电梯”：讨论中 → 已议定.
+ * Keyed by every entry type, so a new type is not shown as its code.
+ */
+const ENTRY_WORDS = {
+	session_created: (d) => m.archive_entry_session_created({ title: text(d.title) }),
+	participant_joined: (d, who, entry) =>
+		m.archive_entry_participant_joined({
+			name: text(d.name) || who,
+			bloc: blocLabel(text(d.role) || entry.actor.role)
+		}),
+	participant_online: (_d, who) => m.archive_entry_participant_online({ name: who }),
+	participant_offline: (_d, who) => m.archive_entry_participant_offline({ name: who }),
+	item_status: (d) =>
+		m.archive_entry_item_status({
+			title: text(d.title),
+			from: statusLabel(text(d.from)),
+			to: statusLabel(text(d.to))
+		}),
+	current_item: (d) => m.archive_entry_current_item({ title: text(d.title) }),
+	agenda_reordered: () => m.archive_entry_agenda_reordered(),
+	settings_changed: () => m.archive_entry_settings_changed(),
+	hand_raised: (d, who) => {
+		const name = text(d.name) || who;
+		const sentence =
+			d.kind === 'point_of_order'
+				? m.archive_entry_hand_raised_order({ name })
+				: m.archive_entry_hand_raised({ name });
+		return d.onBehalf ? `${sentence}${m.archive_entry_on_behalf()}` : sentence;
+	},
+	hand_lowered: (d, who) => m.archive_entry_hand_lowered({ name: text(d.name) || who }),
+	floor_given: (d) => {
+		const name = text(d.name);
+		const bloc = blocLabel(text(d.role));
+		return typeof d.limitSeconds === 'number' && d.limitSeconds > 0
+			? m.archive_entry_floor_given_limit({
+					name,
+					bloc,
+					limit: formatDuration(d.limitSeconds)
+				})
+			: m.archive_entry_floor_given({ name, bloc });
+	},
+	floor_ended: (d) =>
+		m.archive_entry_floor_ended({
+			name: text(d.name),
+			duration: formatDuration(typeof d.seconds === 'number' ? d.seconds : 0)
+		}),
+	seat_claimed: (d, who) => m.archive_entry_seat_claimed({ name: text(d.name) || who }),
+	seat_released: (d) => m.archive_entry_seat_released({ name: text(d.name) }),
+	vote_created: (d) => m.archive_entry_vote_created({ question: text(d.question) }),
+	vote_opened: (d) => m.archive_entry_vote_opened({ question: text(d.question) }),
+	vote_closed: (d) =>
+		m.archive_entry_vote_closed({
+			question: text(d.question),
+			result: resultLabel(typeof d.passed === 'boolean' ? d.passed : null)
+		}),
+	paper_ballot: (d) =>
+		d.choice
+			? m.archive_entry_paper_ballot_choice({ choice: text(d.choice) })
+			: m.archive_entry_paper_ballot(),
+	statement: (_d, who, entry) =>
+		m.archive_entry_statement({ name: who, bloc: blocLabel(entry.actor.role) }),
+	comment_added: (d, who, entry) => {
+		const stance = STANCE_LOOK[text(d.stance) as Stance]?.label() ?? text(d.stance);
+		const args = { name: who, bloc: blocLabel(entry.actor.role), stance };
+		return d.reply ? m.comments_entry_replied(args) : m.comments_entry_added(args);
+	},
+	comment_resolved: (_d, who) => m.comments_entry_resolved({ name: who }),
+	comment_reopened: (_d, who) => m.comments_entry_reopened({ name: who }),
+	minutes: (d) =>
+		d.speaker
+			? m.archive_entry_minutes({ speaker: text(d.speaker) })
+			: m.archive_entry_minutes_plain(),
+	proposal_checkpoint: (d) =>
+		m.archive_entry_proposal_checkpoint({
+			title: text(d.title),
+			reason: reasonLabel(text(d.reason))
+		}),
+	escalated: (d) =>
+		m.archive_entry_escalated({
+			title: text(d.title),
+			deadline: d.deadline ? formatDateTime(text(d.deadline)) : ''
+		}),
+	escalation_answered: (d) => m.archive_entry_escalation_answered({ title: text(d.title) }),
+	session_closed: () => m.archive_entry_session_closed(),
+	session_extended: () => m.archive_entry_session_extended(),
+	participant_muted: (_d, who) => m.archive_entry_participant_muted({ name: who }),
+	participant_unmuted: (_d, who) => m.archive_entry_participant_unmuted({ name: who }),
+	participant_removed: (_d, who) => m.archive_entry_participant_removed({ name: who }),
+	case_submitted: () => m.archive_entry_case_submitted(),
+	case_accepted: () => m.archive_entry_case_accepted(),
+	case_in_progress: () => m.archive_entry_case_in_progress(),
+	case_answered: () => m.archive_entry_case_answered(),
+	case_closed: () => m.archive_entry_case_closed(),
+	consultation_opened: () => m.archive_entry_consultation_opened()
+} satisfies Record<EntryType, Words>;
+
+/** One sentence for an entry; a type this version does not know is named as such. */
 export function describeEntry(entry: PublicEntry): string {
-	const d = entry.data;
-	const who = actorName(entry.actor);
-	switch (entry.type) {
-		case 'session_created':
-			return m.archive_entry_session_created({ title: text(d.title) });
-		case 'participant_joined':
-			return m.archive_entry_participant_joined({
-				name: text(d.name) || who,
-				bloc: blocLabel(text(d.role) || entry.actor.role)
-			});
-		case 'participant_online':
-			return m.archive_entry_participant_online({ name: who });
-		case 'participant_offline':
-			return m.archive_entry_participant_offline({ name: who });
-		case 'item_status':
-			return m.archive_entry_item_status({
-				title: text(d.title),
-				from: statusLabel(text(d.from)),
-				to: statusLabel(text(d.to))
-			});
-		case 'current_item':
-			return m.archive_entry_current_item({ title: text(d.title) });
-		case 'agenda_reordered':
-			return m.archive_entry_agenda_reordered();
-		case 'settings_changed':
-			return m.archive_entry_settings_changed();
-		case 'hand_raised': {
-			const name = text(d.name) || who;
-			const sentence =
-				d.kind === 'point_of_order'
-					? m.archive_entry_hand_raised_order({ name })
-					: m.archive_entry_hand_raised({ name });
-			return d.onBehalf ? `${sentence}${m.archive_entry_on_behalf()}` : sentence;
-		}
-		case 'hand_lowered':
-			return m.archive_entry_hand_lowered({ name: text(d.name) || who });
-		case 'floor_given': {
-			const name = text(d.name);
-			const bloc = blocLabel(text(d.role));
-			return typeof d.limitSeconds === 'number' && d.limitSeconds > 0
-				? m.archive_entry_floor_given_limit({
-						name,
-						bloc,
-						limit: formatDuration(d.limitSeconds)
-					})
-				: m.archive_entry_floor_given({ name, bloc });
-		}
-		case 'floor_ended':
-			return m.archive_entry_floor_ended({
-				name: text(d.name),
-				duration: formatDuration(typeof d.seconds === 'number' ? d.seconds : 0)
-			});
-		case 'seat_claimed':
-			return m.archive_entry_seat_claimed({ name: text(d.name) || who });
-		case 'seat_released':
-			return m.archive_entry_seat_released({ name: text(d.name) });
-		case 'vote_created':
-			return m.archive_entry_vote_created({ question: text(d.question) });
-		case 'vote_opened':
-			return m.archive_entry_vote_opened({ question: text(d.question) });
-		case 'vote_closed':
-			return m.archive_entry_vote_closed({
-				question: text(d.question),
-				result: resultLabel(typeof d.passed === 'boolean' ? d.passed : null)
-			});
-		case 'paper_ballot':
-			return d.choice
-				? m.archive_entry_paper_ballot_choice({ choice: text(d.choice) })
-				: m.archive_entry_paper_ballot();
-		case 'statement':
-			return m.archive_entry_statement({ name: who, bloc: blocLabel(entry.actor.role) });
-		case 'comment_added': {
-			const stance = STANCE_LOOK[text(d.stance) as Stance]?.label() ?? text(d.stance);
-			const args = { name: who, bloc: blocLabel(entry.actor.role), stance };
-			return d.reply ? m.comments_entry_replied(args) : m.comments_entry_added(args);
-		}
-		case 'comment_resolved':
-			return m.comments_entry_resolved({ name: who });
-		case 'comment_reopened':
-			return m.comments_entry_reopened({ name: who });
-		case 'minutes':
-			return d.speaker
-				? m.archive_entry_minutes({ speaker: text(d.speaker) })
-				: m.archive_entry_minutes_plain();
-		case 'proposal_checkpoint':
-			return m.archive_entry_proposal_checkpoint({
-				title: text(d.title),
-				reason: reasonLabel(text(d.reason))
-			});
-		case 'escalated':
-			return m.archive_entry_escalated({
-				title: text(d.title),
-				deadline: d.deadline ? formatDateTime(text(d.deadline)) : ''
-			});
-		case 'escalation_answered':
-			return m.archive_entry_escalation_answered({ title: text(d.title) });
-		case 'session_closed':
-			return m.archive_entry_session_closed();
-		default:
-			return m.archive_entry_other({ type: entry.type });
-	}
+	if (!isEntryType(entry.type)) return m.archive_entry_other({ type: entry.type });
+	const words: Words = ENTRY_WORDS[entry.type];
+	return words(entry.data, actorName(entry.actor), entry);
 }
 
 /** The text an entry carries (a statement, minutes, a proposal, a note or an answer). */

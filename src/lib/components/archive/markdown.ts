@@ -1,5 +1,5 @@
 /**
- * Markdown minutes of a session (issue 4): the same content as the printed minutes — title,
+ * Markdown minutes of a session: the same content as the printed minutes — title,
  * time, attendance by bloc, agenda and outcomes, statements and minutes in order, votes with
  * every rule check, proposals' final text, escalations and answers, the head hash at the end.
  */

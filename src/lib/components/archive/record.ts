@@ -1,5 +1,5 @@
 /**
- * The public record of a session (issue 4), built from its transcript: agenda and outcomes,
+ * The public record of a session, built from its transcript: agenda and outcomes,
  * attendance by bloc, minutes and statements, votes with results, proposals' final text,
  * escalations and answers, and the timeline itself. The archive page, the printed minutes and
  * the Markdown export all read this one shape, so they say the same thing.
@@ -9,6 +9,7 @@
  * JSON export is the place for the raw entries.
  */
 import type { Rule, RuleCheck, TranscriptEntryView, VoteView } from '$lib/protocol';
+import { isEntryType, type EntryType } from '$lib/protocol/transcript';
 
 export type TimelineKind =
 	'speech' | 'minutes' | 'agenda' | 'floor' | 'vote' | 'proposal' | 'escalation' | 'attendance';
@@ -150,7 +151,8 @@ export const BLOC_ORDER = [
 	'admin'
 ];
 
-const KIND_OF: Record<string, TimelineKind> = {
+/** Where each entry type sits in the timeline filter. */
+const KIND_OF = {
 	statement: 'speech',
 	comment_added: 'speech',
 	comment_resolved: 'speech',
@@ -172,11 +174,26 @@ const KIND_OF: Record<string, TimelineKind> = {
 	paper_ballot: 'vote',
 	proposal_checkpoint: 'proposal',
 	escalated: 'escalation',
-	escalation_answered: 'escalation'
-};
+	escalation_answered: 'escalation',
+	session_extended: 'agenda',
+	participant_joined: 'attendance',
+	participant_online: 'attendance',
+	participant_offline: 'attendance',
+	participant_muted: 'attendance',
+	participant_unmuted: 'attendance',
+	participant_removed: 'attendance',
+	seat_claimed: 'attendance',
+	seat_released: 'attendance',
+	case_submitted: 'escalation',
+	case_accepted: 'escalation',
+	case_in_progress: 'escalation',
+	case_answered: 'escalation',
+	case_closed: 'escalation',
+	consultation_opened: 'escalation'
+} satisfies Record<EntryType, TimelineKind>;
 
 export function kindOf(type: string): TimelineKind {
-	return KIND_OF[type] ?? (type.startsWith('case_') ? 'escalation' : 'attendance');
+	return isEntryType(type) ? KIND_OF[type] : 'attendance';
 }
 
 type Data = Record<string, unknown>;
@@ -207,104 +224,146 @@ function choiceLabel(lookups: Lookups, voteId: string | null, choice: unknown): 
 		.join('、');
 }
 
-/** The fields of an entry that may be shown publicly, by type; anything else is dropped. */
+interface ProjectionContext {
+	lookups: Lookups;
+	person: (id: unknown) => PublicActor | null;
+	item: (id: unknown) => string | null;
+}
+
+type Projector = (data: Data, context: ProjectionContext) => Record<string, PublicValue>;
+
+const none = () => ({});
+
+/**
+ * The fields of each entry type that may be shown publicly; anything else is dropped. Presence,
+ * moderation and comment bookkeeping and the steps of a case chain show nothing of their data.
+ */
+const PUBLIC_DATA = {
+	session_created: (data) => ({
+		title: str(data.title),
+		kind: str(data.kind)
+	}),
+	participant_joined: (data) => ({
+		name: str(data.name),
+		role: str(data.role),
+		via: str(data.via)
+	}),
+	item_status: (data) => ({
+		itemId: str(data.itemId),
+		title: str(data.title),
+		from: str(data.from),
+		to: str(data.to)
+	}),
+	current_item: (data) => ({
+		itemId: str(data.itemId),
+		title: str(data.title)
+	}),
+	agenda_reordered: (data, { item }) => ({
+		titles: strings(data.itemIds).map((id) => item(id) ?? '')
+	}),
+	settings_changed: (data) => ({
+		speakingLimitSeconds: num(data.speakingLimitSeconds)
+	}),
+	hand_raised: (data) => ({
+		name: str(data.name),
+		kind: str(data.kind),
+		onBehalf: data.onBehalf === true
+	}),
+	hand_lowered: (data) => ({ name: str(data.name) }),
+	floor_given: (data) => ({
+		name: str(data.name),
+		role: str(data.role),
+		limitSeconds: num(data.limitSeconds)
+	}),
+	floor_ended: (data, { person }) => {
+		const p = person(data.participantId);
+		return { name: p?.name ?? null, role: p?.role ?? null, seconds: num(data.seconds) };
+	},
+	// The household is personal: only who held the seat is shown.
+	seat_claimed: (data, { person }) => ({ name: person(data.participantId)?.name ?? null }),
+	seat_released: (data, { person }) => ({ name: person(data.participantId)?.name ?? null }),
+	vote_created: (data) => ({
+		voteId: str(data.voteId),
+		question: str(data.question),
+		secret: !!data.secret
+	}),
+	vote_opened: (data) => ({
+		voteId: str(data.voteId),
+		question: str(data.question),
+		eligibleHeadcount: num(data.eligibleHeadcount)
+	}),
+	vote_closed: (data) => {
+		const result = obj(obj(data.tally).result);
+		return {
+			voteId: str(data.voteId),
+			question: str(data.question),
+			secret: !!data.secret,
+			passed: typeof result.passed === 'boolean' ? result.passed : null
+		};
+	},
+	paper_ballot: (data, { lookups }) => ({
+		voteId: str(data.voteId),
+		choice: data.choice ? choiceLabel(lookups, str(data.voteId), data.choice) : null
+	}),
+	statement: (data, { item }) => ({
+		text: str(data.text),
+		itemTitle: item(data.itemId)
+	}),
+	comment_added: (data, { item }) => ({
+		text: str(data.text),
+		stance: str(data.stance),
+		quote: str(data.quote),
+		reply: !!data.replyTo,
+		itemTitle: item(data.itemId)
+	}),
+	minutes: (data, { item }) => ({
+		text: str(data.text),
+		speaker: str(data.speaker),
+		itemTitle: item(data.itemId)
+	}),
+	proposal_checkpoint: (data) => ({
+		itemId: str(data.itemId),
+		title: str(data.title),
+		reason: str(data.reason),
+		text: str(data.text),
+		authors: strings(data.authors)
+	}),
+	escalated: (data, { item }) => ({
+		escalationId: str(data.escalationId),
+		title: str(data.title) ?? item(data.itemId),
+		note: str(data.note),
+		deadline: str(data.deadline)
+	}),
+	escalation_answered: (data, { item }) => ({
+		escalationId: str(data.escalationId),
+		title: item(data.itemId),
+		answer: str(data.answer)
+	}),
+	session_extended: none,
+	session_closed: none,
+	participant_online: none,
+	participant_offline: none,
+	participant_muted: none,
+	participant_unmuted: none,
+	participant_removed: none,
+	comment_resolved: none,
+	comment_reopened: none,
+	case_submitted: none,
+	case_accepted: none,
+	case_in_progress: none,
+	case_answered: none,
+	case_closed: none,
+	consultation_opened: none
+} satisfies Record<EntryType, Projector>;
+
 function publicData(type: string, data: Data, lookups: Lookups): Record<string, PublicValue> {
-	const person = (id: unknown) => lookups.people.get(str(id) ?? '') ?? null;
-	const item = (id: unknown) => lookups.itemTitles.get(str(id) ?? '') ?? null;
-	switch (type) {
-		case 'session_created':
-			return { title: str(data.title), kind: str(data.kind) };
-		case 'participant_joined':
-			return { name: str(data.name), role: str(data.role), via: str(data.via) };
-		case 'item_status':
-			return {
-				itemId: str(data.itemId),
-				title: str(data.title),
-				from: str(data.from),
-				to: str(data.to)
-			};
-		case 'current_item':
-			return { itemId: str(data.itemId), title: str(data.title) };
-		case 'agenda_reordered':
-			return { titles: strings(data.itemIds).map((id) => item(id) ?? '') };
-		case 'settings_changed':
-			return { speakingLimitSeconds: num(data.speakingLimitSeconds) };
-		case 'hand_raised':
-			return { name: str(data.name), kind: str(data.kind), onBehalf: data.onBehalf === true };
-		case 'hand_lowered':
-			return { name: str(data.name) };
-		case 'floor_given':
-			return {
-				name: str(data.name),
-				role: str(data.role),
-				limitSeconds: num(data.limitSeconds)
-			};
-		case 'floor_ended': {
-			const p = person(data.participantId);
-			return { name: p?.name ?? null, role: p?.role ?? null, seconds: num(data.seconds) };
-		}
-		case 'seat_claimed':
-		case 'seat_released':
-			// The household is personal: only who held the seat is shown.
-			return { name: person(data.participantId)?.name ?? null };
-		case 'vote_created':
-			return { voteId: str(data.voteId), question: str(data.question), secret: !!data.secret };
-		case 'vote_opened':
-			return {
-				voteId: str(data.voteId),
-				question: str(data.question),
-				eligibleHeadcount: num(data.eligibleHeadcount)
-			};
-		case 'vote_closed': {
-			const result = obj(obj(data.tally).result);
-			return {
-				voteId: str(data.voteId),
-				question: str(data.question),
-				secret: !!data.secret,
-				passed: typeof result.passed === 'boolean' ? result.passed : null
-			};
-		}
-		case 'paper_ballot':
-			return {
-				voteId: str(data.voteId),
-				choice: data.choice ? choiceLabel(lookups, str(data.voteId), data.choice) : null
-			};
-		case 'statement':
-			return { text: str(data.text), itemTitle: item(data.itemId) };
-		case 'comment_added':
-			return {
-				text: str(data.text),
-				stance: str(data.stance),
-				quote: str(data.quote),
-				reply: !!data.replyTo,
-				itemTitle: item(data.itemId)
-			};
-		case 'minutes':
-			return { text: str(data.text), speaker: str(data.speaker), itemTitle: item(data.itemId) };
-		case 'proposal_checkpoint':
-			return {
-				itemId: str(data.itemId),
-				title: str(data.title),
-				reason: str(data.reason),
-				text: str(data.text),
-				authors: strings(data.authors)
-			};
-		case 'escalated':
-			return {
-				escalationId: str(data.escalationId),
-				title: str(data.title) ?? item(data.itemId),
-				note: str(data.note),
-				deadline: str(data.deadline)
-			};
-		case 'escalation_answered':
-			return {
-				escalationId: str(data.escalationId),
-				title: item(data.itemId),
-				answer: str(data.answer)
-			};
-		default:
-			return {};
-	}
+	if (!isEntryType(type)) return {};
+	const context: ProjectionContext = {
+		lookups,
+		person: (id) => lookups.people.get(str(id) ?? '') ?? null,
+		item: (id) => lookups.itemTitles.get(str(id) ?? '') ?? null
+	};
+	return PUBLIC_DATA[type](data, context);
 }
 
 function tallyOf(data: Data) {

@@ -20,7 +20,7 @@ const check = (over: Partial<RuleCheck>): RuleCheck => ({
 });
 
 describe('console labels (zh-CN, the base locale)', () => {
-	it('writes a rule check the way the hall reads it (issue 3: 参与面积 71% ≥ 2/3 ✓)', () => {
+	it('writes a rule check the way the hall reads it (参与面积 71% ≥ 2/3 ✓)', () => {
 		expect(formatCheck(check({}))).toBe('参与面积 71.2% ≥ 2/3 ✓');
 		expect(
 			formatCheck(check({ name: 'yes_owners', value: 0.74, required: '≥ 3/4', ok: false }))

@@ -86,7 +86,7 @@ const defaultMigrations = () => path.resolve(process.cwd(), 'drizzle');
 export async function openStore(options: StoreOptions): Promise<Store> {
 	const migrationsFolder = options.migrationsFolder ?? defaultMigrations();
 	if (options.databaseUrl) {
-		// Created here, not at import: postgres() parses the URL at once (STACK-NOTES #10).
+		// Created here, not at import: postgres() parses the URL at once (src/lib/server/ARCHITECTURE.md trap 10).
 		const client = postgres(options.databaseUrl, {
 			max: 10,
 			onnotice: () => {},

@@ -1,5 +1,5 @@
 /**
- * Who reads which notification (CONTRACT §6): the audiences' SQL on each store — session members
+ * Who reads which notification (REFERENCE.md §6): the audiences' SQL on each store — session members
  * from when they joined, one's own participant and community-member rows, a community's members
  * (and every staff account), one account — and the read cursor that never moves back.
  */

@@ -8,7 +8,7 @@ export type Community = typeof communities.$inferSelect;
 export const DEFAULT_STREET_ID = 'default-street';
 export const DEFAULT_COMMUNITY_ID = 'default-community';
 
-/** The default street and community exist after setup (issue 2); both can be renamed. */
+/** The default street and community exist after setup; both can be renamed. */
 export async function ensureDefaults(db: Db, names: { street: string; community: string }) {
 	await db
 		.insert(streets)

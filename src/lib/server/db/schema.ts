@@ -121,7 +121,7 @@ export const invites = pgTable(
 	'invites',
 	{
 		id: text('id').primaryKey(),
-		/** A session invite; null for a standing community link (CONTRACT §6). */
+		/** A session invite; null for a standing community link (REFERENCE.md §6). */
 		sessionId: text('session_id').references(() => sessions.id, { onDelete: 'cascade' }),
 		communityId: text('community_id').references(() => communities.id),
 		// Kept readable: the moderator's page shows the link and its QR code again and again.
@@ -340,12 +340,12 @@ export const ballots = pgTable(
 		castAt: timestamp('cast_at', { withTimezone: true, mode: 'date' }).notNull(),
 		updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull()
 	},
-	// One ballot per eligible seat, enforced by the database (issue 3).
+	// One ballot per eligible seat, enforced by the database.
 	(t) => [uniqueIndex('ballots_one_per_seat_idx').on(t.voteId, t.voterKey)]
 );
 
 /**
- * The transcript (纪要): every event of a session, hash-chained (CONTRACT §4). `at` is kept as
+ * The transcript (纪要): every event of a session, hash-chained (REFERENCE.md §4). `at` is kept as
  * the exact ISO string that was hashed. Rows are append-only: a trigger refuses UPDATE,
  * DELETE and TRUNCATE (migration 0003).
  */
@@ -425,7 +425,7 @@ export const webhookDeliveries = pgTable(
 
 /**
  * A community participant: a device (or account) that joined through a standing community link
- * (CONTRACT §6). Posts opinions, raises hands, rates projects; enters the community's cloud
+ * (REFERENCE.md §6). Posts opinions, raises hands, rates projects; enters the community's cloud
  * sessions under the same name and role.
  */
 export const communityMembers = pgTable(

@@ -1,5 +1,5 @@
 /**
- * Comment anchors (CONTRACT §6): two Yjs relative positions, as `Y.relativePositionToJSON`
+ * Comment anchors (REFERENCE.md §6): two Yjs relative positions, as `Y.relativePositionToJSON`
  * gives them, over the proposal's `Y.XmlFragment("prosemirror")` — made in the browser by
  * y-prosemirror's `absolutePositionToRelativePosition`. Relative positions stick to the
  * characters they were made next to, so the passage follows the text while people edit.

@@ -1,5 +1,5 @@
 /**
- * Pure rules of the raise-hands cycle (意见征集—举手立项—居民全过程参与—公示评价, CONTRACT §6):
+ * Pure rules of the raise-hands cycle (意见征集—举手立项—居民全过程参与—公示评价, REFERENCE.md §6):
  * when the committee must answer an opinion, when it is overdue, whether enough hands are up to
  * make it a project, whether the public notice is open, and how ratings are checked and averaged.
  * Times are absolute instants; Asia/Shanghai is only how they are shown.

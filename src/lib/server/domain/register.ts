@@ -1,5 +1,5 @@
 /**
- * The household register CSV (CONTRACT §5): header `building,unit,area,owner`; area in m² with
+ * The household register CSV (REFERENCE.md §5): header `building,unit,area,owner`; area in m² with
  * at most two decimals. Every bad line is reported with its number; the caller imports all or
  * nothing. Parsing is csv-parse's (quotes, BOMs, CRLF from Excel exports).
  */

@@ -129,7 +129,7 @@ export function decide(
 
 const toArea = (w: Weight) => ({ headcount: w.headcount, area: hundredthsToArea(w.area) });
 
-/** The tally as clients see it (CONTRACT §5): counts hidden while a hidden tally is open. */
+/** The tally as clients see it (REFERENCE.md §5): counts hidden while a hidden tally is open. */
 export function view(
 	vote: VoteSpec,
 	ballots: readonly BallotRow[],

@@ -39,7 +39,7 @@ const cli = (entries: unknown, ...args: string[]) => {
 	}
 };
 
-describe('transcript chain (CONTRACT §4)', () => {
+describe('transcript chain (REFERENCE.md §4)', () => {
 	const entries = build(6);
 	const head = entries.at(-1)!.hash;
 

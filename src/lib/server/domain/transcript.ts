@@ -1,5 +1,5 @@
 /**
- * The transcript hash chain (CONTRACT §4): hash = lowercase hex SHA-256 of prevHash followed by
+ * The transcript hash chain (REFERENCE.md §4): hash = lowercase hex SHA-256 of prevHash followed by
  * the RFC 8785 (JCS) canonical JSON of {seq, at, type, actor, data}; entry 1's prevHash is 64
  * zeros. Canonicalisation is the `canonicalize` package (an RFC 8785 implementation by one of
  * its authors), so any JCS library in any language re-walks the same chain.

@@ -48,7 +48,7 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Pick<Presence
 		}
 	};
 	// Presence: an in-memory roster per live room; each tick sends what changed (`presence:delta`)
-	// to the sockets that asked for deltas, and the whole list (`presence`, CONTRACT §3) only to
+	// to the sockets that asked for deltas, and the whole list (`presence`, REFERENCE.md §3) only to
 	// those that did not. Each payload is built and encoded once per tick for the whole room.
 	const roster = new Roster();
 	/** Participants whose row must be read again before the next tick ('*': the whole list). */

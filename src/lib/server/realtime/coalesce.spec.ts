@@ -1,19 +1,25 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Coalescer } from './coalesce';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Fake timers (setTimeout, setImmediate, Date) so the intervals are stepped, not waited for.
+beforeEach(() => {
+	vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date'] });
+});
+afterEach(() => {
+	vi.useRealTimers();
+});
 
 describe('Coalescer', () => {
 	it('sends the first change at once and folds a burst into one trailing flush', async () => {
 		const sent: string[] = [];
 		const c = new Coalescer(50, (key) => void sent.push(key));
 		c.mark('vote-1');
-		await sleep(5);
+		await vi.advanceTimersByTimeAsync(0);
 		expect(sent).toEqual(['vote-1']);
 		for (let i = 0; i < 100; i++) c.mark('vote-1');
-		await sleep(10);
+		await vi.advanceTimersByTimeAsync(10);
 		expect(sent).toEqual(['vote-1']);
-		await sleep(80);
+		await vi.advanceTimersByTimeAsync(40);
 		expect(sent).toEqual(['vote-1', 'vote-1']);
 	});
 
@@ -23,7 +29,7 @@ describe('Coalescer', () => {
 		c.mark('a');
 		c.mark('b');
 		c.mark('a');
-		await sleep(5);
+		await vi.advanceTimersByTimeAsync(0);
 		expect(sent.sort()).toEqual(['a', 'b']);
 		c.cancelAll();
 	});
@@ -40,13 +46,15 @@ describe('Coalescer', () => {
 		);
 		c.mark('small');
 		c.mark('large');
-		await sleep(5);
+		await vi.advanceTimersByTimeAsync(0);
 		c.mark('small');
 		c.mark('large');
-		await sleep(60);
+		await vi.advanceTimersByTimeAsync(20);
 		// The small room's trailing flush is out; the large room's waits for its longer interval.
 		expect(sent.sort()).toEqual(['large', 'small', 'small']);
-		await sleep(200);
+		await vi.advanceTimersByTimeAsync(179);
+		expect(sent.filter((k) => k === 'large')).toHaveLength(1);
+		await vi.advanceTimersByTimeAsync(1);
 		expect(sent.filter((k) => k === 'large')).toHaveLength(2);
 		c.cancelAll();
 	});

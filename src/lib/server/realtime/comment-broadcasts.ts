@@ -1,5 +1,5 @@
 /**
- * `comments:changed {itemId}` to the room when an item's comments change (CONTRACT §6).
+ * `comments:changed {itemId}` to the room when an item's comments change (REFERENCE.md §6).
  * The payload names the item only; clients fetch the list again, so a burst (a busy thread)
  * is coalesced into one event per item every interval.
  */

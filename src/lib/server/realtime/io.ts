@@ -60,7 +60,7 @@ export interface LiveEvents {
 
 /**
  * socket.io bound to its own engine.io server, so the handshake is checked before engine.io
- * sees it: a foreign Origin gets 403 and a missing or stale session cookie 401 (CONTRACT §3),
+ * sees it: a foreign Origin gets 403 and a missing or stale session cookie 401 (REFERENCE.md §3),
  * which engine.io's own `allowRequest` cannot tell apart.
  */
 export function createLiveEvents(
@@ -124,7 +124,7 @@ export function createLiveEvents(
 
 	const limiter = new RateLimiterMemory({ keyPrefix: 'socket', points: 30, duration: 1 });
 
-	/** Comings and goings are part of the record (issue 4: "joins/leaves"). */
+	/** Comings and goings are part of the record ("joins/leaves"). */
 	function recordPresence(
 		sessionId: string,
 		participant: participants.Participant,

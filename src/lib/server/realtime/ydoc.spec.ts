@@ -84,7 +84,7 @@ function connect(h: Harness, docName: string, as = 'editor') {
 	const doc = new Y.Doc();
 	const provider = new WebsocketProvider(h.url, docName, doc, {
 		params: { as },
-		// STACK-NOTES #4: without this, providers in one process sync over BroadcastChannel.
+		// src/lib/server/ARCHITECTURE.md trap 4: without this, providers in one process sync over BroadcastChannel.
 		disableBc: true,
 		WebSocketPolyfill: OriginWebSocket as unknown as typeof globalThis.WebSocket
 	});

@@ -338,7 +338,7 @@ export function createDocServer(options: DocServerOptions): DocServer {
 			case syncProtocol.messageYjsSyncStep2:
 			case syncProtocol.messageYjsUpdate: {
 				const update = decoding.readVarUint8Array(decoder);
-				// Read-only connections: their writes are dropped, silently (CONTRACT §3).
+				// Read-only connections: their writes are dropped, silently (REFERENCE.md §3).
 				if (conn.canWrite) Y.applyUpdate(live.doc, update, conn);
 				return null;
 			}

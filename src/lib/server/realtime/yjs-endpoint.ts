@@ -12,21 +12,21 @@ export type Authorize = (req: IncomingMessage, docName: string) => Promise<Autho
 
 export interface YjsEndpointOptions {
 	docServer: DocServer;
-	/** The exact Origin a browser upgrade must carry (CONTRACT §3); anything else gets 403. */
+	/** The exact Origin a browser upgrade must carry (REFERENCE.md §3); anything else gets 403. */
 	origin: string;
 	authorize: Authorize;
 	log: Logger;
 }
 
 export interface YjsEndpoint {
-	/** Closes every document socket opened with this auth session (logout, CONTRACT §2). */
+	/** Closes every document socket opened with this auth session (logout, REFERENCE.md §2). */
 	closeAuthSession(authSessionId: string): void;
 	close(): Promise<void>;
 }
 
 const PREFIX = '/yjs/';
 const MAX_DOC_NAME = 128;
-/** CONTRACT §3: frames over 1 MiB close the socket; ws does it itself, with 1009. */
+/** REFERENCE.md §3: frames over 1 MiB close the socket; ws does it itself, with 1009. */
 export const MAX_PAYLOAD = 1024 * 1024;
 
 /** The doc name of a `/yjs/<docName>` URL; null if the path is not ours, '' if ours but invalid. */

@@ -81,7 +81,7 @@ export async function listUsers(ctx: Ctx, viewer: Viewer) {
 const hashToken = (token: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 
 /**
- * First administrator (CONTRACT §1): from YISHI_ADMIN_* when set and none exists; otherwise
+ * First administrator (REFERENCE.md §1): from YISHI_ADMIN_* when set and none exists; otherwise
  * a one-time setup link in the log. The default street and community are made here too.
  */
 export async function bootstrap(ctx: Ctx): Promise<void> {
@@ -129,7 +129,7 @@ export async function completeSetup(ctx: Ctx, token: string, input: unknown): Pr
 	return { user: publicUser(user), token: sessionToken, session };
 }
 
-/** Ends a device's session: the row goes, and its live sockets are closed (CONTRACT §2). */
+/** Ends a device's session: the row goes, and its live sockets are closed (REFERENCE.md §2). */
 export async function logout(ctx: Ctx, authSessionId: string): Promise<void> {
 	await invalidateSession(ctx.db, authSessionId);
 	ctx.realtime.disconnectAuthSession(authSessionId);

@@ -1,4 +1,4 @@
-/** The public archive of a community (issue 4): closed sessions and answered cases. */
+/** The public archive of a community: closed sessions and answered cases. */
 import { and, desc, eq } from 'drizzle-orm';
 import * as orgs from '../db/orgs';
 import { sessions, transcriptEntries } from '../db/schema';

@@ -1,5 +1,5 @@
 /**
- * Comments anchored to a proposal passage (CONTRACT §6): threads with replies and a stance,
+ * Comments anchored to a proposal passage (REFERENCE.md §6): threads with replies and a stance,
  * resolved threads, all in the transcript. The passage is two Yjs relative positions; its
  * text ("quote") is read from the live document whenever comments are listed.
  *

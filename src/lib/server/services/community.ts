@@ -1,5 +1,5 @@
 /**
- * Community participants (CONTRACT §6): devices that joined through a standing community link
+ * Community participants (REFERENCE.md §6): devices that joined through a standing community link
  * (the QR in the lobby). They post opinions, raise hands, rate projects, and enter the
  * community's cloud sessions under the same name and role without another invite.
  */

@@ -1,5 +1,5 @@
 /**
- * Work that falls due by the clock for cloud negotiation (CONTRACT §6): votes that reach their
+ * Work that falls due by the clock for cloud negotiation (REFERENCE.md §6): votes that reach their
  * deadline close, cloud sessions that reach their end close, and a session closing within 24 h
  * tells its members once. Each close goes through the same path as a close by hand, with the
  * `system` actor; the row locks there make a manual close racing this one record only once.

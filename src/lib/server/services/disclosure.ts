@@ -1,4 +1,4 @@
-/** Statements, minutes, closing a session and reading its transcript (CONTRACT §4). */
+/** Statements, minutes, closing a session and reading its transcript (REFERENCE.md §4). */
 import { eq } from 'drizzle-orm';
 import { minutesSchema, statementSchema, type TranscriptView } from '$lib/protocol';
 import { sessions as sessionsTable } from '../db/schema';

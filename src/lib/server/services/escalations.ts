@@ -1,5 +1,5 @@
 /**
- * Escalation to the street (上报街道, issue 4): an unresolved item goes up with the proposal as
+ * Escalation to the street (上报街道): an unresolved item goes up with the proposal as
  * it stood, its votes and the whole transcript; the street office moves the case step by step
  * within a deadline and answers; the answer is public and flows back to the item. Every change
  * is an entry in the case's own chain (`escalation:<id>`) and in the session's.

@@ -155,7 +155,7 @@ export async function join(
 	const { name } = parse(joinSchema, input);
 	const found = await invites.findByToken(ctx.db, token);
 	if (!found) throw inviteProblem(null, now)!;
-	// A standing community link (CONTRACT §6) makes a community participant instead.
+	// A standing community link (REFERENCE.md §6) makes a community participant instead.
 	if (found.communityId) {
 		return joinCommunity(ctx, viewer, { ...found, communityId: found.communityId }, name, now);
 	}

@@ -1,4 +1,4 @@
-/** The moderator mutes or removes a participant (issue 4: moderator actions are recorded). */
+/** The moderator mutes or removes a participant (moderator actions are recorded). */
 import { and, eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import { participants } from '../db/schema';

@@ -1,5 +1,5 @@
 /**
- * The notification feed (CONTRACT §6): one row per event with its audience — a session's
+ * The notification feed (REFERENCE.md §6): one row per event with its audience — a session's
  * members, one participant, a community's members, or one account. Written in the caller's
  * transaction, next to the change it reports; once committed, the fan-out below tells the
  * room's sockets and sends Web Push, never inside the transaction or the request.

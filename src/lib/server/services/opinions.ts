@@ -1,5 +1,5 @@
 /**
- * Opinions (意见征集, CONTRACT §6): a community participant posts one; the committee answers
+ * Opinions (意见征集, REFERENCE.md §6): a community participant posts one; the committee answers
  * within the community's response hours (一日三巡: 4 h by default) or staff are told it is
  * overdue; neighbours raise hands (one per participant) until the committee may turn it into a
  * project (举手立项).

@@ -1,7 +1,7 @@
 import type { Viewer } from './context';
 import { forbidden, unauthorized } from './errors';
 
-/** Runs the meeting: agenda, queue, register, votes (issue 3: clerks too). */
+/** Runs the meeting: agenda, queue, register, votes (clerks too). */
 export function requireConsole(viewer: Viewer) {
 	// A phone signed in as a participant is known, just not allowed: 403, not 401.
 	if (!viewer.user)
@@ -13,7 +13,7 @@ export function requireConsole(viewer: Viewer) {
 	return viewer.user;
 }
 
-/** Opens and closes votes: moderators and administrators, not clerks (issue 3). */
+/** Opens and closes votes: moderators and administrators, not clerks. */
 export function requireVoteControl(viewer: Viewer) {
 	const user = requireConsole(viewer);
 	if (user.role === 'clerk') throw forbidden('only a moderator opens or closes a vote');

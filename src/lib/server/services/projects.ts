@@ -1,5 +1,5 @@
 /**
- * Projects (举手立项 → 居民全过程参与 → 公示评价, CONTRACT §6): an opinion with enough raised hands
+ * Projects (举手立项 → 居民全过程参与 → 公示评价, REFERENCE.md §6): an opinion with enough raised hands
  * becomes a project with its own cloud session; the committee posts milestones, then opens a
  * public notice during which community participants rate the result.
  */

@@ -1,5 +1,5 @@
 /**
- * Proposal checkpoints (issue 4): the text and the hash of the Yjs state of an item's proposal,
+ * Proposal checkpoints: the text and the hash of the Yjs state of an item's proposal,
  * with who edited it since the previous checkpoint, written as transcript entries — when an
  * item's status changes, when a session closes or a case is escalated, and every few minutes
  * while people edit.

@@ -137,7 +137,7 @@ const windowMessages = {
 	closes_at_not_later: 'closesAt: must be later than the current end'
 } as const;
 
-/** The deadline rule broken, as the API's 400 (CONTRACT §6: times are ISO with offset). */
+/** The deadline rule broken, as the API's 400 (REFERENCE.md §6: times are ISO with offset). */
 export function windowError(code: keyof typeof windowMessages) {
 	return new ServiceError(400, code, windowMessages[code]);
 }

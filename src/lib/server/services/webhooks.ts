@@ -1,5 +1,5 @@
 /**
- * Case events to an external street platform (issue 4): POST JSON signed with HMAC-SHA256,
+ * Case events to an external street platform: POST JSON signed with HMAC-SHA256,
  * retried with backoff, every attempt kept in `webhook_deliveries` (the delivery log).
  *
  * Headers: `X-Yishi-Event`, `X-Yishi-Delivery` (id), `X-Yishi-Timestamp` (unix seconds) and

@@ -16,7 +16,7 @@ function invitePage(problem: ServiceError): never {
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const { ctx, viewer } = locals;
 	const { invite, problem, session, community } = await invites.peek(ctx, params.token);
-	// A standing community link (CONTRACT §6): ask a name, then land on the community board.
+	// A standing community link (REFERENCE.md §6): ask a name, then land on the community board.
 	if (community) {
 		if (await communityService.findMember(ctx, viewer, community.id)) {
 			redirect(303, `/c/${community.id}`);

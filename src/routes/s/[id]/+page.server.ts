@@ -1,4 +1,5 @@
-import { canWrite, type ItemView, type Role } from '$lib/protocol';
+import { canWrite, PROPOSAL_FRAGMENT, type ItemView, type Role } from '$lib/protocol';
+import { renderProposalState } from '$lib/proposal-render';
 import * as clock from '$lib/server/clock';
 import * as notifications from '$lib/server/services/notifications';
 import * as sessions from '$lib/server/services/sessions';
@@ -20,6 +21,14 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	}
 	const { session, participant } = entered;
 	const role = participant.role as Role;
+	// The current item's proposal as HTML in the first paint: read before any script arrives.
+	const current = session.items.find((item) => item.id === session.currentItemId) ?? null;
+	const proposal = current
+		? {
+				itemId: current.id,
+				tree: renderProposalState(await locals.ctx.docs.state(current.docName), PROPOSAL_FRAGMENT)
+			}
+		: null;
 	return {
 		sessionId: session.id,
 		title: session.title,
@@ -36,6 +45,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			docName: item.docName
 		})),
 		currentItemId: session.currentItemId,
+		proposal,
 		me: {
 			participantId: participant.id,
 			role,

@@ -23,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
 		sessionId: session.id,
 		communityId: session.communityId,
 		title: session.title,
-		/** The account's role: clerks run everything but opening and closing votes (issue 3). */
+		/** The account's role: clerks run everything but opening and closing votes. */
 		role: user.role as 'admin' | 'moderator' | 'clerk',
 		participantId: participant.id,
 		/** The server's clock, so countdowns agree with it (tests may run it ahead). */

@@ -3,7 +3,7 @@ import { api, readJson } from '$lib/server/http';
 import * as sessions from '$lib/server/services/sessions';
 import type { RequestHandler } from './$types';
 
-/** Moves a cloud session's end later (CONTRACT §6). */
+/** Moves a cloud session's end later (REFERENCE.md §6). */
 export const POST: RequestHandler = (event) =>
 	api(event, async () => {
 		const { ctx, viewer } = event.locals;

@@ -3,7 +3,7 @@ import { api } from '$lib/server/http';
 import * as disclosure from '$lib/server/services/disclosure';
 import type { RequestHandler } from './$types';
 
-/** The verifiable transcript (CONTRACT §4); `?download` saves it as a file. */
+/** The verifiable transcript (REFERENCE.md §4); `?download` saves it as a file. */
 export const GET: RequestHandler = (event) =>
 	api(event, async () => {
 		const { ctx, viewer } = event.locals;
