@@ -67,7 +67,13 @@ export default defineConfig({
 		projects: [
 			{
 				resolve: { alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) } },
-				test: { name: 'unit', include: ['src/**/*.spec.ts'], environment: 'node' }
+				test: {
+					name: 'unit',
+					include: ['src/**/*.spec.ts'],
+					environment: 'node',
+					// PGlite opens in seconds on a busy machine: hooks get the integration margin.
+					hookTimeout: 60_000
+				}
 			},
 			{
 				resolve: { alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) } },

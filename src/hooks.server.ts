@@ -4,6 +4,7 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { getApp, startApp } from '$lib/server/app';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { clearSessionCookie, errorResponse, setSessionCookie } from '$lib/server/http';
+import { isStoreUnavailable, STORE_UNAVAILABLE } from '$lib/server/db/availability';
 import { isLarge, LARGE_COOKIE, LARGE_PLACEHOLDER } from '$lib/large-mode';
 
 export const init: ServerInit = async () => {
@@ -52,6 +53,17 @@ const authHandle: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/** Postgres down (a restart, a failover): 503 with a code, never a 500 (db/availability.ts). */
+const storeHandle: Handle = async ({ event, resolve }) => {
+	try {
+		return await resolve(event);
+	} catch (error) {
+		if (!isStoreUnavailable(error)) throw error;
+		const { status, code, message, retryAfterSeconds } = STORE_UNAVAILABLE;
+		return errorResponse(status, code, message, { 'retry-after': String(retryAfterSeconds) });
+	}
+};
+
 const i18nHandle: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
@@ -85,4 +97,11 @@ const headersHandle: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(headersHandle, originHandle, authHandle, largeHandle, i18nHandle);
+export const handle = sequence(
+	headersHandle,
+	storeHandle,
+	originHandle,
+	authHandle,
+	largeHandle,
+	i18nHandle
+);

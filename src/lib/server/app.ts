@@ -22,10 +22,14 @@ import * as webhooks from './services/webhooks';
 import type { Ctx, RealtimeHooks } from './services/context';
 import * as opinionsService from './services/opinions';
 import * as sessionsService from './services/sessions';
-import { createScheduler, type Job } from './scheduler';
+import { createScheduler, type Job, type Scheduler } from './scheduler';
 import * as transparency from './services/transparency';
 import { deadlineJobs } from './services/deadlines';
 import * as notifications from './services/notifications';
+import * as clock from './clock';
+import { CHANNELS, joinCluster, type Cluster } from './cluster';
+import { lead } from './cluster/leader';
+import { useRedisForLimits } from './cluster/limiter';
 
 /** Everything that falls due by the clock. */
 function dueJobs(ctx: Ctx): Job[] {
@@ -36,6 +40,7 @@ export interface App {
 	config: Config;
 	log: Logger;
 	store: Store;
+	cluster: Cluster;
 	ctx: Ctx;
 	docs: DocServer;
 	attachRealtime(server: HttpServer): void;
@@ -80,6 +85,10 @@ export async function getApp(): Promise<App> {
 async function create(): Promise<App> {
 	const config = readConfig();
 	const log = createLogger(config.logLevel);
+	// First: a node that cannot reach Redis must say so and not come up (it exits non-zero).
+	const cluster = await joinCluster(config, log);
+	useRedisForLimits(cluster.redis?.commands ?? null);
+	const { bus } = cluster.state;
 	const started = Date.now();
 	const store = await openStore({
 		databaseUrl: config.databaseUrl,
@@ -110,39 +119,94 @@ async function create(): Promise<App> {
 	};
 	await accounts.bootstrap(ctx);
 	const closers: (() => Promise<void>)[] = [];
-	// Checkpoint proposals that have been edited for a while ("every few minutes").
-	const checkpoints = setInterval(
-		() => void proposals.checkpointDue(ctx, config.checkpointEveryMs),
-		Math.min(60_000, config.checkpointEveryMs)
-	);
-	checkpoints.unref();
+	const subscriptions: Promise<() => Promise<void>>[] = [];
+	// Webhooks: every node delivers, each delivery claimed by one pass (services/webhooks.ts).
+	let delivering: Promise<unknown> | null = null;
 	const deliveries = setInterval(() => {
-		webhooks.deliverDue(ctx).catch((err: unknown) => log.error({ err }, 'webhook pass failed'));
+		delivering ??= webhooks
+			.deliverDue(ctx)
+			.catch((err: unknown) => log.error({ err }, 'webhook pass failed'))
+			.finally(() => (delivering = null));
 	}, 2_000);
 	deliveries.unref();
-	// Committed notifications go to room sockets and Web Push; positioned before the
-	// scheduler's first pass, so what that pass reports is sent too.
-	const fanout = notifications.createFanout(ctx);
-	await fanout.run();
-	// Deadlines: votes and cloud sessions that end, opinions overdue.
-	const scheduler = createScheduler(dueJobs(ctx), log);
-	ctx.timers = scheduler;
-	scheduler.poke();
+
+	// Once for the deployment, on the node holding the lease (cluster/leader.ts).
+	let scheduler: Scheduler | null = null;
+	let fanout: ReturnType<typeof notifications.createFanout> | null = null;
+	let checkpoints: NodeJS.Timeout | null = null;
+	const leadership = lead(store, log, {
+		async start() {
+			// Checkpoint proposals that have been edited for a while ("every few minutes").
+			checkpoints = setInterval(
+				() => void proposals.checkpointDue(ctx, config.checkpointEveryMs),
+				Math.min(60_000, config.checkpointEveryMs)
+			);
+			checkpoints.unref();
+			// Committed notifications go to room sockets and Web Push; positioned before the
+			// scheduler's first pass, so what that pass reports is sent too.
+			fanout = notifications.createFanout(ctx);
+			await fanout.run();
+			// Deadlines: votes and cloud sessions that end, opinions overdue.
+			scheduler = createScheduler(dueJobs(ctx), log);
+			scheduler.poke();
+		},
+		async stop() {
+			if (checkpoints) clearInterval(checkpoints);
+			await scheduler?.stop();
+			await fanout?.stop();
+			scheduler = fanout = checkpoints = null;
+		}
+	});
+	ctx.timers = {
+		// A deadline set on another node reaches the leader's loop at once.
+		poke() {
+			if (scheduler) scheduler.poke();
+			else bus.publish(CHANNELS.timers, '');
+		},
+		// Awaited work (the test clock): the jobs' row locks make a pass safe on any node.
+		async runNow() {
+			if (scheduler) return scheduler.runNow();
+			const once = createScheduler(dueJobs(ctx), log);
+			await once.runNow();
+			await once.stop();
+		}
+	};
+	subscriptions.push(bus.subscribe(CHANNELS.timers, () => scheduler?.poke()));
+	// The test clock moves on every node at once.
+	if (config.testClock) {
+		const offAdvance = clock.onAdvance((offsetMs) =>
+			bus.publish(CHANNELS.clock, JSON.stringify({ offsetMs }))
+		);
+		subscriptions.push(
+			bus.subscribe(CHANNELS.clock, (message) => {
+				const { offsetMs } = JSON.parse(new TextDecoder().decode(message)) as {
+					offsetMs: number;
+				};
+				if (clock.catchUp(offsetMs)) scheduler?.poke();
+			})
+		);
+		closers.push(async () => void offAdvance());
+	}
+	await leadership.ready;
 	closers.push(async () => {
-		clearInterval(checkpoints);
 		clearInterval(deliveries);
-		await scheduler.stop();
-		await fanout.stop();
+		await delivering;
+		await leadership.stop();
+		for (const unsubscribe of await Promise.all(subscriptions)) await unsubscribe();
 	});
 
 	return {
 		config,
 		log,
 		store,
+		cluster,
 		ctx,
 		docs,
 		attachRealtime(server) {
-			const live = createLiveEvents({ db: store.db, docs, config, log, timers: ctx.timers });
+			const live = createLiveEvents(
+				{ db: store.db, docs, config, log, timers: ctx.timers },
+				cluster
+			);
 			ctx.realtime = live.hooks;
 			const yjs = attachYjs(server, {
 				docServer: docs,
@@ -163,24 +227,43 @@ async function create(): Promise<App> {
 			});
 			// Logout ends the device's document sockets as well as its socket.io ones.
 			const participantChanged = live.hooks.participantChanged;
+			// Document sockets are per node: other nodes are told over the bus.
+			const closeAuth = (authSessionId: string) => {
+				yjs.closeAuthSession(authSessionId);
+				bus.publish(CHANNELS.authEnded, authSessionId);
+			};
+			const closeDocs = (docNames: string[]) => {
+				for (const name of docNames) docs.disconnect(name, 4003, 'session closed');
+			};
+			const decoder = new TextDecoder();
+			const linked = [
+				bus.subscribe(CHANNELS.authEnded, (m) => yjs.closeAuthSession(decoder.decode(m))),
+				bus.subscribe(CHANNELS.sessionClosed, (m) =>
+					closeDocs(JSON.parse(decoder.decode(m)) as string[])
+				)
+			];
 			live.hooks.participantChanged = (sessionId, participantId, authSessionId) => {
 				participantChanged(sessionId, participantId, authSessionId);
-				if (authSessionId) yjs.closeAuthSession(authSessionId);
+				if (authSessionId) closeAuth(authSessionId);
 			};
 			const markClosed = live.hooks.sessionClosed;
 			live.hooks.sessionClosed = (sessionId, docNames) => {
 				markClosed(sessionId, docNames);
 				// Editors reconnect and are authorized again: read-only from now on.
-				for (const name of docNames) docs.disconnect(name, 4003, 'session closed');
+				closeDocs(docNames);
+				bus.publish(CHANNELS.sessionClosed, JSON.stringify(docNames));
 			};
 			const disconnectSockets = live.hooks.disconnectAuthSession;
 			live.hooks.disconnectAuthSession = (authSessionId) => {
 				disconnectSockets(authSessionId);
-				yjs.closeAuthSession(authSessionId);
+				closeAuth(authSessionId);
 			};
 			closers.push(
 				() => live.close(),
-				() => yjs.close()
+				() => yjs.close(),
+				async () => {
+					for (const unsubscribe of await Promise.all(linked)) await unsubscribe();
+				}
 			);
 		},
 		async shutdown() {
@@ -191,6 +274,7 @@ async function create(): Promise<App> {
 			await docBus.close();
 			await docWriter?.close();
 			await store.close();
+			await cluster.close();
 			log.info('stopped');
 		}
 	};

@@ -8,7 +8,8 @@
  * must all read the same clock.
  */
 const KEY = Symbol.for('yishi.clock');
-type Holder = { [KEY]?: { offsetMs: number } };
+type State = { offsetMs: number; listeners?: Set<(offsetMs: number) => void> };
+type Holder = { [KEY]?: State };
 const holder = globalThis as unknown as Holder;
 const state = (holder[KEY] ??= { offsetMs: 0 });
 
@@ -24,7 +25,21 @@ export function nowMs(): number {
 export function advance(ms: number): Date {
 	if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the clock only moves forward');
 	state.offsetMs += ms;
+	for (const listener of state.listeners ?? []) listener(state.offsetMs);
 	return now();
+}
+
+/** Another node moved its clock: ours follows (never back). Answers whether it moved. */
+export function catchUp(offsetMs: number): boolean {
+	if (!(offsetMs > state.offsetMs)) return false;
+	state.offsetMs = offsetMs;
+	return true;
+}
+
+/** Called after every local `advance` (the cluster tells the other nodes). */
+export function onAdvance(listener: (offsetMs: number) => void): () => void {
+	(state.listeners ??= new Set()).add(listener);
+	return () => state.listeners?.delete(listener);
 }
 
 export function offsetMs(): number {

@@ -36,4 +36,15 @@ describe('readConfig', () => {
 		expect(() => readConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
 		expect(() => readConfig({ YISHI_ADMIN_PASSWORD: 'short' })).toThrow(/YISHI_ADMIN_PASSWORD/);
 	});
+	it('REDIS_URL needs DATABASE_URL and a redis:// URL', () => {
+		expect(() => readConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/DATABASE_URL/);
+		expect(() => readConfig({ REDIS_URL: 'http://x', DATABASE_URL: 'postgres://p@h/db' })).toThrow(
+			ConfigError
+		);
+		expect(
+			readConfig({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://p@h/db' })
+				.redisUrl
+		).toBe('redis://127.0.0.1:6379');
+		expect(readConfig({}).redisUrl).toBeUndefined();
+	});
 });

@@ -7,10 +7,10 @@ export interface Config {
 	secureCookies: boolean;
 	dataDir: string;
 	databaseUrl: string | undefined;
-	/** `REDIS_URL`: several nodes on one database fan out through this Redis (needs DATABASE_URL). */
-	redisUrl: string | undefined;
 	/** Postgres: named prepared statements (`DATABASE_PREPARE`, default on; off for PgBouncer). */
 	databasePrepare: boolean;
+	/** `REDIS_URL`: several nodes share fan-out and coordination through Redis (needs Postgres). */
+	redisUrl: string | undefined;
 	adminUser: string | undefined;
 	adminPassword: string | undefined;
 	logLevel: string;
@@ -109,7 +109,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
 	}
 	if (redisUrl && !databaseUrl) {
-		throw new ConfigError('REDIS_URL needs DATABASE_URL: the nodes share one Postgres database');
+		throw new ConfigError(
+			'REDIS_URL needs DATABASE_URL: several nodes share one Postgres database (PGlite is one process only)'
+		);
 	}
 	const adminUser = env.YISHI_ADMIN_USER || undefined;
 	const adminPassword = env.YISHI_ADMIN_PASSWORD || undefined;
@@ -123,8 +125,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		secureCookies: origin.startsWith('https:'),
 		dataDir: env.DATA_DIR || './data',
 		databaseUrl,
-		redisUrl,
 		databasePrepare: env.DATABASE_PREPARE !== '0',
+		redisUrl,
 		adminUser,
 		adminPassword,
 		logLevel: env.LOG_LEVEL || 'info',

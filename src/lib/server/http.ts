@@ -2,6 +2,7 @@ import { json, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { sessionCookieAttributes, SESSION_COOKIE, type AuthSession } from './auth/session';
 import { findBadInput } from './domain/input-guard';
 import { ServiceError } from './services/errors';
+import { isStoreUnavailable, STORE_UNAVAILABLE } from './db/availability';
 
 export function errorResponse(
 	status: number,
@@ -21,6 +22,10 @@ export async function api(event: RequestEvent, run: () => Promise<Response>): Pr
 			const headers: Record<string, string> = {};
 			if (error.retryAfterSeconds) headers['retry-after'] = String(error.retryAfterSeconds);
 			return errorResponse(error.status, error.code, error.message, headers);
+		}
+		if (isStoreUnavailable(error)) {
+			const { status, code, message, retryAfterSeconds } = STORE_UNAVAILABLE;
+			return errorResponse(status, code, message, { 'retry-after': String(retryAfterSeconds) });
 		}
 		event.locals.ctx.log.error({ err: error, path: event.url.pathname }, 'request failed');
 		return errorResponse(500, 'internal_error', 'something went wrong');

@@ -1,12 +1,33 @@
 import { json } from '@sveltejs/kit';
-import { sql } from 'drizzle-orm';
+import { getApp } from '$lib/server/app';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ locals }) => {
+/** A store that does not answer within this is down for the load balancer (no 5 s hang). */
+const PING_TIMEOUT_MS = 1_000;
+
+/**
+ * 200 `{status:"ok"}` once migrations ran and the store answers; with `REDIS_URL` also
+ * `redis: "connected" | "disconnected"` (still 200 without Redis: the node serves, its
+ * broadcasts reach only its own sockets until Redis returns). 503 when the store does not answer.
+ */
+export const GET: RequestHandler = async () => {
+	const app = await getApp();
+	const redis = app.cluster.redis
+		? { redis: app.cluster.redis.connected() ? 'connected' : 'disconnected' }
+		: {};
+	const headers = { 'cache-control': 'no-store' };
+	let timer: NodeJS.Timeout | undefined;
 	try {
-		await locals.ctx.db.execute(sql`select 1`);
-		return json({ status: 'ok' }, { headers: { 'cache-control': 'no-store' } });
+		await Promise.race([
+			app.store.ping(),
+			new Promise((_, reject) => {
+				timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS);
+			})
+		]);
+		return json({ status: 'ok', ...redis }, { headers });
 	} catch {
-		return json({ status: 'unavailable' }, { status: 503 });
+		return json({ status: 'unavailable', ...redis }, { status: 503, headers });
+	} finally {
+		clearTimeout(timer);
 	}
 };

@@ -1,12 +1,13 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { sharedLimiter } from '../cluster/limiter';
 
 /**
- * Login throttling with rate-limiter-flexible (a maintained limiter with memory, Redis and
- * Postgres backends; memory now, Redis when the process scales out). Two buckets: one per
+ * Login throttling with rate-limiter-flexible: in memory on one node, in Redis (with an
+ * in-memory insurance limiter) when several nodes share `REDIS_URL` (cluster/limiter.ts). Two buckets: one per
  * username+address pair against guessing one password, one per address against spraying.
  */
-const perUserAndIp = new RateLimiterMemory({ keyPrefix: 'login_ui', points: 5, duration: 60 });
-const perIp = new RateLimiterMemory({ keyPrefix: 'login_ip', points: 30, duration: 600 });
+const perUserAndIp = sharedLimiter({ keyPrefix: 'login_ui', points: 5, duration: 60 });
+const perIp = sharedLimiter({ keyPrefix: 'login_ip', points: 30, duration: 600 });
 
 export type LimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 

@@ -19,8 +19,23 @@ export interface Store {
 	readonly db: Db;
 	/** Answers when the store can run a query (used by /healthz). */
 	ping(): Promise<void>;
+	/**
+	 * Postgres: takes a session advisory lock on a connection of its own, held until `release`
+	 * or until that connection dies (the node died: Postgres frees the lock). Null when another
+	 * connection holds it. PGlite (one process): always granted.
+	 */
+	tryLock(key: number): Promise<HeldLock | null>;
 	close(): Promise<void>;
 }
+
+export interface HeldLock {
+	/** False once the lock's connection is gone (the lock with it). */
+	alive(): Promise<boolean>;
+	release(): Promise<void>;
+}
+
+/** Advisory lock keys (one namespace for the whole app). */
+export const LOCKS = { migrations: 7_352_001, leader: 7_352_002 } as const;
 
 export interface StoreOptions {
 	/** postgres:// URL; when absent the embedded PGlite store is used. */
@@ -77,12 +92,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 			onnotice: () => {},
 			connection: { application_name: 'yishi' }
 		});
+		guardPostgresCrash();
 		const db = drizzlePostgres(options.prepare === false ? client : preparing(client), { schema });
-		await migratePostgres(db, { migrationsFolder });
+		await migrateLocked(options.databaseUrl, () => migratePostgres(db, { migrationsFolder }));
 		return {
 			kind: 'postgres',
 			db: db as unknown as Db,
 			ping: async () => void (await db.execute(sql`select 1`)),
+			tryLock: (key) => tryLockOn(client, key),
 			close: () => client.end({ timeout: 5 })
 		};
 	}
@@ -95,8 +112,95 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 		kind: 'pglite',
 		db: db as unknown as Db,
 		ping: async () => void (await db.execute(sql`select 1`)),
+		tryLock: async () => ({ alive: async () => !client.closed, release: async () => {} }),
 		close: () => client.close()
 	};
+}
+
+/**
+ * Several nodes started at once on an empty database would race through the same migrations
+ * (CREATE TABLE … already exists): each waits for a session advisory lock on a connection of
+ * its own, so one migrates and the others then find nothing left to do.
+ */
+async function migrateLocked(url: string, migrate: () => Promise<void>): Promise<void> {
+	const lock = postgres(url, { max: 1, onnotice: () => {} });
+	try {
+		await lock`select pg_advisory_lock(${LOCKS.migrations})`;
+		await migrate();
+	} finally {
+		await lock`select pg_advisory_unlock(${LOCKS.migrations})`.catch(() => {});
+		await lock.end({ timeout: 1 });
+	}
+}
+
+async function tryLockOn(client: Sql, key: number): Promise<HeldLock | null> {
+	const reserved = await client.reserve();
+	try {
+		const [row] = await reserved`select pg_try_advisory_lock(${key}) as ok`;
+		if (!row?.ok) {
+			reserved.release();
+			return null;
+		}
+	} catch (error) {
+		reserved.release();
+		throw error;
+	}
+	// Postgres must notice a vanished leader soon, not after the default two hours of TCP silence.
+	await reserved`set tcp_keepalives_idle = 5`.catch(() => {});
+	await reserved`set tcp_keepalives_interval = 2`.catch(() => {});
+	await reserved`set tcp_keepalives_count = 3`.catch(() => {});
+	let gone = false;
+	return {
+		async alive() {
+			if (gone) return false;
+			try {
+				await Promise.race([
+					reserved`select 1`,
+					new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000))
+				]);
+				return true;
+			} catch {
+				gone = true;
+				return false;
+			}
+		},
+		async release() {
+			if (!gone) await reserved`select pg_advisory_unlock(${key})`.catch(() => {});
+			gone = true;
+			reserved.release();
+		}
+	};
+}
+
+/**
+ * postgres.js 3.4.x can throw a TypeError from a timer when Postgres dies mid-query (its
+ * `nextWrite` writes to a socket that is already gone; porsager/postgres#1154, #1208). Left
+ * alone it ends the process; it only concerns a connection that is closing anyway, so it is
+ * logged and the connection pool reconnects. Any other uncaught error still ends the process.
+ */
+function guardPostgresCrash(): void {
+	const KEY = Symbol.for('yishi.pgCrashGuard');
+	const g = globalThis as unknown as Record<symbol, boolean>;
+	if (g[KEY]) return;
+	g[KEY] = true;
+	process.on('uncaughtException', (error, origin) => {
+		if (isPostgresWriteBug(error)) {
+			console.error(
+				JSON.stringify({ level: 40, msg: 'postgres connection lost mid-write (guarded)' })
+			);
+			return;
+		}
+		console.error(origin, error);
+		process.exit(1);
+	});
+}
+
+export function isPostgresWriteBug(error: unknown): boolean {
+	return (
+		error instanceof TypeError &&
+		/reading 'write'/.test(error.message) &&
+		/nextWrite|postgres[\\/]/.test(error.stack ?? '')
+	);
 }
 
 const dialect = new PgDialect();

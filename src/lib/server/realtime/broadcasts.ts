@@ -13,7 +13,7 @@ import * as transcript from '../db/transcript';
 import { Coalescer } from './coalesce';
 import type { IoServer } from './io';
 import { fullPresenceRoom, participantRoom, roomOf } from './rooms';
-import type { Presence } from './presence';
+import type { PresenceStore } from '../cluster';
 import { Roster } from './roster';
 
 /** Tallies at most every 100 ms per vote: a storm stays well inside the 250 ms staleness aim. */
@@ -33,7 +33,13 @@ export function roomTickMs(sockets: number, minMs: number, perSocketMs: number, 
 export const PRESENCE_TICK = { minMs: 50, perSocketMs: 0.2, maxMs: 1_000 } as const;
 export const HEAD_TICK = { minMs: 200, perSocketMs: 0.5, maxMs: 3_000 } as const;
 
-export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
+/**
+ * Presence lists and live tallies come from this node's memory (roster, open-vote cache), so
+ * each node sends them to its own sockets (`io.local`) and other nodes are told over the bus to
+ * refresh theirs (`cluster/live.ts`). Everything else is read from the database and sent once
+ * to the room on every node.
+ */
+export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Pick<PresenceStore, 'online'>) {
 	const guard = (what: string, run: (key: string) => Promise<void>) => async (key: string) => {
 		try {
 			await run(key);
@@ -77,9 +83,9 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 			const delta = roster.takeDelta(sessionId, online);
 			if (!delta) return;
 			const full = fullPresenceRoom(sessionId);
-			io.to(room).except(full).emit('presence:delta', delta);
+			io.local.to(room).except(full).emit('presence:delta', delta);
 			if (liveSockets(full) > 0)
-				io.to(full).emit('presence', { participants: roster.list(sessionId, online) });
+				io.local.to(full).emit('presence', { participants: roster.list(sessionId, online) });
 		})
 	);
 	const sessionOut = new Coalescer(
@@ -104,7 +110,7 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Presence) {
 			// stands between a ballot's commit and its tally.
 			const tally =
 				votesService.openTallyNow(ctx, voteId) ?? (await votesService.currentTally(ctx, voteId));
-			if (tally) io.to(roomOf(sessionId)).emit('vote:tally', tally);
+			if (tally) io.local.to(roomOf(sessionId)).emit('vote:tally', tally);
 		}),
 		// The first ballot of a quiet spell goes out in the turn of its commit, right after its ack.
 		'tick'

@@ -13,6 +13,7 @@ import {
 } from '$lib/protocol';
 import type { Ctx, RealtimeHooks, Viewer } from '../services/context';
 import { ServiceError } from '../services/errors';
+import { isStoreUnavailable, STORE_UNAVAILABLE } from '../db/availability';
 import { eq } from 'drizzle-orm';
 import * as participants from '../db/participants';
 import { sessions as sessionsTable } from '../db/schema';
@@ -25,12 +26,13 @@ import { createCommentBroadcasts } from './comment-broadcasts';
 import { deviceRoom, fullPresenceRoom, participantRoom, roomOf } from './rooms';
 import { originAllowed, refuseUpgrade, viewerFromRequest } from './handshake';
 import { ackJsonParser } from './parser';
-import { Presence } from './presence';
+import type { Cluster } from '../cluster';
+import { attachAdapter, closeTransports, linkNodes } from '../cluster/live';
 
 interface SocketData {
 	viewer: Viewer;
-	/** sessionId → participantId for the rooms this socket joined. */
-	rooms: Map<string, string>;
+	/** sessionId → participantId for the rooms this socket joined (plain: it survives recovery). */
+	rooms: Record<string, string>;
 	/** The room that hands and ballots of this socket go to: the one joined last. */
 	current: { sessionId: string; participantId: string } | null;
 }
@@ -61,8 +63,11 @@ export interface LiveEvents {
  * sees it: a foreign Origin gets 403 and a missing or stale session cookie 401 (REFERENCE.md §3),
  * which engine.io's own `allowRequest` cannot tell apart.
  */
-export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): LiveEvents {
-	const presence = new Presence();
+export function createLiveEvents(
+	ctxWithoutRealtime: Omit<Ctx, 'realtime'>,
+	cluster: Cluster
+): LiveEvents {
+	const presence = cluster.state.presence;
 	const viewers = new WeakMap<IncomingMessage, Viewer>();
 	const engine = new Engine({
 		maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
@@ -73,8 +78,20 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 	const io: IoServer = new Server({
 		serveClient: false,
 		maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
-		parser: ackJsonParser
+		parser: ackJsonParser,
+		// Several nodes: a client that lost its transport (its node restarting or dying) gets the
+		// packets it missed on whichever node it reaches, through the Redis Streams adapter. One
+		// node alone keeps today's behaviour (its restart loses an in-memory session anyway).
+		...(cluster.redis
+			? {
+					connectionStateRecovery: {
+						maxDisconnectionDuration: 2 * 60_000,
+						skipMiddlewares: true
+					}
+				}
+			: {})
 	});
+	attachAdapter(io, cluster, ctxWithoutRealtime.log);
 	io.bind(engine);
 
 	const hooks = {} as RealtimeHooks;
@@ -138,10 +155,27 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 		return { sessionId: joined.sessionId, participant };
 	}
 
+	/** Counts a socket in a room's presence; records and broadcasts a participant coming online. */
+	async function arrive(sessionId: string, participant: participants.Participant) {
+		if (await presence.join(sessionId, participant.id)) {
+			broadcasts.onlineChanged(sessionId, participant.id);
+			recordPresence(sessionId, participant, 'participant_online');
+		}
+	}
+
 	io.on('connection', (socket: IoSocket) => {
 		const viewer = viewers.get(socket.request) ?? { authSessionId: null, user: null };
-		socket.data = { viewer, rooms: new Map(), current: null };
+		const restored = socket.recovered ? socket.data : null;
+		socket.data = { viewer, rooms: {}, current: restored?.current ?? null };
 		if (viewer.authSessionId) void socket.join(deviceRoom(viewer.authSessionId));
+		// Recovered (its rooms came back with it): counted present again, as a join would.
+		for (const [sessionId, participantId] of Object.entries(restored?.rooms ?? {})) {
+			socket.data.rooms[sessionId] = participantId;
+			void participants
+				.findById(ctx.db, participantId)
+				.then((p) => (p ? arrive(sessionId, p) : undefined))
+				.catch((err: unknown) => ctx.log.error({ err }, 'presence after recovery failed'));
+		}
 
 		socket.on('session:join', (payload, ack) =>
 			handle(socket, 'session:join', payload, ack, async (input) => {
@@ -156,12 +190,9 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 				await socket.join(rooms);
 				socket.data.current = { sessionId: session.id, participantId: participant.id };
 				broadcasts.joined(session.id, participant);
-				if (!socket.data.rooms.has(session.id)) {
-					socket.data.rooms.set(session.id, participant.id);
-					if (presence.add(session.id, participant.id)) {
-						broadcasts.onlineChanged(session.id, participant.id);
-						recordPresence(session.id, participant, 'participant_online');
-					}
+				if (socket.data.rooms[session.id] === undefined) {
+					socket.data.rooms[session.id] = participant.id;
+					await arrive(session.id, participant);
 				}
 				return { state: await sessionsService.roomState(ctx, session, participant) };
 			})
@@ -201,17 +232,25 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 		);
 
 		socket.on('disconnect', () => {
-			for (const [sessionId, participantId] of socket.data.rooms) {
-				if (presence.remove(sessionId, participantId)) {
-					broadcasts.onlineChanged(sessionId, participantId);
-					void participants.findById(ctx.db, participantId).then((p) => {
-						if (p) recordPresence(sessionId, p, 'participant_offline');
-					});
-				}
-			}
-			socket.data.rooms.clear();
+			for (const [sessionId, participantId] of Object.entries(socket.data.rooms))
+				void depart(sessionId, participantId);
+			socket.data.rooms = {};
 		});
 	});
+
+	/** A socket left a room: records and broadcasts the participant going offline. */
+	async function depart(sessionId: string, participantId: string, counted = true) {
+		try {
+			if (counted && !(await presence.leave(sessionId, participantId))) return;
+			broadcasts.onlineChanged(sessionId, participantId);
+			const p = await participants.findById(ctx.db, participantId);
+			if (p) recordPresence(sessionId, p, 'participant_offline');
+		} catch (err) {
+			ctx.log.error({ err, sessionId }, 'presence departure failed');
+		}
+	}
+
+	const unlink = linkNodes({ io, cluster, ctx, hooks, broadcasts, depart });
 
 	/** Validates, rate-limits and answers one inbound event; errors become `{ok:false}` acks. */
 	async function handle<E extends keyof typeof inboundSchemas, R extends object>(
@@ -239,6 +278,10 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 		} catch (error) {
 			if (error instanceof ServiceError) {
 				return reply({ ok: false, error: { code: error.code, message: error.message } });
+			}
+			if (isStoreUnavailable(error)) {
+				const { code, message } = STORE_UNAVAILABLE;
+				return reply({ ok: false, error: { code, message } });
 			}
 			ctx.log.error({ err: error, event }, 'socket event failed');
 			reply({ ok: false, error: { code: 'internal_error', message: 'something went wrong' } });
@@ -282,7 +325,12 @@ export function createLiveEvents(ctxWithoutRealtime: Omit<Ctx, 'realtime'>): Liv
 		async close() {
 			broadcasts.stop();
 			commentsOut.stop();
-			io.disconnectSockets(true);
+			await unlink();
+			// Not disconnectSockets(): a client told "io server disconnect" never retries, while one
+			// that loses its transport reconnects by itself (through the proxy, to a live node).
+			closeTransports(io);
+			// Stops the adapter's stream reader (a no-op for the in-memory adapter).
+			await io.of('/').adapter.close();
 			await new Promise<void>((resolve) => {
 				engine.close();
 				resolve();

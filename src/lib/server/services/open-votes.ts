@@ -104,6 +104,20 @@ export async function loadedOpenVote(db: Db, voteId: string): Promise<OpenVote |
 	return (await cacheOf(db).get(voteId)) ?? null;
 }
 
+/**
+ * Forgets every open vote this node holds in memory (another node's ballots may be missing
+ * from them, e.g. after an outage of the link between nodes) and says which they were.
+ */
+export function forgetOpenVotes(db: Db): { voteId: string; sessionId: string | null }[] {
+	const forgotten = [...cacheOf(db).keys()].map((voteId) => ({
+		voteId,
+		sessionId: readyOf(db).get(voteId)?.head?.sessionId ?? null
+	}));
+	cacheOf(db).clear();
+	readyOf(db).clear();
+	return forgotten;
+}
+
 export function forgetOpenVote(db: Db, voteId: string): void {
 	cacheOf(db).delete(voteId);
 	readyOf(db).delete(voteId);

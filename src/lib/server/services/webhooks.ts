@@ -45,13 +45,10 @@ export async function deliverDue(
 ): Promise<number> {
 	const { webhookUrl, webhookSecret } = ctx.config;
 	if (!webhookUrl || !webhookSecret) return 0;
-	const due = await ctx.db
-		.select()
-		.from(webhookDeliveries)
-		.where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
-		.orderBy(asc(webhookDeliveries.nextAttemptAt))
-		.limit(20);
-	for (const d of due) {
+	let attempted = 0;
+	for (; attempted < 20; attempted++) {
+		const d = await claim(ctx.db, now);
+		if (!d) break;
 		const timestamp = Math.floor(Date.now() / 1000);
 		let status: number | null = null;
 		let error: string | null = null;
@@ -89,7 +86,35 @@ export async function deliverDue(
 			.where(eq(webhookDeliveries.id, d.id));
 		if (!delivered) ctx.log.warn({ deliveryId: d.id, attempts, error }, 'webhook delivery failed');
 	}
-	return due.length;
+	return attempted;
+}
+
+/** Longer than one attempt may take (its 10 s timeout), so a claim never lapses mid-send. */
+export const CLAIM_MS = 30_000;
+
+/**
+ * Takes one due delivery for this pass: the row is locked (others skip it) while its next
+ * attempt is pushed past the claim, so no other pass — on this node or another — sends it
+ * while this one does. If this node dies mid-send, the delivery is due again after CLAIM_MS.
+ */
+async function claim(db: Db, now: Date) {
+	return db.transaction(async (tx) => {
+		const [d] = await tx
+			.select()
+			.from(webhookDeliveries)
+			.where(
+				and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now))
+			)
+			.orderBy(asc(webhookDeliveries.nextAttemptAt))
+			.limit(1)
+			.for('update', { skipLocked: true });
+		if (!d) return null;
+		await tx
+			.update(webhookDeliveries)
+			.set({ nextAttemptAt: new Date(Math.max(now.getTime(), clock.nowMs()) + CLAIM_MS) })
+			.where(eq(webhookDeliveries.id, d.id));
+		return d;
+	});
 }
 
 export async function log(db: Db, escalationId: string) {
