@@ -249,7 +249,12 @@ export async function seatViews(ctx: Ctx, sessionId: string, participantId: stri
 		...own.map((h) => ({ householdId: h.id, building: h.building, unit: maskUnit(h.unit) })),
 		...byProxy
 			.filter((h) => !own.some((o) => o.id === h.id))
-			.map((h) => ({ householdId: h.id, building: h.building, unit: maskUnit(h.unit), proxy: true }))
+			.map((h) => ({
+				householdId: h.id,
+				building: h.building,
+				unit: maskUnit(h.unit),
+				proxy: true
+			}))
 	];
 }
 

@@ -10,7 +10,6 @@ import * as searchDb from '../db/search';
 import { makeSnippet, parseQuery } from '../domain/search-tokens';
 import type { Ctx } from './context';
 import { requireWellFormed, ServiceError } from './errors';
-import { searchWords } from './words';
 
 export type SearchResult = SearchResultView;
 
