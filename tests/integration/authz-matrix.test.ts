@@ -413,7 +413,8 @@ const CASES: Case[] = [
 	{
 		route: 'POST /api/v1/sessions/[id]/seats',
 		path: (f) => `/api/v1/sessions/${f.session.id}/seats`,
-		allow: [...WRITERS, ...CONSOLE],
+		allow: ['resident', 'owner'],
+		note: 'only roles that may vote hold a household seat (403 cannot_hold_seat)',
 		json: (f) => ({ seatCode: f.seatCode })
 	},
 	{
@@ -482,7 +483,7 @@ const CASES: Case[] = [
 		route: 'POST /api/v1/votes/[id]/paper-ballots',
 		path: (f) => `/api/v1/votes/${f.voteId}/paper-ballots`,
 		allow: CONSOLE,
-		json: (f) => ({ householdId: f.householdId, choice: 'yes' })
+		json: (f) => ({ participantId: f.residentParticipantId, choice: 'yes' })
 	},
 	{
 		route: 'POST /api/v1/items/[itemId]/comments',
@@ -706,6 +707,191 @@ const CASES: Case[] = [
 		allow: ALL,
 		raw: () => form({ name: '表单' }),
 		last: true
+	},
+	// Owners' procedure: notices, proxies, turnout, announcement (ids no one has: 404 for all)
+	{
+		route: 'GET /api/v1/communities/[communityId]/notices',
+		path: (f) => `/api/v1/communities/${f.communityA}/notices`,
+		allow: ALL
+	},
+	{
+		route: 'POST /api/v1/votes/[id]/notice',
+		path: (f) => `/api/v1/votes/${f.voteId}/notice`,
+		allow: RUN,
+		json: () => ({ text: '矩阵公告' })
+	},
+	{
+		route: 'GET /api/v1/notices/[id]',
+		path: () => '/api/v1/notices/no-such-notice',
+		allow: ALL,
+		allowNotFound: true
+	},
+	{
+		route: 'GET /notices/[id]/qr.svg',
+		path: () => '/notices/no-such-notice/qr.svg',
+		allow: ALL,
+		allowNotFound: true
+	},
+	{
+		route: 'GET /api/v1/sessions/[id]/proxies',
+		path: (f) => `/api/v1/sessions/${f.session.id}/proxies`,
+		allow: MEMBERS
+	},
+	{
+		route: 'POST /api/v1/sessions/[id]/proxies',
+		path: (f) => `/api/v1/sessions/${f.session.id}/proxies`,
+		allow: CONSOLE,
+		note: 'an owner appoints only once seated (403 no_seat); staff record paper appointments',
+		json: (f) => ({ voteId: f.voteId })
+	},
+	{
+		route: 'DELETE /api/v1/proxies/[id]',
+		path: () => '/api/v1/proxies/no-such-proxy',
+		allow: SIGNED_IN,
+		allowNotFound: true
+	},
+	{
+		route: 'POST /api/v1/proxies/[id]/confirm',
+		path: () => '/api/v1/proxies/no-such-proxy/confirm',
+		allow: CONSOLE,
+		allowNotFound: true
+	},
+	{
+		route: 'GET /api/v1/votes/[id]/turnout',
+		path: (f) => `/api/v1/votes/${f.voteId}/turnout`,
+		allow: CONSOLE
+	},
+	{
+		route: 'POST /api/v1/votes/[id]/reminders',
+		path: (f) => `/api/v1/votes/${f.voteId}/reminders`,
+		allow: CONSOLE
+	},
+	{
+		route: 'GET /api/v1/votes/[id]/announcement',
+		path: (f) => `/api/v1/votes/${f.voteId}/announcement`,
+		allow: ALL,
+		note: 'a draft vote: 409 vote_not_closed for everyone'
+	},
+	// Trust: the key, signed heads, the ballot list (a draft vote: refused to all), hiding
+	{ route: 'GET /api/v1/transparency/key', path: () => '/api/v1/transparency/key', allow: ALL },
+	{
+		route: 'GET /api/v1/transparency/heads',
+		path: () => '/api/v1/transparency/heads?after=0',
+		allow: ALL
+	},
+	{
+		route: 'GET /api/v1/sessions/[id]/signed-head',
+		path: (f) => `/api/v1/sessions/${f.session.id}/signed-head`,
+		allow: MEMBERS
+	},
+	{
+		route: 'GET /api/v1/votes/[id]/ballots',
+		path: (f) => `/api/v1/votes/${f.voteId}/ballots`,
+		allow: [],
+		note: 'before its close the list is no one’s (403 vote_not_closed)'
+	},
+	{
+		route: 'POST /api/v1/moderation/hide',
+		path: () => '/api/v1/moderation/hide',
+		allow: RUN,
+		allowNotFound: true,
+		json: () => ({ kind: 'statement', id: 'no-such-statement', reason: '矩阵' })
+	},
+	{
+		route: 'POST /api/v1/moderation/erase',
+		path: () => '/api/v1/moderation/erase',
+		allow: RUN,
+		allowNotFound: true,
+		json: () => ({ participantId: 'no-such-participant' })
+	},
+	// Cost sharing
+	{
+		route: 'PATCH /api/v1/households/[id]',
+		path: (f) => `/api/v1/households/${f.householdId}`,
+		allow: CONSOLE,
+		json: () => ({ floor: 2 })
+	},
+	{
+		route: 'POST /api/v1/items/[itemId]/cost-schemes',
+		path: (f) => `/api/v1/items/${f.itemId}/cost-schemes`,
+		allow: RUN,
+		json: () => ({ title: '矩阵方案', total: 100, method: { kind: 'household' } })
+	},
+	{
+		route: 'GET /api/v1/items/[itemId]/cost-schemes',
+		path: (f) => `/api/v1/items/${f.itemId}/cost-schemes`,
+		allow: MEMBERS
+	},
+	{
+		route: 'GET /api/v1/items/[itemId]/cost-schemes/mine',
+		path: (f) => `/api/v1/items/${f.itemId}/cost-schemes/mine`,
+		allow: MEMBERS
+	},
+	{
+		route: 'POST /api/v1/items/[itemId]/cost-schemes/vote',
+		path: (f) => `/api/v1/items/${f.itemId}/cost-schemes/vote`,
+		allow: CONSOLE,
+		note: 'a draft vote, as any vote: clerks prepare it, moderators open it',
+		json: () => ({})
+	},
+	{
+		route: 'GET /api/v1/cost-schemes/[id]/households',
+		path: () => '/api/v1/cost-schemes/no-such-scheme/households',
+		allow: RUN,
+		allowNotFound: true
+	},
+	{
+		route: 'GET /api/v1/cost-schemes/[id]/mine',
+		path: () => '/api/v1/cost-schemes/no-such-scheme/mine',
+		allow: SIGNED_IN,
+		allowNotFound: true
+	},
+	// Outcomes: amendments, phase, outcome and progress
+	{
+		route: 'POST /api/v1/items/[itemId]/amendments',
+		path: (f) => `/api/v1/items/${f.itemId}/amendments`,
+		allow: ROOM_WRITERS,
+		json: () => ({ anchor: { start: {}, end: {} }, text: '矩阵修改' })
+	},
+	{
+		route: 'GET /api/v1/items/[itemId]/amendments',
+		path: (f) => `/api/v1/items/${f.itemId}/amendments`,
+		allow: MEMBERS
+	},
+	{
+		route: 'POST /api/v1/amendments/[id]/support',
+		path: () => '/api/v1/amendments/no-such-amendment/support',
+		allow: SIGNED_IN,
+		allowNotFound: true
+	},
+	{
+		route: 'POST /api/v1/amendments/[id]/[decision=amendment_decision]',
+		path: () => '/api/v1/amendments/no-such-amendment/reject',
+		allow: SIGNED_IN,
+		allowNotFound: true
+	},
+	{
+		route: 'POST /api/v1/items/[itemId]/phase',
+		path: (f) => `/api/v1/items/${f.itemId}/phase`,
+		allow: CONSOLE,
+		json: () => ({ phase: 'drafting' })
+	},
+	{
+		route: 'POST /api/v1/items/[itemId]/outcome',
+		path: (f) => `/api/v1/items/${f.itemId}/outcome`,
+		allow: RUN,
+		json: () => ({ text: '矩阵结论' })
+	},
+	{
+		route: 'POST /api/v1/items/[itemId]/progress',
+		path: (f) => `/api/v1/items/${f.itemId}/progress`,
+		allow: RUN,
+		json: () => ({ text: '矩阵进展', status: 'in_progress' })
+	},
+	{
+		route: 'GET /api/v1/items/[itemId]/outcome',
+		path: (f) => `/api/v1/items/${f.itemId}/outcome`,
+		allow: MEMBERS
 	}
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findBadText, isWellFormedText, maskNumbers } from './trust';
+import { isWellFormedText, maskNumbers } from './trust';
 
 describe('text that cannot break the record', () => {
 	it('[TRUST-TEXT-1] NUL bytes and lone surrogates are found, paired surrogates are fine', () => {
@@ -7,8 +7,6 @@ describe('text that cannot break the record', () => {
 		expect(isWellFormedText('x\ud800y')).toBe(false);
 		expect(isWellFormedText('x\udc00')).toBe(false);
 		expect(isWellFormedText('加装电梯 😀')).toBe(true);
-		expect(findBadText({ text: 'ok', nested: [{ speaker: 'a\u0000' }] })).toBe('nested.0.speaker');
-		expect(findBadText({ text: '同意' })).toBeNull();
 	});
 });
 

@@ -13,18 +13,6 @@ const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])
 
 export const isWellFormedText = (s: string): boolean => !BAD_TEXT.test(s);
 
-/** The path of the first string in `value` that is not well-formed text, or null. */
-export function findBadText(value: unknown, path: string[] = [], depth = 0): string | null {
-	if (typeof value === 'string') return isWellFormedText(value) ? null : path.join('.') || 'text';
-	if (depth > 16 || value === null || typeof value !== 'object') return null;
-	for (const [key, inner] of Object.entries(value)) {
-		if (!isWellFormedText(key)) return [...path, '(key)'].join('.');
-		const bad = findBadText(inner, [...path, key], depth + 1);
-		if (bad) return bad;
-	}
-	return null;
-}
-
 /** The valibot check every text schema can carry. */
 export const wellFormedText = () =>
 	v.check<string, string>(

@@ -1,7 +1,6 @@
 import { json, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { sessionCookieAttributes, SESSION_COOKIE, type AuthSession } from './auth/session';
-import { findBadInput } from './domain/input-guard';
-import { ServiceError } from './services/errors';
+import { requireGoodInput, ServiceError } from './services/errors';
 import { isStoreUnavailable, STORE_UNAVAILABLE } from './db/availability';
 
 export function errorResponse(
@@ -44,8 +43,7 @@ export async function readJson(request: Request): Promise<unknown> {
 		throw new ServiceError(400, 'invalid_payload', 'body is not valid JSON');
 	}
 	// Refused here too, for handlers that read a field before any schema does.
-	const bad = findBadInput(body);
-	if (bad) throw new ServiceError(400, 'invalid_payload', bad);
+	requireGoodInput(body);
 	return body;
 }
 

@@ -4,30 +4,34 @@
  * object machinery, and nesting deeper than any request needs. Checked before a schema and
  * before the store, so odd input is a 400, never a 500 from deep inside.
  */
+import { isWellFormedText } from '$lib/protocol/trust';
 
 export const MAX_DEPTH = 64;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-// eslint-disable-next-line no-control-regex
-const NUL = /\u0000/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const BAD_TEXT = 'contains a NUL byte or a lone surrogate';
 
-function badText(s: string): string | null {
-	if (NUL.test(s)) return 'contains a NUL character';
-	if (LONE_SURROGATE.test(s)) return 'contains an unpaired surrogate (not valid Unicode)';
-	return null;
+/**
+ * What is wrong and the code it answers with: text that cannot be stored is `invalid_text`
+ * (src/lib/protocol/trust.ts says why), anything else `invalid_payload`.
+ */
+export interface BadInput {
+	code: 'invalid_text' | 'invalid_payload';
+	message: string;
 }
 
-/** The first problem in the value as `path: reason`, or null when it is fine. Iterative. */
-export function findBadInput(input: unknown): string | null {
+/** The first problem in the value (`path: reason`), or null when it is fine. Iterative. */
+export function findBadInput(input: unknown): BadInput | null {
 	const stack: { value: unknown; path: string; depth: number }[] = [
 		{ value: input, path: '', depth: 0 }
 	];
 	while (stack.length) {
 		const { value, path, depth } = stack.pop()!;
-		const at = (reason: string) => (path ? `${path}: ${reason}` : reason);
+		const at = (reason: string, code: BadInput['code'] = 'invalid_payload') => ({
+			code,
+			message: path ? `${path}: ${reason}` : reason
+		});
 		if (typeof value === 'string') {
-			const bad = badText(value);
-			if (bad) return at(bad);
+			if (!isWellFormedText(value)) return at(BAD_TEXT, 'invalid_text');
 		} else if (typeof value === 'number') {
 			if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER)
 				return at('number out of range');
@@ -39,8 +43,7 @@ export function findBadInput(input: unknown): string | null {
 			for (const [key, child] of entries) {
 				if (!Array.isArray(value)) {
 					if (FORBIDDEN_KEYS.has(key)) return at(`key "${key}" is not allowed`);
-					const bad = badText(key);
-					if (bad) return at(`a key ${bad}`);
+					if (!isWellFormedText(key)) return at(`a key ${BAD_TEXT}`, 'invalid_text');
 				}
 				stack.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
 			}

@@ -109,8 +109,10 @@ export async function closeSessionAs(ctx: Ctx, sessionId: string, actor: Actor) 
 			await checkpoint(tx, item, snaps[i]!, 'session_closed', actor);
 		}
 		await tx.update(sessionsTable).set({ status: 'closed' }).where(eq(sessionsTable.id, sessionId));
+		// Read again: closing the open votes above may have settled an item's status.
+		const settled = (await sessions.find(tx, sessionId))?.items ?? session.items;
 		await record(tx, sessionId, 'session_closed', actor, {
-			items: session.items.map((i) => ({ id: i.id, title: i.title, status: i.status }))
+			items: settled.map((i) => ({ id: i.id, title: i.title, status: i.status }))
 		});
 		await notify(
 			tx,

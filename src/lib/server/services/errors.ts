@@ -1,6 +1,5 @@
 import * as v from 'valibot';
 import { findBadInput } from '../domain/input-guard';
-import { findBadText } from '$lib/protocol/trust';
 
 /** An error a user or client can act on: a stable snake_case code, an HTTP status, a message. */
 export class ServiceError extends Error {
@@ -22,9 +21,7 @@ export const unauthorized = () => new ServiceError(401, 'unauthorized', 'sign in
 
 /** Parses input with a schema, or throws `invalid_payload` naming the first bad field. */
 export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
-	requireWellFormed(input);
-	const bad = findBadInput(input);
-	if (bad) throw new ServiceError(400, 'invalid_payload', bad);
+	requireGoodInput(input);
 	const result = v.safeParse(schema, input);
 	if (result.success) return result.output;
 	const issue = result.issues[0];
@@ -33,9 +30,12 @@ export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.I
 	throw new ServiceError(400, 'invalid_payload', message);
 }
 
-/** Refuses text no store keeps and no canonical JSON has (NUL, lone surrogates): 400 `invalid_text`. */
-export function requireWellFormed(input: unknown): void {
-	const bad = findBadText(input);
-	if (bad)
-		throw new ServiceError(400, 'invalid_text', `${bad}: contains a NUL byte or a lone surrogate`);
+/**
+ * Refuses what no body may carry whatever its schema says (src/lib/server/domain/input-guard.ts):
+ * text no store keeps (400 `invalid_text`), numbers, keys or nesting no request needs (400
+ * `invalid_payload`). `label` names the input when it is not a JSON body (`register`).
+ */
+export function requireGoodInput(input: unknown, label?: string): void {
+	const bad = findBadInput(input);
+	if (bad) throw new ServiceError(400, bad.code, label ? `${label}: ${bad.message}` : bad.message);
 }

@@ -15,11 +15,9 @@ import {
 	type RegisterError
 } from '../domain/register';
 import { newId, newToken } from '../ids';
-import { maskUnit } from './pseudonyms';
 import type { Ctx, Viewer } from './context';
-import { notFound, parse, ServiceError } from './errors';
+import { notFound, parse, requireGoodInput, ServiceError } from './errors';
 import { requireCan } from '../access/check';
-import { findBadInput } from '../domain/input-guard';
 import { actorOf, actorOfUser, record } from './transcript';
 import type { Participant } from '../db/participants';
 import { formatShortCode } from '../domain/seat-code';
@@ -71,8 +69,7 @@ export async function importCsv(
 	text: string
 ): Promise<{ imported: number; errors: RegisterError[] }> {
 	await requireCan(ctx, viewer, 'community.register', { communityId });
-	const bad = findBadInput(text);
-	if (bad) throw new ServiceError(400, 'invalid_payload', `register: ${bad}`);
+	requireGoodInput(text, 'register');
 	const { rows, errors } = parseRegister(text);
 	if (errors.length) return { imported: 0, errors };
 	const imported = await ctx.db.transaction((tx) =>
@@ -232,7 +229,11 @@ export async function releaseSeat(
 	ctx.realtime.seatsChanged(sessionId, held.participantId);
 }
 
-/** The seats a participant holds: claimed with a slip, and taken up as a proxy (`proxy`). */
+/**
+ * The seats a participant holds: claimed with a slip, and taken up as a proxy (`proxy`). Only
+ * that participant is told (their own phone): the full unit, so an owner can check the slip
+ * they scanned is theirs. Everything public masks units (`maskUnit`).
+ */
 export async function seatViews(ctx: Ctx, sessionId: string, participantId: string) {
 	const seats = await households.seatsOf(ctx.db, sessionId, participantId);
 	const own = await households.findMany(
@@ -246,13 +247,13 @@ export async function seatViews(ctx: Ctx, sessionId: string, participantId: stri
 		...new Set(held.flatMap((p) => p.householdIds))
 	]);
 	return [
-		...own.map((h) => ({ householdId: h.id, building: h.building, unit: maskUnit(h.unit) })),
+		...own.map((h) => ({ householdId: h.id, building: h.building, unit: h.unit })),
 		...byProxy
 			.filter((h) => !own.some((o) => o.id === h.id))
 			.map((h) => ({
 				householdId: h.id,
 				building: h.building,
-				unit: maskUnit(h.unit),
+				unit: h.unit,
 				proxy: true
 			}))
 	];

@@ -9,7 +9,7 @@ import { SEARCH_KINDS, type SearchKind, type SearchResultView } from '$lib/proto
 import * as searchDb from '../db/search';
 import { makeSnippet, parseQuery } from '../domain/search-tokens';
 import type { Ctx } from './context';
-import { requireWellFormed, ServiceError } from './errors';
+import { requireGoodInput, ServiceError } from './errors';
 
 export type SearchResult = SearchResultView;
 
@@ -37,7 +37,7 @@ export async function search(
 	filters: SearchFilters = {}
 ): Promise<SearchResult[]> {
 	const q = (raw ?? '').trim();
-	requireWellFormed({ q });
+	requireGoodInput({ q });
 	if (q.length < 1 || q.length > 100) throw invalid('q: 1–100 characters');
 	const kind = filters.kind || null;
 	if (kind && !(SEARCH_KINDS as readonly string[]).includes(kind))
