@@ -140,7 +140,11 @@ test('moderator console, projector and three phones run a household vote to its 
 	for (const [i, p] of phones.entries()) {
 		await p.getByLabel('表决票编码').fill(owners[i]!.seatCode);
 		await p.getByRole('button', { name: '入座' }).click();
-		await expect(p.getByText(`我的座位：${owners[i]!.building} ${owners[i]!.unit}`)).toBeVisible();
+		// Masked even on the owner's own phone: only moderators read a unit as typed.
+		const unit = owners[i]!.unit;
+		const masked = unit[0] + '*'.repeat(Math.min(unit.length - 1, 4));
+		await expect(p.getByText(`我的座位：${owners[i]!.building} ${masked}`)).toBeVisible();
+		await expect(p.getByText(unit, { exact: false })).toHaveCount(0);
 	}
 
 	for (const p of phones) {

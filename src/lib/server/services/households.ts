@@ -18,6 +18,7 @@ import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, requireGoodInput, ServiceError } from './errors';
 import { requireCan } from '../access/check';
+import { maskUnit } from './pseudonyms';
 import { actorOf, actorOfUser, record } from './transcript';
 import type { Participant } from '../db/participants';
 import { formatShortCode } from '../domain/seat-code';
@@ -230,9 +231,9 @@ export async function releaseSeat(
 }
 
 /**
- * The seats a participant holds: claimed with a slip, and taken up as a proxy (`proxy`). Only
- * that participant is told (their own phone): the full unit, so an owner can check the slip
- * they scanned is theirs. Everything public masks units (`maskUnit`).
+ * The seats a participant holds: claimed with a slip, and taken up as a proxy (`proxy`). Units
+ * are masked even for their holder: only the community's moderators read a unit as typed
+ * (REFERENCE.md, additions to §8), and a phone's screen is seen by neighbours in the hall.
  */
 export async function seatViews(ctx: Ctx, sessionId: string, participantId: string) {
 	const seats = await households.seatsOf(ctx.db, sessionId, participantId);
@@ -247,13 +248,13 @@ export async function seatViews(ctx: Ctx, sessionId: string, participantId: stri
 		...new Set(held.flatMap((p) => p.householdIds))
 	]);
 	return [
-		...own.map((h) => ({ householdId: h.id, building: h.building, unit: h.unit })),
+		...own.map((h) => ({ householdId: h.id, building: h.building, unit: maskUnit(h.unit) })),
 		...byProxy
 			.filter((h) => !own.some((o) => o.id === h.id))
 			.map((h) => ({
 				householdId: h.id,
 				building: h.building,
-				unit: h.unit,
+				unit: maskUnit(h.unit),
 				proxy: true
 			}))
 	];
