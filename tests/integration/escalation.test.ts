@@ -91,6 +91,15 @@ describe('escalation to the street, webhook and public archive search', () => {
 		expect(hoursAhead).toBeGreaterThan(3.9);
 		expect(hoursAhead).toBeLessThanOrEqual(4);
 
+		// The street's officials hear of the new case in their feed.
+		const feed = expectStatus<{
+			unread: number;
+			items: { kind: string; text: string; url?: string }[];
+		}>(await street.get('/api/v1/notifications'), 200);
+		expect(feed.items.find((n) => n.kind === 'escalation_submitted')).toMatchObject({
+			text: expect.stringContaining('车库改造费用分摊'),
+			url: `/street/${created.id}`
+		});
 		const inbox = expectStatus<{ id: string; overdue: boolean; itemTitle: string }[]>(
 			await street.get('/api/v1/escalations'),
 			200
@@ -222,5 +231,72 @@ describe('escalation to the street, webhook and public archive search', () => {
 			await fx.admin.post('/api/v1/streets/default-street/settings', { responseHours: 4 }),
 			200
 		);
+	});
+});
+
+describe('the street hears of its cases', () => {
+	let server: ServerHandle;
+	beforeAll(async () => {
+		server = await startServer({ env: { YISHI_TEST_CLOCK: '1' } });
+	});
+	afterAll(async () => {
+		await server?.dispose();
+	});
+
+	it('tells its own officials of a new case, an hour before the answer is due, and when it is overdue', async () => {
+		const fx = await createSessionWithInvites(server);
+		const street = await userClient(server, fx.admin, 'street');
+		const elsewhere = expectStatus<{ id: string }>(
+			await fx.admin.post('/api/v1/streets', { name: '别的街道' }),
+			201
+		);
+		const outsider = new ApiClient(server);
+		expectStatus(
+			await fx.admin.post('/api/v1/users', {
+				username: 'street-elsewhere',
+				password: 'street-elsewhere-pw',
+				role: 'street',
+				streetId: elsewhere.id
+			}),
+			201
+		);
+		expectStatus(await outsider.login('street-elsewhere', 'street-elsewhere-pw'), 200);
+		const item = fx.session.items[0]!;
+		expectStatus(
+			await fx.moderator.post(`/api/v1/items/${item.id}/status`, { status: 'unresolved' }),
+			200
+		);
+		const created = expectStatus<{ id: string }>(
+			await fx.moderator.post(`/api/v1/items/${item.id}/escalations`, { note: '提醒测试' }),
+			201
+		);
+		const kinds = async (client: ApiClient) =>
+			expectStatus<{ items: { kind: string; url?: string }[] }>(
+				await client.get('/api/v1/notifications'),
+				200
+			)
+				.items.filter((n) => n.url === `/street/${created.id}`)
+				.map((n) => n.kind)
+				.sort();
+		expect(await kinds(street)).toEqual(['escalation_submitted']);
+
+		// The default response time is 4 h: 2 h 55 min later nothing new; 3 h 5 min later, due soon.
+		expectStatus(
+			await fx.admin.post('/api/v1/test/clock', { advanceSeconds: 2 * 3600 + 3300 }),
+			200
+		);
+		expect(await kinds(street)).toEqual(['escalation_submitted']);
+		expectStatus(await fx.admin.post('/api/v1/test/clock', { advanceSeconds: 600 }), 200);
+		expect(await kinds(street)).toEqual(['escalation_due_soon', 'escalation_submitted']);
+		// Past the deadline, once; again later, nothing more.
+		expectStatus(await fx.admin.post('/api/v1/test/clock', { advanceSeconds: 3600 }), 200);
+		expectStatus(await fx.admin.post('/api/v1/test/clock', { advanceSeconds: 3600 }), 200);
+		expect(await kinds(street)).toEqual([
+			'escalation_due_soon',
+			'escalation_overdue',
+			'escalation_submitted'
+		]);
+		// Another street's official hears nothing of it.
+		expect(await kinds(outsider)).toEqual([]);
 	});
 });

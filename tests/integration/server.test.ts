@@ -403,6 +403,49 @@ describe.each(availableStores())('core API flow (%s)', (store) => {
 		expectError(res, 410, 'invite_revoked');
 	});
 
+	it('revoking a leaked invite can also remove everyone who joined with it, recorded', async () => {
+		const leaked = expectStatus(
+			await moderator.post<InviteView>(`/api/v1/sessions/${session.id}/invites`, {
+				role: 'resident'
+			}),
+			201
+		);
+		const strangers = [
+			await joinAs(server, tokenOf(leaked.url), '陌生人甲'),
+			await joinAs(server, tokenOf(leaked.url), '陌生人乙')
+		];
+		expectError(
+			await moderator.del(`/api/v1/invites/${leaked.id}?participants=everyone`),
+			400,
+			'invalid_payload'
+		);
+		const revoked = expectStatus<{ removed: number }>(
+			await moderator.del(`/api/v1/invites/${leaked.id}?participants=remove`),
+			200
+		);
+		expect(revoked.removed).toBe(2);
+		for (const stranger of strangers) {
+			const said = await stranger.post(`/api/v1/sessions/${session.id}/statements`, {
+				text: '我还在吗'
+			});
+			expect([403, 404]).toContain(said.status);
+		}
+		// Someone who joined with another link stays.
+		expectStatus(
+			await joined.post(`/api/v1/sessions/${session.id}/statements`, { text: '我还在' }),
+			201
+		);
+		const transcript = expectStatus<{ entries: { type: string; data: { inviteId?: string } }[] }>(
+			await moderator.get(`/api/v1/sessions/${session.id}/transcript`),
+			200
+		);
+		expect(
+			transcript.entries.filter(
+				(e) => e.type === 'participant_removed' && e.data.inviteId === leaked.id
+			)
+		).toHaveLength(2);
+	});
+
 	it('an invite with maxUses 1 admits one person (then 410 invite_used_up)', async () => {
 		const invite = expectStatus(
 			await moderator.post<InviteView>(`/api/v1/sessions/${session.id}/invites`, {

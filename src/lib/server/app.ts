@@ -21,6 +21,7 @@ import * as proposals from './services/proposals';
 import * as webhooks from './services/webhooks';
 import type { Ctx, RealtimeHooks } from './services/context';
 import * as opinionsService from './services/opinions';
+import * as escalations from './services/escalations';
 import * as sessionsService from './services/sessions';
 import { createScheduler, type Job, type Scheduler } from './scheduler';
 import * as transparency from './services/transparency';
@@ -33,7 +34,12 @@ import { useRedisForLimits } from './cluster/limiter';
 
 /** Everything that falls due by the clock. */
 function dueJobs(ctx: Ctx): Job[] {
-	return [...deadlineJobs(ctx), opinionsService.overdueJob(ctx), transparency.signingJob(ctx)];
+	return [
+		...deadlineJobs(ctx),
+		opinionsService.overdueJob(ctx),
+		escalations.remindersJob(ctx),
+		transparency.signingJob(ctx)
+	];
 }
 
 export interface App {

@@ -1,5 +1,6 @@
 import { json, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { sessionCookieAttributes, SESSION_COOKIE, type AuthSession } from './auth/session';
+import { DEVICE_COOKIE } from './auth/rate-limit';
 import { requireGoodInput, ServiceError } from './services/errors';
 import { isStoreUnavailable, STORE_UNAVAILABLE } from './db/availability';
 
@@ -54,6 +55,23 @@ export function setSessionCookie(
 	secure: boolean
 ) {
 	cookies.set(SESSION_COOKIE, token, sessionCookieAttributes(session.expiresAt, { secure }));
+}
+
+/** The device cookie a sign-in request carried (auth/rate-limit.ts). */
+export function deviceCookie(cookies: Cookies): string | undefined {
+	return cookies.get(DEVICE_COOKIE);
+}
+
+/** Marks this device as one that signed in (auth/rate-limit.ts); kept across sign-outs. */
+export function setDeviceCookie(cookies: Cookies, token: string, secure: boolean) {
+	cookies.set(DEVICE_COOKIE, token, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure,
+		// 400 days: the longest a browser keeps a cookie (RFC 6265bis).
+		maxAge: 400 * 24 * 3600
+	});
 }
 
 export function clearSessionCookie(cookies: Cookies) {

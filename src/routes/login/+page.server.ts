@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { setSessionCookie } from '$lib/server/http';
+import { deviceCookie, setDeviceCookie, setSessionCookie } from '$lib/server/http';
 import * as accounts from '$lib/server/services/accounts';
 import { ServiceError } from '$lib/server/services/errors';
 import { safeNext } from '../guards.server';
@@ -25,7 +25,12 @@ export const actions = {
 		const { ctx } = locals;
 		let result: accounts.LoginResult;
 		try {
-			result = await accounts.login(ctx, { username, password }, getClientAddress());
+			result = await accounts.login(
+				ctx,
+				{ username, password },
+				getClientAddress(),
+				deviceCookie(cookies)
+			);
 		} catch (e) {
 			if (!(e instanceof ServiceError)) throw e;
 			const message =
@@ -37,6 +42,7 @@ export const actions = {
 			return fail(e.status, { username, message });
 		}
 		setSessionCookie(cookies, result.token, result.session, ctx.config.secureCookies);
+		setDeviceCookie(cookies, result.deviceToken, ctx.config.secureCookies);
 		redirect(303, safeNext(url.searchParams.get('next')));
 	}
 } satisfies Actions;

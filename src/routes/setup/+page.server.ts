@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { setSessionCookie } from '$lib/server/http';
+import { setDeviceCookie, setSessionCookie } from '$lib/server/http';
 import * as accounts from '$lib/server/services/accounts';
 import { ServiceError } from '$lib/server/services/errors';
 import { invalidField } from '../guards.server';
@@ -34,6 +34,7 @@ export const actions = {
 			return fail(400, { username, field: field ?? 'password', message });
 		}
 		setSessionCookie(cookies, result.token, result.session, ctx.config.secureCookies);
+		setDeviceCookie(cookies, result.deviceToken, ctx.config.secureCookies);
 		redirect(303, '/admin');
 	}
 } satisfies Actions;

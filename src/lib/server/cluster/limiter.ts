@@ -26,6 +26,7 @@ export interface SharedLimiter {
 	consume(key: string, points?: number): ReturnType<RateLimiterAbstract['consume']>;
 	delete(key: string): Promise<boolean>;
 	get(key: string): ReturnType<RateLimiterAbstract['get']>;
+	block(key: string, seconds: number): ReturnType<RateLimiterAbstract['block']>;
 }
 
 /** A limiter with `options`, counted in Redis when the node has it, else in memory. */
@@ -50,6 +51,7 @@ export function sharedLimiter(options: IRateLimiterOptions): SharedLimiter {
 	return {
 		consume: (key, points) => current().consume(key, points),
 		delete: (key) => current().delete(key),
-		get: (key) => current().get(key)
+		get: (key) => current().get(key),
+		block: (key, seconds) => current().block(key, seconds)
 	};
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import type { Db } from './client';
 import { communities, communityMembers, invites, photos, users } from './schema';
 
@@ -67,11 +67,22 @@ export async function updateSettings(
 }
 
 /** Accounts that answer residents: moderators and administrators. */
-export async function staffUserIds(db: Db): Promise<string[]> {
+/**
+ * Who answers a community's opinions: the deployment's administrators and the community's own
+ * moderators (`isDefault`: also moderators with no community set, who work in it).
+ */
+export async function staffUserIds(
+	db: Db,
+	communityId: string,
+	isDefault: boolean
+): Promise<string[]> {
+	const ofCommunity = isDefault
+		? or(eq(users.communityId, communityId), isNull(users.communityId))
+		: eq(users.communityId, communityId);
 	const rows = await db
 		.select({ id: users.id })
 		.from(users)
-		.where(inArray(users.role, ['admin', 'moderator']));
+		.where(or(eq(users.role, 'admin'), and(eq(users.role, 'moderator'), ofCommunity)));
 	return rows.map((r) => r.id);
 }
 

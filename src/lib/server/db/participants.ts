@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import type { Db } from './client';
 import { participants } from './schema';
 
@@ -53,4 +53,16 @@ export async function listForSession(db: Db, sessionId: string): Promise<Partici
 /** Participants whose device is signed in with this auth session (all their rooms). */
 export async function listForAuthSession(db: Db, authSessionId: string): Promise<Participant[]> {
 	return db.select().from(participants).where(eq(participants.authSessionId, authSessionId));
+}
+
+/** Invited people still in the room who joined with this link (staff never join by link). */
+export async function joinedWith(db: Db, inviteId: string): Promise<Participant[]> {
+	return db
+		.select()
+		.from(participants)
+		.where(and(eq(participants.inviteId, inviteId), ne(participants.status, 'removed')));
+}
+
+export async function setStatus(db: Db, id: string, status: Participant['status']): Promise<void> {
+	await db.update(participants).set({ status }).where(eq(participants.id, id));
 }

@@ -73,6 +73,23 @@ export const authSessions = pgTable(
 	(t) => [index('auth_sessions_user_idx').on(t.userId)]
 );
 
+/**
+ * Devices that have signed in to an account (the `yishi_device` cookie, stored as its SHA-256):
+ * failures from elsewhere never hold them back (src/lib/server/auth/rate-limit.ts).
+ */
+export const loginDevices = pgTable(
+	'login_devices',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }).notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('login_devices_user_idx').on(t.userId)]
+);
+
 export const sessions = pgTable(
 	'sessions',
 	{
@@ -422,7 +439,10 @@ export const escalations = pgTable(
 		answeredAt: timestamp('answered_at', { withTimezone: true, mode: 'date' }),
 		answeredBy: text('answered_by'),
 		createdBy: text('created_by').notNull(),
-		createdAt: createdAt()
+		createdAt: createdAt(),
+		/** When the street was told the answer is due within the hour / is overdue (once each). */
+		dueSoonToldAt: timestamp('due_soon_told_at', { withTimezone: true, mode: 'date' }),
+		overdueToldAt: timestamp('overdue_told_at', { withTimezone: true, mode: 'date' })
 	},
 	(t) => [index('escalations_street_idx').on(t.streetId, t.status)]
 );

@@ -1,4 +1,4 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, or } from 'drizzle-orm';
 import type { AccountRole } from '$lib/protocol/roles';
 import type { Db } from './client';
 import { users } from './schema';
@@ -63,4 +63,19 @@ export async function list(db: Db): Promise<Omit<User, 'passwordHash'>[]> {
 		})
 		.from(users)
 		.orderBy(asc(users.createdAt));
+}
+
+/** The officials of a street (`isDefault`: also those with no street set, who work for it). */
+export async function streetOfficials(
+	db: Db,
+	streetId: string,
+	isDefault: boolean
+): Promise<{ id: string }[]> {
+	const ofStreet = isDefault
+		? or(eq(users.streetId, streetId), isNull(users.streetId))
+		: eq(users.streetId, streetId);
+	return db
+		.select({ id: users.id })
+		.from(users)
+		.where(and(eq(users.role, 'street'), ofStreet));
 }

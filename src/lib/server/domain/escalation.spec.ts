@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineFrom, isOverdue, step } from './escalation';
+import { deadlineFrom, isOverdue, reminderDue, step } from './escalation';
 
 describe('escalation workflow', () => {
 	it('[ESC-1] moves one step at a time: submitted → accepted → in_progress → answered → closed', () => {
@@ -28,5 +28,39 @@ describe('escalation workflow', () => {
 		expect(isOverdue('accepted', deadline, null, after)).toBe(true);
 		expect(isOverdue('answered', deadline, before, after)).toBe(false);
 		expect(isOverdue('answered', deadline, after, after)).toBe(true);
+	});
+});
+
+describe('reminders to the street', () => {
+	const deadline = new Date('2026-12-03T12:00:00Z');
+	const open = {
+		status: 'accepted' as const,
+		deadline,
+		answeredAt: null,
+		dueSoonToldAt: null,
+		overdueToldAt: null
+	};
+	const at = (iso: string) => new Date(iso);
+
+	it('[ESC-REMIND-1] within the hour before the deadline the street is told once', () => {
+		expect(reminderDue(open, at('2026-12-03T10:59:00Z'))).toBe(null);
+		expect(reminderDue(open, at('2026-12-03T11:00:00Z'))).toBe('due_soon');
+		expect(reminderDue({ ...open, dueSoonToldAt: deadline }, at('2026-12-03T11:30:00Z'))).toBe(
+			null
+		);
+	});
+	it('[ESC-REMIND-2] past the deadline unanswered it is told once that the case is overdue', () => {
+		expect(reminderDue(open, at('2026-12-03T12:00:01Z'))).toBe('overdue');
+		expect(reminderDue({ ...open, dueSoonToldAt: deadline }, at('2026-12-03T13:00:00Z'))).toBe(
+			'overdue'
+		);
+		expect(reminderDue({ ...open, overdueToldAt: deadline }, at('2026-12-03T13:00:00Z'))).toBe(
+			null
+		);
+	});
+	it('[ESC-REMIND-2] an answered or closed case is never a reminder', () => {
+		const later = at('2026-12-04T00:00:00Z');
+		expect(reminderDue({ ...open, status: 'answered', answeredAt: later }, later)).toBe(null);
+		expect(reminderDue({ ...open, status: 'closed' }, later)).toBe(null);
 	});
 });

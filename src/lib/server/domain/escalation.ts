@@ -44,3 +44,30 @@ export function isOverdue(
 	if (answeredAt) return answeredAt.getTime() > deadline.getTime();
 	return status !== 'closed' && now.getTime() > deadline.getTime();
 }
+
+/** [ESC-REMIND-1] The street is reminded this long before a case's answer is due. */
+export const DUE_SOON_MS = 3_600_000;
+
+export type CaseReminder = 'due_soon' | 'overdue';
+
+/**
+ * [ESC-REMIND-1] [ESC-REMIND-2] What the street should be told about a case now, if anything:
+ * once within the hour before its deadline, once when it passes unanswered. An answered or
+ * closed case needs no reminder; a case already overdue when first seen is told only that.
+ */
+export function reminderDue(
+	c: {
+		status: EscalationStatus;
+		deadline: Date;
+		answeredAt: Date | null;
+		dueSoonToldAt: Date | null;
+		overdueToldAt: Date | null;
+	},
+	now: Date
+): CaseReminder | null {
+	if (c.answeredAt || c.status === 'answered' || c.status === 'closed') return null;
+	const left = c.deadline.getTime() - now.getTime();
+	if (left < 0) return c.overdueToldAt ? null : 'overdue';
+	if (left <= DUE_SOON_MS) return c.dueSoonToldAt ? null : 'due_soon';
+	return null;
+}

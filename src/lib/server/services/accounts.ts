@@ -8,7 +8,8 @@ import * as setupTokens from '../db/setup-tokens';
 import * as authSessionsDb from '../db/auth-sessions';
 import * as orgs from '../db/orgs';
 import { burnVerify, hashPassword, verifyPassword } from '../auth/password';
-import { consumeLoginAttempt, resetLoginAttempts } from '../auth/rate-limit';
+import * as throttle from '../auth/rate-limit';
+import * as loginDevices from '../db/login-devices';
 import {
 	createSession,
 	generateSessionToken,
@@ -33,15 +34,38 @@ const publicUser = (u: PublicUser): PublicUser => ({
 	role: u.role
 });
 
+const hashToken = (token: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+
 export interface LoginResult {
 	user: PublicUser;
 	token: string;
 	session: AuthSession;
+	/** The device cookie's value (`DEVICE_COOKIE`): this device is known to the account now. */
+	deviceToken: string;
 }
 
-export async function login(ctx: Ctx, input: unknown, ip: string): Promise<LoginResult> {
+/**
+ * Signs in, under the throttle of auth/rate-limit.ts: `deviceToken` is the device cookie the
+ * request carried, if any; a device that signed in to this account before is not held back
+ * by anyone else's failures.
+ */
+export async function login(
+	ctx: Ctx,
+	input: unknown,
+	ip: string,
+	deviceToken?: string | null
+): Promise<LoginResult> {
 	const { username, password } = parse(loginSchema, input);
-	const limit = await consumeLoginAttempt(ip, username);
+	const account = username.toLowerCase();
+	const user = await users.findByUsername(ctx.db, username);
+	const device = deviceToken ? hashToken(deviceToken) : null;
+	const known =
+		user && device && (await loginDevices.ownerOf(ctx.db, device)) === user.id
+			? (await throttle.deviceInGoodStanding(device))
+				? device
+				: null
+			: null;
+	const limit = await throttle.mayTry(account, ip, known !== null);
 	if (!limit.ok) {
 		throw new ServiceError(
 			429,
@@ -50,16 +74,18 @@ export async function login(ctx: Ctx, input: unknown, ip: string): Promise<Login
 			limit.retryAfterSeconds
 		);
 	}
-	const user = await users.findByUsername(ctx.db, username);
 	const ok = user ? await verifyPassword(user.passwordHash, password) : await burnVerify(password);
 	if (!user || !ok) {
+		await throttle.failed(account, ip, known);
 		throw new ServiceError(401, 'invalid_credentials', 'wrong username or password');
 	}
-	await resetLoginAttempts(ip, username);
+	await throttle.succeeded(account, known);
+	const nextDevice = known && deviceToken ? deviceToken : newToken();
+	await loginDevices.remember(ctx.db, hashToken(nextDevice), user.id, clock.now());
 	const token = generateSessionToken();
 	const session = await createSession(ctx.db, token, user.id);
-	ctx.log.info({ userId: user.id }, 'login');
-	return { user: publicUser(user), token, session };
+	ctx.log.info({ userId: user.id, knownDevice: known !== null }, 'login');
+	return { user: publicUser(user), token, session, deviceToken: nextDevice };
 }
 
 /**
@@ -97,8 +123,6 @@ export async function listUsers(ctx: Ctx, viewer: Viewer) {
 	await requireCan(ctx, viewer, 'deployment.manage', 'deployment');
 	return users.list(ctx.db);
 }
-
-const hashToken = (token: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 
 /**
  * First administrator (REFERENCE.md §1): from YISHI_ADMIN_* when set and none exists; otherwise
@@ -144,9 +168,11 @@ export async function completeSetup(ctx: Ctx, token: string, input: unknown): Pr
 		passwordHash: await hashPassword(password),
 		role: 'admin'
 	});
+	const deviceToken = newToken();
+	await loginDevices.remember(ctx.db, hashToken(deviceToken), user.id, clock.now());
 	const sessionToken = generateSessionToken();
 	const session = await createSession(ctx.db, sessionToken, user.id);
-	return { user: publicUser(user), token: sessionToken, session };
+	return { user: publicUser(user), token: sessionToken, session, deviceToken };
 }
 
 /** Ends a device's session: the row goes, and its live sockets are closed (REFERENCE.md §2). */

@@ -11,11 +11,15 @@ import { asc, desc, eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { TallyView } from '$lib/protocol';
 import * as orgs from '../db/orgs';
+import * as users from '../db/users';
+import * as reminders from '../db/escalation-reminders';
+import type { Job } from '../scheduler';
 import { escalations, items, sessions as sessionsTable, streets } from '../db/schema';
 import * as sessions from '../db/sessions';
 import * as transcript from '../db/transcript';
 import * as votes from '../db/votes';
 import * as workflow from '../domain/escalation';
+import { shanghaiTime } from '../domain/opinions';
 import { newId } from '../ids';
 import { signCurrentHead } from './transparency';
 import { isStaffOf } from './trust-access';
@@ -121,6 +125,24 @@ export async function create(
 			},
 			now
 		);
+		// Each of the street's officials hears of the case in their feed (and by push).
+		for (const official of await users.streetOfficials(
+			tx,
+			community.streetId,
+			community.streetId === DEFAULT_STREET_ID
+		)) {
+			await notify(
+				tx,
+				{ audience: 'user', userId: official.id },
+				{
+					kind: 'escalation_submitted',
+					text: `${community.name}上报「${item.title}」，请在 ${shanghaiTime(created!.deadline)} 前答复`,
+					itemId,
+					url: `/street/${created!.id}`,
+					at: now
+				}
+			);
+		}
 		// The street receives a head signed now: the record it was sent cannot be rewritten unseen.
 		const signedHead = await signCurrentHead(ctx, item.sessionId, tx);
 		await webhooks.enqueue(
@@ -330,4 +352,59 @@ export async function deliveries(ctx: Ctx, viewer: Viewer, id: string) {
 	await requireCan(ctx, viewer, 'escalation.work', { escalationId: id });
 	await find(ctx, id);
 	return webhooks.log(ctx.db, id);
+}
+
+/**
+ * Reminds the street of its cases (run by the scheduler on the leader): within the hour before
+ * an answer is due, and when it goes overdue, each case once (domain/escalation.ts). Each
+ * reminder is marked in the same transaction as its notifications, so a pass that races
+ * another (or a node that dies half-way) never tells twice or not at all.
+ */
+export function remindersJob(ctx: Ctx): Job {
+	return {
+		name: 'escalation-reminders',
+		async run(now) {
+			const batch = 200;
+			const cases = await reminders.candidates(
+				ctx.db,
+				new Date(now.getTime() + workflow.DUE_SOON_MS),
+				batch
+			);
+			for (const c of cases) {
+				const which = workflow.reminderDue(c, now);
+				if (!which) continue;
+				await ctx.db.transaction(async (tx) => {
+					if (!(await reminders.markTold(tx, c.id, which, now))) return;
+					const text =
+						which === 'due_soon'
+							? `「${c.title}」的上报须在 ${shanghaiTime(c.deadline)} 前答复，还剩不到一小时`
+							: `「${c.title}」的上报已超过 ${shanghaiTime(c.deadline)} 的答复时限`;
+					const officials = await users.streetOfficials(
+						tx,
+						c.streetId,
+						c.streetId === DEFAULT_STREET_ID
+					);
+					for (const official of officials) {
+						await notify(
+							tx,
+							{ audience: 'user', userId: official.id },
+							{ kind: `escalation_${which}`, text, url: `/street/${c.id}`, at: now }
+						);
+					}
+				});
+				if (which === 'overdue') ctx.log.warn({ escalationId: c.id }, 'case overdue');
+			}
+			if (cases.length === batch) return new Date(now.getTime() + 1000);
+			const [untold, toldSoon] = await Promise.all([
+				reminders.earliestDeadline(ctx.db, false),
+				reminders.earliestDeadline(ctx.db, true)
+			]);
+			const wakes = [
+				untold ? untold.getTime() - workflow.DUE_SOON_MS : Infinity,
+				toldSoon ? toldSoon.getTime() + 1 : Infinity
+			];
+			const next = Math.max(Math.min(...wakes), now.getTime() + 1000);
+			return Number.isFinite(Math.min(...wakes)) ? new Date(next) : null;
+		}
+	};
 }

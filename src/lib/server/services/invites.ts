@@ -11,7 +11,7 @@ import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
 
-import { actorOf, record } from './transcript';
+import { actorOf, actorOfUser, record } from './transcript';
 import { requireCan, requireRole } from '../access/check';
 import * as orgs from '../db/orgs';
 import { joinCommunity, type CommunityJoinResult } from './community';
@@ -81,19 +81,51 @@ export async function list(ctx: Ctx, viewer: Viewer, sessionId: string) {
 	return invites.listForSession(ctx.db, sessionId);
 }
 
-export async function revoke(ctx: Ctx, viewer: Viewer, inviteId: string, now = clock.now()) {
+/**
+ * Withdraws a link. With `removeJoined` (a leaked link) everyone still in the room who joined
+ * with it is removed too, each removal recorded in the transcript as the moderator's; the
+ * moderator chooses, since most people who joined by a withdrawn link belong there.
+ */
+export async function revoke(
+	ctx: Ctx,
+	viewer: Viewer,
+	inviteId: string,
+	options: { removeJoined?: boolean } = {},
+	now = clock.now()
+): Promise<{ removed: number }> {
 	requireRole(viewer, 'session.run');
 	const invite = await invites.findById(ctx.db, inviteId);
 	if (!invite) throw notFound('invite_not_found', 'invite');
-	if (invite.sessionId)
-		await requireCan(ctx, viewer, 'session.run', { sessionId: invite.sessionId });
-	else await requireCan(ctx, viewer, 'community.manage', { communityId: invite.communityId! });
-	await invites.revoke(ctx.db, inviteId, now);
-	ctx.log.info({ inviteId }, 'invite revoked');
+	const user = invite.sessionId
+		? await requireCan(ctx, viewer, 'session.run', { sessionId: invite.sessionId })
+		: await requireCan(ctx, viewer, 'community.manage', { communityId: invite.communityId! });
+	const sessionId = invite.sessionId;
+	let removed: participants.Participant[] = [];
+	if (options.removeJoined && sessionId) {
+		removed = await ctx.db.transaction(async (tx) => {
+			const joined = await participants.joinedWith(tx, inviteId);
+			await invites.revoke(tx, inviteId, now);
+			for (const p of joined) {
+				await participants.setStatus(tx, p.id, 'removed');
+				await record(tx, sessionId, 'participant_removed', actorOfUser(user), {
+					participantId: p.id,
+					name: p.name,
+					inviteId
+				});
+			}
+			return joined;
+		});
+		for (const p of removed) ctx.realtime.participantChanged(sessionId, p.id, p.authSessionId);
+	} else {
+		await invites.revoke(ctx.db, inviteId, now);
+	}
+	ctx.log.info({ inviteId, removed: removed.length }, 'invite revoked');
 	await audit.logOn(ctx, viewer, 'invite_revoked', { inviteId }, inviteId, {
 		sessionId: invite.sessionId,
-		role: invite.role
+		role: invite.role,
+		removed: removed.length
 	});
+	return { removed: removed.length };
 }
 
 /** Why an invite cannot be used now, as the contract names it; null when it can. */

@@ -11,6 +11,7 @@ import {
 	type OpinionView
 } from '$lib/protocol/community';
 import * as clock from '../clock';
+import { DEFAULT_COMMUNITY_ID } from '../access/capabilities';
 import * as searchIndex from './search-index';
 import type { Db } from '../db/client';
 import * as communityDb from '../db/community';
@@ -31,9 +32,11 @@ export const opinionUrl = (o: { id: string; communityId: string }) => opinionsDb
 /** Tells every moderator and administrator (the committee's accounts). */
 export async function notifyStaff(
 	db: Db,
+	communityId: string,
 	notice: { kind: string; text: string; url: string; at: Date }
 ) {
-	for (const userId of await communityDb.staffUserIds(db)) {
+	const isDefault = communityId === DEFAULT_COMMUNITY_ID;
+	for (const userId of await communityDb.staffUserIds(db, communityId, isDefault)) {
 		await notify(db, { audience: 'user', userId }, notice);
 	}
 }
@@ -62,7 +65,7 @@ export async function create(
 			deadline,
 			createdAt: now
 		});
-		await notifyStaff(tx, {
+		await notifyStaff(tx, communityId, {
 			kind: 'opinion_created',
 			text: `${member.name} 提出意见「${created.title}」，请在 ${shanghaiTime(deadline)} 前回复`,
 			url: opinionUrl(created),
@@ -201,7 +204,7 @@ export function overdueJob(ctx: Ctx): Job {
 				for (const o of due) {
 					await ctx.db.transaction(async (tx) => {
 						if (!(await opinionsDb.markOverdueNotified(tx, o.id, now))) return;
-						await notifyStaff(tx, {
+						await notifyStaff(tx, o.communityId, {
 							kind: 'opinion_overdue',
 							text: `意见「${o.title}」已超过 ${shanghaiTime(o.deadline)} 的回复时限，尚未回复`,
 							url: opinionUrl(o),

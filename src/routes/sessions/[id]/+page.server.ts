@@ -108,7 +108,9 @@ export const actions = {
 		const inviteId = String(form.get('inviteId') ?? '');
 		const { ctx, viewer } = event.locals;
 		try {
-			await invites.revoke(ctx, viewer, inviteId);
+			await invites.revoke(ctx, viewer, inviteId, {
+				removeJoined: form.get('removeJoined') === '1'
+			});
 		} catch (e) {
 			pageError(e, event.url);
 		}

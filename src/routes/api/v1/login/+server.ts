@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { api, readJson, setSessionCookie } from '$lib/server/http';
+import { api, deviceCookie, readJson, setDeviceCookie, setSessionCookie } from '$lib/server/http';
 import * as accounts from '$lib/server/services/accounts';
 import type { RequestHandler } from './$types';
 
@@ -9,8 +9,10 @@ export const POST: RequestHandler = (event) =>
 		const result = await accounts.login(
 			ctx,
 			await readJson(event.request),
-			event.getClientAddress()
+			event.getClientAddress(),
+			deviceCookie(event.cookies)
 		);
 		setSessionCookie(event.cookies, result.token, result.session, ctx.config.secureCookies);
+		setDeviceCookie(event.cookies, result.deviceToken, ctx.config.secureCookies);
 		return json({ user: result.user });
 	});
