@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TranscriptEntryView, VoteView } from '$lib/protocol';
-import { buildRecord, kindOf, stateAt } from './record';
+import { buildRecord, foldPresence, kindOf, stateAt } from './record';
 
 const mask = (key: string) => `${key.slice(0, 3)}***`;
 const clerk = { id: 'u-clerk', name: 'clerk1', role: 'clerk' };
@@ -253,5 +253,35 @@ describe('timeline kinds and replay', () => {
 		expect(at(1)).toBe('pending');
 		expect(at(5)).toBe('discussing');
 		expect(at(record.entries.length)).toBe('unresolved');
+	});
+});
+
+describe('the timeline folds comings and goings', () => {
+	const at = (seq: number, type: string) => ({
+		seq,
+		at: `2026-12-03T10:00:${String(seq).padStart(2, '0')}Z`,
+		type,
+		kind: kindOf(type),
+		actor: { name: '王阿姨', role: 'resident' },
+		data: {}
+	});
+	it('[ARCHIVE-FOLD] runs of three or more online/offline lines fold; nothing else does', () => {
+		const entries = [
+			at(1, 'participant_joined'),
+			at(2, 'participant_online'),
+			at(3, 'participant_offline'),
+			at(4, 'statement'),
+			at(5, 'participant_online'),
+			at(6, 'participant_offline'),
+			at(7, 'participant_online'),
+			at(8, 'participant_offline'),
+			at(9, 'vote_opened')
+		];
+		const rows = foldPresence(entries);
+		expect(
+			rows.map((r) => (r.kind === 'entry' ? r.entry.seq : r.entries.map((e) => e.seq)))
+		).toEqual([1, 2, 3, 4, [5, 6, 7, 8], 9]);
+		// Every entry is still there.
+		expect(rows.flatMap((r) => (r.kind === 'entry' ? [r.entry] : r.entries))).toHaveLength(9);
 	});
 });

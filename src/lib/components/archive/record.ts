@@ -684,3 +684,36 @@ export function stateAt(
 	}
 	return { items: [...state.values()], currentItemId };
 }
+
+/** A row of the archive's timeline: one entry, or a run of comings and goings folded into one. */
+export type TimelineRow =
+	{ kind: 'entry'; entry: PublicEntry } | { kind: 'presence'; entries: PublicEntry[] };
+
+const PRESENCE = new Set(['participant_online', 'participant_offline']);
+/** Runs shorter than this stay as they are: folding two lines saves nothing. */
+export const PRESENCE_FOLD_MIN = 3;
+
+/**
+ * [ARCHIVE-FOLD] Runs of consecutive online/offline entries become one folded row, so a meeting's
+ * page shows what was said and decided, not hundreds of phones reconnecting; each run keeps
+ * every entry (opened on demand), and joins, speeches and votes are never folded.
+ */
+export function foldPresence(entries: readonly PublicEntry[]): TimelineRow[] {
+	const rows: TimelineRow[] = [];
+	let run: PublicEntry[] = [];
+	const flush = () => {
+		if (run.length >= PRESENCE_FOLD_MIN) rows.push({ kind: 'presence', entries: run });
+		else for (const entry of run) rows.push({ kind: 'entry', entry });
+		run = [];
+	};
+	for (const entry of entries) {
+		if (PRESENCE.has(entry.type)) {
+			run.push(entry);
+			continue;
+		}
+		flush();
+		rows.push({ kind: 'entry', entry });
+	}
+	flush();
+	return rows;
+}
