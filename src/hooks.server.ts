@@ -1,5 +1,6 @@
 import { sequence } from '@sveltejs/kit/hooks';
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import { json, type Handle, type ServerInit } from '@sveltejs/kit';
+import { isWellFormedText } from '$lib/protocol/trust';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { getApp, startApp } from '$lib/server/app';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
@@ -53,6 +54,44 @@ const authHandle: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+
+/**
+ * A form post (a page's action) carrying text no store keeps — a NUL byte, a lone surrogate —
+ * is refused here with 400 `invalid_text`, before any action reads a field: actions take ids
+ * and words straight from the form, and the store would fail on them with a 500. API bodies
+ * are checked by `readJson` and the schemas instead.
+ */
+const formTextHandle: Handle = async ({ event, resolve }) => {
+	const type = event.request.headers.get('content-type') ?? '';
+	if (
+		event.request.method !== 'POST' ||
+		event.url.pathname.startsWith('/api/') ||
+		!FORM_TYPES.some((t) => type.startsWith(t))
+	) {
+		return resolve(event);
+	}
+	let bad = false;
+	try {
+		const form = await event.request.clone().formData();
+		for (const [key, value] of form) {
+			if (!isWellFormedText(key) || (typeof value === 'string' && !isWellFormedText(value))) {
+				bad = true;
+				break;
+			}
+		}
+	} catch {
+		bad = true;
+	}
+	if (!bad) return resolve(event);
+	const message = 'the form carries a NUL byte, a lone surrogate or a malformed body';
+	// `use:enhance` asks with this header and reads an ActionResult; a plain post gets the code.
+	if (event.request.headers.get('x-sveltekit-action') === 'true') {
+		return json({ type: 'error', error: { message } }, { status: 400 });
+	}
+	return errorResponse(400, 'invalid_text', message);
+};
+
 /** Postgres down (a restart, a failover): 503 with a code, never a 500 (db/availability.ts). */
 const storeHandle: Handle = async ({ event, resolve }) => {
 	try {
@@ -102,6 +141,7 @@ export const handle = sequence(
 	storeHandle,
 	originHandle,
 	authHandle,
+	formTextHandle,
 	largeHandle,
 	i18nHandle
 );

@@ -1206,3 +1206,137 @@ describe('authorization matrix (routes × identities)', () => {
 		expect(failures).toEqual([]);
 	}, 300_000);
 });
+
+/**
+ * The odd-input battery, bounded: every route of the
+ * table, called by a caller it allows with bodies no client should send — NUL bytes and lone
+ * surrogates, object-machinery keys, numbers past exact integers, deep nesting, 200 KB strings,
+ * wrong types and content types — must answer, never with a 5xx. A fresh server and fixture:
+ * nothing here needs the matrix's state, and the matrix never sees what this leaves behind.
+ */
+const ODD_VALUES: unknown[] = [
+	null,
+	'',
+	'a\u0000b',
+	'x\ud800y',
+	1e308,
+	2 ** 64,
+	-1,
+	1.5,
+	true,
+	[],
+	{},
+	'x'.repeat(200_000),
+	'<script>alert(1)</script>',
+	{ __proto__: null, constructor: 1 }
+];
+const DEEP = '['.repeat(50_000) + ']'.repeat(50_000);
+
+interface OddCall {
+	route: string;
+	who: Identity;
+	method: string;
+	path: string;
+	body?: string;
+	type?: string;
+	action: boolean;
+}
+
+function oddCalls(c: Case): OddCall[] {
+	const [method] = c.route.split(' ');
+	const action = method === 'ACTION';
+	const who: Identity = c.allow.includes('admin') ? 'admin' : (c.allow[0] ?? 'admin');
+	const at = c.path(fx);
+	const base = { route: c.route, who, action, method: action ? 'POST' : method! };
+	const calls: OddCall[] = [];
+	const sep = at.includes('?') ? '&' : '?';
+	for (const q of [
+		'q=%00',
+		'before=1e308&after=-1',
+		'kind=%ED%A0%80&communityId=%00',
+		'x=' + 'y'.repeat(8000)
+	])
+		calls.push({ ...base, path: `${at}${sep}${q}` });
+	if (method === 'GET' || method === 'DELETE') return calls;
+	const json = (value: unknown) => ({
+		...base,
+		path: at,
+		body: JSON.stringify(value),
+		type: 'application/json'
+	});
+	if (action) {
+		const fields = c.raw ? [...new URLSearchParams(c.raw(fx).body).keys()] : ['name', 'text', 'id'];
+		for (const odd of ['a\u0000b', 'x'.repeat(200_000), '', '-1', '1e308']) {
+			const form = new URLSearchParams(fields.map((f) => [f, odd]));
+			calls.push({
+				...base,
+				path: at,
+				body: form.toString(),
+				type: 'application/x-www-form-urlencoded'
+			});
+		}
+		calls.push({ ...base, path: at, body: '%%%', type: 'application/x-www-form-urlencoded' });
+		calls.push({ ...base, path: at, body: '{}', type: 'application/json' });
+		return calls;
+	}
+	for (const whole of [
+		null,
+		[],
+		'text',
+		42,
+		{},
+		JSON.parse('{"__proto__":{"x":1}}'),
+		{ constructor: 1 }
+	])
+		calls.push(json(whole));
+	calls.push({ ...base, path: at, body: DEEP, type: 'application/json' });
+	calls.push({ ...base, path: at, body: '{"text":', type: 'application/json' });
+	calls.push({ ...base, path: at, body: '{"text":"x\\ud800"}', type: 'application/json' });
+	calls.push({ ...base, path: at, body: JSON.stringify(c.json?.(fx) ?? {}), type: 'text/plain' });
+	calls.push({ ...base, path: at, body: 'a=1&b=2', type: 'application/x-www-form-urlencoded' });
+	const valid = c.json?.(fx);
+	if (valid && typeof valid === 'object' && !Array.isArray(valid)) {
+		for (const key of Object.keys(valid)) {
+			for (const odd of ODD_VALUES) calls.push(json({ ...(valid as object), [key]: odd }));
+		}
+	}
+	return calls;
+}
+
+describe('odd-input battery (every route, bounded)', () => {
+	beforeAll(setUp, 240_000);
+	afterAll(() => server?.dispose());
+
+	it('answers every odd body on every route without a 5xx', async () => {
+		const skip = (c: Case) => c.last || c.route.includes('/login') || c.route.includes('logout');
+		const calls = CASES.filter((c) => !skip(c)).flatMap(oddCalls);
+		const failures: string[] = [];
+		let next = 0;
+		await Promise.all(
+			Array.from({ length: 8 }, async () => {
+				while (next < calls.length) {
+					const o = calls[next++]!;
+					const res = await clients[o.who].clone().request(o.method, o.path, {
+						...(o.body !== undefined ? { body: o.body } : {}),
+						headers: {
+							...(o.type ? { 'content-type': o.type } : {}),
+							...(o.action ? { 'x-sveltekit-action': 'true', accept: 'application/json' } : {})
+						}
+					});
+					const inner = (res.body as { status?: number } | null)?.status;
+					const status =
+						o.action && typeof inner === 'number' ? Math.max(inner, res.status) : res.status;
+					if (status >= 500)
+						failures.push(
+							`${o.route} ${o.path.slice(0, 80)} ${(o.body ?? '').slice(0, 60)} → ${status} ${res.text.slice(0, 100)}`
+						);
+				}
+			})
+		);
+		console.log(
+			`odd-input battery: ${calls.length} calls over ${new Set(calls.map((c) => c.route)).size} routes, ${failures.length} answered 5xx`
+		);
+		if (failures.length) console.log(`BATTERY FAILURES\n${failures.join('\n')}`);
+		expect(failures).toEqual([]);
+	}, 600_000);
+});

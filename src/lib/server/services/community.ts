@@ -15,7 +15,7 @@ import type { SessionWithItems } from '../db/sessions';
 import type { AuthSession } from '../auth/session';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
-import { forbidden, notFound, parse, unauthorized } from './errors';
+import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
 import { inviteProblem, takeUse } from './invites';
 import { isStaff, requireCan } from '../access/check';
 import { actorOf, record } from './transcript';
@@ -202,6 +202,8 @@ export async function updateSettings(
 ) {
 	await requireCan(ctx, viewer, 'community.manage', { communityId });
 	const body = parse(communitySettingsSchema, input);
+	if (!Object.values(body).some((value) => value !== undefined))
+		throw new ServiceError(400, 'invalid_payload', 'name at least one setting to change');
 	const updated = await communityDb.updateSettings(ctx.db, communityId, body);
 	if (!updated) throw notFound('community_not_found', 'community');
 	ctx.log.info({ communityId, ...body }, 'community settings changed');
