@@ -298,5 +298,22 @@ describe('the street hears of its cases', () => {
 		]);
 		// Another street's official hears nothing of it.
 		expect(await kinds(outsider)).toEqual([]);
+		// Each reader reads the feed in their own language.
+		const said = async (locale: string) => {
+			const reader = street.clone();
+			reader.cookies.set('PARAGLIDE_LOCALE', {
+				name: 'PARAGLIDE_LOCALE',
+				value: locale,
+				attributes: {}
+			});
+			const feed = expectStatus<{ items: { kind: string; text: string }[] }>(
+				await reader.get('/api/v1/notifications'),
+				200
+			);
+			return feed.items.find((n) => n.kind === 'escalation_overdue')!.text;
+		};
+		expect(await said('zh-CN')).toMatch(/^「.+」的上报已超过 .+ 的答复时限$/);
+		expect(await said('zh-TW')).toContain('答覆時限');
+		expect(await said('en')).toMatch(/^The case “.+” is past its .+ deadline, unanswered$/);
 	});
 });

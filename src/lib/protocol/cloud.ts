@@ -39,7 +39,10 @@ export interface FeedItem {
 	at: string;
 	sessionId?: string;
 	itemId?: string;
+	/** The sentence, in the reader's language when the feed knows the kind. */
 	text: string;
+	/** The words of the sentence, by name (`src/lib/notice-text.ts`). */
+	params?: Record<string, string>;
 	/** Where the entry links to: a path under ORIGIN. */
 	url?: string;
 }

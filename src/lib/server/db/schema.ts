@@ -551,6 +551,8 @@ export const notifications = pgTable(
 		memberId: text('member_id'),
 		userId: text('user_id'),
 		text: text('text').notNull(),
+		/** The words of the sentence (`src/lib/notice-text.ts`), to say it in the reader's language. */
+		params: jsonb('params'),
 		url: text('url'),
 		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
 	},

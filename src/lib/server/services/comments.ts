@@ -5,6 +5,7 @@
  *
  * A reply to a reply joins the thread of the comment it answers: threads are one level deep.
  */
+import { notice } from '$lib/notice-text';
 import * as Y from 'yjs';
 import { eq } from 'drizzle-orm';
 import {
@@ -30,13 +31,6 @@ import { notify } from './notifications';
 import * as sessionsService from './sessions';
 import { can } from '../access/check';
 import { actorOf, record } from './transcript';
-
-const STANCE_ZH: Record<Stance, string> = {
-	support: '支持',
-	oppose: '反对',
-	concern: '担忧',
-	question: '疑问'
-};
 
 const excerpt = (text: string, max = 40) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
@@ -187,8 +181,11 @@ async function notifyPeople(
 			tx,
 			{ audience: 'participant', participantId, sessionId: p.sessionId },
 			{
-				kind: 'comment_reply',
-				text: `${who}回复了你在“${p.item.title}”上的评论：${excerpt(p.body.text)}`,
+				...notice('comment_reply', {
+					who,
+					title: p.item.title,
+					excerpt: excerpt(p.body.text)
+				}),
 				itemId: p.item.id,
 				url: p.url
 			}
@@ -201,8 +198,12 @@ async function notifyPeople(
 			tx,
 			{ audience: 'participant', participantId, sessionId: p.sessionId },
 			{
-				kind: 'comment_on_passage',
-				text: `${who}对你评论过的段落（“${p.item.title}”）发表了新评论（${STANCE_ZH[p.body.stance]}）：${excerpt(p.body.text)}`,
+				...notice('comment_on_passage', {
+					who,
+					title: p.item.title,
+					excerpt: excerpt(p.body.text),
+					stance: p.body.stance
+				}),
 				itemId: p.item.id,
 				url: p.url
 			}

@@ -5,6 +5,7 @@
  * `system` actor; the row locks there make a manual close racing this one record only once.
  * Whatever fell due while the server was down runs at the first pass after start.
  */
+import { notice } from '$lib/notice-text';
 import { and, asc, eq, gt, gte, isNotNull, lte } from 'drizzle-orm';
 import { closingSoonAt, formatShanghai } from '$lib/deadlines';
 import type { Job } from '../scheduler';
@@ -108,8 +109,7 @@ export async function announceClosingSoon(ctx: Ctx, now: Date): Promise<Date | n
 				tx,
 				{ audience: 'session', sessionId: session.id },
 				{
-					kind: 'session_closing',
-					text: `「${session.title}」将于${formatShanghai(closesAt)}结束，请尽快投票`,
+					...notice('session_closing', { title: session.title, at: formatShanghai(closesAt) }),
 					url: `/s/${session.id}`,
 					at: now
 				}

@@ -1,4 +1,5 @@
 /** Statements, minutes, closing a session and reading its transcript (REFERENCE.md §4). */
+import { notice } from '$lib/notice-text';
 import { eq } from 'drizzle-orm';
 import { minutesSchema, statementSchema, type TranscriptView } from '$lib/protocol';
 import { sessions as sessionsTable } from '../db/schema';
@@ -118,8 +119,7 @@ export async function closeSessionAs(ctx: Ctx, sessionId: string, actor: Actor) 
 			tx,
 			{ audience: 'session', sessionId },
 			{
-				kind: 'session_closed',
-				text: `「${session.title}」已结束，可查看结果与记录`,
+				...notice('session_closed', { title: session.title }),
 				url: `/s/${sessionId}`
 			}
 		);

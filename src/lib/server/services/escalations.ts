@@ -4,6 +4,7 @@
  * within a deadline and answers; the answer is public and flows back to the item. Every change
  * is an entry in the case's own chain (`escalation:<id>`) and in the session's.
  */
+import { notice } from '$lib/notice-text';
 import * as clock from '../clock';
 import { canIn, requireCan, requireRole } from '../access/check';
 import { DEFAULT_STREET_ID } from '../access/capabilities';
@@ -135,8 +136,11 @@ export async function create(
 				tx,
 				{ audience: 'user', userId: official.id },
 				{
-					kind: 'escalation_submitted',
-					text: `${community.name}上报「${item.title}」，请在 ${shanghaiTime(created!.deadline)} 前答复`,
+					...notice('escalation_submitted', {
+						community: community.name,
+						title: item.title,
+						at: shanghaiTime(created!.deadline)
+					}),
 					itemId,
 					url: `/street/${created!.id}`,
 					at: now
@@ -283,8 +287,7 @@ export async function advance(
 				tx,
 				{ audience: 'session', sessionId: row.sessionId },
 				{
-					kind: 'escalation_answered',
-					text: `街道已答复「${item?.title ?? ''}」的上报`,
+					...notice('escalation_answered', { title: item?.title ?? '' }),
 					itemId: row.itemId,
 					url: `/s/${row.sessionId}`,
 					at: now
@@ -375,10 +378,10 @@ export function remindersJob(ctx: Ctx): Job {
 				if (!which) continue;
 				await ctx.db.transaction(async (tx) => {
 					if (!(await reminders.markTold(tx, c.id, which, now))) return;
-					const text =
-						which === 'due_soon'
-							? `「${c.title}」的上报须在 ${shanghaiTime(c.deadline)} 前答复，还剩不到一小时`
-							: `「${c.title}」的上报已超过 ${shanghaiTime(c.deadline)} 的答复时限`;
+					const said = notice(which === 'due_soon' ? 'escalation_due_soon' : 'escalation_overdue', {
+						title: c.title,
+						at: shanghaiTime(c.deadline)
+					});
 					const officials = await users.streetOfficials(
 						tx,
 						c.streetId,
@@ -388,7 +391,7 @@ export function remindersJob(ctx: Ctx): Job {
 						await notify(
 							tx,
 							{ audience: 'user', userId: official.id },
-							{ kind: `escalation_${which}`, text, url: `/street/${c.id}`, at: now }
+							{ ...said, url: `/street/${c.id}`, at: now }
 						);
 					}
 				});

@@ -4,6 +4,7 @@
  * how to appoint a proxy. The content is fixed when published and committed to in the
  * transcript by its hash; the community page lists it and a printable A4 page carries a QR.
  */
+import { notice as sentence } from '$lib/notice-text';
 import type { NoticeContent, NoticeDetail, NoticeView } from '$lib/protocol/owners';
 import { noticeCreateSchema } from '$lib/protocol/owners';
 import * as clock from '../clock';
@@ -112,8 +113,7 @@ export async function publish(
 			tx,
 			{ audience: 'community', communityId: community.id },
 			{
-				kind: 'vote_notice',
-				text: `公告：「${vote.question}」`,
+				...sentence('vote_notice', { question: vote.question }),
 				url: `/notices/${row.id}`,
 				at: now
 			}

@@ -9,6 +9,7 @@ import { readNotificationsSchema, type FeedItem, type FeedView } from '$lib/prot
 import type { Db } from '../db/client';
 import * as notificationsDb from '../db/notifications';
 import * as clock from '../clock';
+import { noticeText } from '$lib/notice-text';
 import type { Ctx, Viewer } from './context';
 import { parse, ServiceError } from './errors';
 import * as push from './push';
@@ -25,6 +26,8 @@ export interface NewNotice {
 	kind: string;
 	/** One sentence a resident can read in the feed (zh-CN, the deployment's language). */
 	text: string;
+	/** Its words, to say it again in the reader's language (`notice()` of src/lib/notice-text.ts). */
+	params?: object;
 	itemId?: string;
 	/** Where the feed links to (a path under ORIGIN). */
 	url?: string;
@@ -46,6 +49,7 @@ export async function notify(db: Db, to: Audience, notice: NewNotice) {
 		userId: to.audience === 'user' ? to.userId : null,
 		itemId: notice.itemId ?? null,
 		text: notice.text,
+		params: notice.params ?? null,
 		url: notice.url ?? null,
 		at: notice.at ?? clock.now()
 	});
@@ -61,6 +65,7 @@ export function toFeedItem(n: notificationsDb.Notification): FeedItem {
 		...(n.sessionId ? { sessionId: n.sessionId } : {}),
 		...(n.itemId ? { itemId: n.itemId } : {}),
 		text: n.text,
+		...(n.params ? { params: n.params as Record<string, string> } : {}),
 		...(n.url ? { url: n.url } : {})
 	};
 }
@@ -84,7 +89,12 @@ export async function feed(
 		notificationsDb.feed(ctx.db, reader, { limit: 50, before }),
 		notificationsDb.countAfter(ctx.db, reader, upTo)
 	]);
-	return { unread, items: rows.map(toFeedItem) };
+	// Said in the reader's language (the request's locale), from the words kept with each row.
+	const items = rows.map(toFeedItem).map((item) => ({
+		...item,
+		text: noticeText(item.kind, item.params, item.text)
+	}));
+	return { unread, items };
 }
 
 /** Only the unread count (badges on the home page and the room header). */

@@ -4,6 +4,7 @@
  * overdue; neighbours raise hands (one per participant) until the committee may turn it into a
  * project (举手立项).
  */
+import { notice } from '$lib/notice-text';
 import {
 	opinionCreateSchema,
 	opinionResponseSchema,
@@ -66,8 +67,11 @@ export async function create(
 			createdAt: now
 		});
 		await notifyStaff(tx, communityId, {
-			kind: 'opinion_created',
-			text: `${member.name} 提出意见「${created.title}」，请在 ${shanghaiTime(deadline)} 前回复`,
+			...notice('opinion_created', {
+				who: member.name,
+				title: created.title,
+				at: shanghaiTime(deadline)
+			}),
 			url: opinionUrl(created),
 			at: now
 		});
@@ -177,8 +181,10 @@ export async function respond(
 				tx,
 				{ audience: 'member', memberId: opinion.memberId, communityId: opinion.communityId },
 				{
-					kind: 'opinion_response',
-					text: `居委会回复了您的意见「${opinion.title}」：${body.text.slice(0, 80)}`,
+					...notice('opinion_response', {
+						title: opinion.title,
+						excerpt: body.text.slice(0, 80)
+					}),
 					url: opinionUrl(opinion),
 					at: now
 				}
@@ -205,8 +211,7 @@ export function overdueJob(ctx: Ctx): Job {
 					await ctx.db.transaction(async (tx) => {
 						if (!(await opinionsDb.markOverdueNotified(tx, o.id, now))) return;
 						await notifyStaff(tx, o.communityId, {
-							kind: 'opinion_overdue',
-							text: `意见「${o.title}」已超过 ${shanghaiTime(o.deadline)} 的回复时限，尚未回复`,
+							...notice('opinion_overdue', { title: o.title, at: shanghaiTime(o.deadline) }),
 							url: opinionUrl(o),
 							at: now
 						});

@@ -3,6 +3,7 @@
  * becomes a project with its own cloud session; the committee posts milestones, then opens a
  * public notice during which community participants rate the result.
  */
+import { notice } from '$lib/notice-text';
 import {
 	milestoneSchema,
 	noticeSchema,
@@ -128,8 +129,7 @@ export async function create(
 				tx,
 				{ audience: 'member', memberId, communityId: opinion.communityId },
 				{
-					kind: 'project_created',
-					text: `您举手支持的「${opinion.title}」已立项，欢迎参与云上议事`,
+					...notice('project_created', { title: opinion.title }),
 					url: projectUrl(projectId),
 					at: now
 				}
@@ -172,8 +172,10 @@ export async function addMilestone(
 			tx,
 			{ audience: 'community', communityId: project.communityId },
 			{
-				kind: 'project_milestone',
-				text: `「${project.title}」新进展：${body.text.slice(0, 80)}`,
+				...notice('project_milestone', {
+					title: project.title,
+					excerpt: body.text.slice(0, 80)
+				}),
 				url: projectUrl(projectId),
 				at: now
 			}
@@ -201,8 +203,7 @@ export async function openNotice(
 			tx,
 			{ audience: 'community', communityId: project.communityId },
 			{
-				kind: 'project_notice',
-				text: `「${project.title}」公示中，${shanghaiTime(endsAt)} 前欢迎评价`,
+				...notice('project_notice', { title: project.title, at: shanghaiTime(endsAt) }),
 				url: projectUrl(projectId),
 				at: now
 			}

@@ -1,3 +1,4 @@
+import { notice } from '$lib/notice-text';
 import { eq } from 'drizzle-orm';
 import { createSessionSchema } from '$lib/protocol/api';
 import { extendSessionSchema } from '$lib/protocol/cloud';
@@ -190,8 +191,7 @@ export async function extend(ctx: Ctx, viewer: Viewer, sessionId: string, input:
 			tx,
 			{ audience: 'session', sessionId },
 			{
-				kind: 'session_extended',
-				text: `「${row.title}」延长至${formatShanghai(next)}`,
+				...notice('session_extended', { title: row.title, at: formatShanghai(next) }),
 				url: `/s/${sessionId}`
 			}
 		);

@@ -3,6 +3,7 @@
  * bounds, the seats that have not voted by building and unit, and a reminder to those of them
  * who joined Yishi. Residents see participation in the tally, never who has not voted.
  */
+import { notice } from '$lib/notice-text';
 import type { TurnoutView } from '$lib/protocol/owners';
 import type { TallyView } from '$lib/protocol';
 import * as clock from '../clock';
@@ -92,8 +93,7 @@ export async function remind(
 				tx,
 				{ audience: 'participant', participantId, sessionId: vote.sessionId },
 				{
-					kind: 'vote_reminder',
-					text: `「${vote.question}」尚未投票，请在截止前投票`,
+					...notice('vote_reminder', { question: vote.question }),
 					itemId: vote.itemId,
 					url: `/s/${vote.sessionId}`,
 					at: now

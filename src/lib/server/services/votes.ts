@@ -3,6 +3,7 @@
  * it is acknowledged — and closed, when the decision rule is evaluated and stored with its
  * inputs. Weights come from the register frozen at opening, never from a payload.
  */
+import { notice as sentence } from '$lib/notice-text';
 import * as clock from '../clock';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
@@ -242,13 +243,14 @@ export async function open(
 			},
 			now
 		);
-		const until = row.closesAt ? `，${formatShanghai(row.closesAt)}截止` : '';
 		await notify(
 			tx,
 			{ audience: 'session', sessionId: row.sessionId },
 			{
-				kind: 'vote_opened',
-				text: `「${row.question}」开始表决${until}`,
+				...sentence('vote_opened', {
+					question: row.question,
+					...(row.closesAt ? { at: formatShanghai(row.closesAt) } : {})
+				}),
 				itemId: row.itemId,
 				url: `/s/${row.sessionId}`,
 				at: now
@@ -309,8 +311,10 @@ export async function closeVote(
 			tx,
 			{ audience: 'session', sessionId: row.sessionId },
 			{
-				kind: 'vote_closed',
-				text: `「${row.question}」表决已结束：${decided.passed ? '通过' : '未通过'}`,
+				...sentence('vote_closed', {
+					question: row.question,
+					passed: decided.passed ? 'yes' : 'no'
+				}),
 				itemId: row.itemId,
 				url: `/s/${row.sessionId}`,
 				at: now
