@@ -202,7 +202,12 @@ export async function putSubscription(
 		.values(row)
 		.onConflictDoUpdate({
 			target: pushSubscriptions.endpoint,
-			set: { recipient: row.recipient, p256dh: row.p256dh, auth: row.auth }
+			set: {
+				recipient: row.recipient,
+				p256dh: row.p256dh,
+				auth: row.auth,
+				...(row.locale ? { locale: row.locale } : {})
+			}
 		});
 }
 

@@ -579,6 +579,8 @@ export const pushSubscriptions = pgTable(
 		recipient: text('recipient').notNull(),
 		p256dh: text('p256dh').notNull(),
 		auth: text('auth').notNull(),
+		/** The language the browser subscribed in: its pushes are said in it. */
+		locale: text('locale').notNull().default('zh-CN'),
 		createdAt: createdAt()
 	},
 	(t) => [index('push_subscriptions_recipient_idx').on(t.recipient)]

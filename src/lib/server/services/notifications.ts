@@ -146,8 +146,9 @@ export function createFanout(ctx: Ctx, pollMs = 1_000) {
 			const recipients = await notificationsDb.recipientsOf(ctx.db, n);
 			void push.send(ctx, recipients, {
 				id: n.id,
-				title: '议事提醒',
-				body: n.text,
+				kind: n.kind,
+				params: n.params,
+				text: n.text,
 				url: n.url ?? '/notifications'
 			});
 		}

@@ -4,6 +4,9 @@
  * happens after the notification committed, off the request path; a push service answering
  * 404/410 means the browser dropped the subscription, so we drop it too.
  */
+import { m } from '$lib/paraglide/messages.js';
+import { baseLocale, isLocale, type Locale } from '$lib/paraglide/runtime.js';
+import { noticeText } from '$lib/notice-text';
 import webpush from 'web-push';
 import { pushSubscriptionSchema, pushUnsubscribeSchema } from '$lib/protocol/cloud';
 import * as notificationsDb from '../db/notifications';
@@ -42,7 +45,13 @@ function endpointAllowed(ctx: Ctx, endpoint: string): boolean {
 	return ctx.config.testClock && url.protocol === 'http:' && url.hostname === '127.0.0.1';
 }
 
-export async function subscribe(ctx: Ctx, viewer: Viewer, input: unknown) {
+/** Keeps a browser's subscription; `locale`: the language it subscribed in (its pushes use it). */
+export async function subscribe(
+	ctx: Ctx,
+	viewer: Viewer,
+	input: unknown,
+	locale: Locale = baseLocale
+) {
 	const recipient = recipientOf(viewer);
 	const body = parse(pushSubscriptionSchema, input);
 	if (!endpointAllowed(ctx, body.endpoint))
@@ -51,7 +60,8 @@ export async function subscribe(ctx: Ctx, viewer: Viewer, input: unknown) {
 		endpoint: body.endpoint,
 		recipient,
 		p256dh: body.keys.p256dh,
-		auth: body.keys.auth
+		auth: body.keys.auth,
+		locale
 	});
 	return { endpoint: body.endpoint };
 }
@@ -70,14 +80,33 @@ export interface PushPayload {
 	id: number;
 }
 
+/** A notification to push: said in each subscription's own language (src/lib/notice-text.ts). */
+export interface PushNotice {
+	id: number;
+	kind: string;
+	params: unknown;
+	/** The zh-CN sentence, for a kind the table does not know. */
+	text: string;
+	url: string;
+}
+
+const asLocale = (value: string): Locale => (isLocale(value) ? value : baseLocale);
+
 /** Sends one payload to every subscription of these recipients; failures are logged. */
-export async function send(ctx: Ctx, recipients: string[], payload: PushPayload): Promise<void> {
+export async function send(ctx: Ctx, recipients: string[], notice: PushNotice): Promise<void> {
 	const subs = await notificationsDb.subscriptionsOf(ctx.db, recipients);
 	if (subs.length === 0) return;
 	const keys = await vapidKeys(ctx);
 	await Promise.all(
 		subs.map(async (sub) => {
 			try {
+				const locale = asLocale(sub.locale);
+				const payload: PushPayload = {
+					id: notice.id,
+					title: m.push_title({}, { locale }),
+					body: noticeText(notice.kind, notice.params, notice.text, locale),
+					url: notice.url
+				};
 				const request = webpush.generateRequestDetails(
 					{ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } },
 					JSON.stringify(payload),

@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import { getLocale } from '$lib/paraglide/runtime';
 import { api, readJson } from '$lib/server/http';
 import * as push from '$lib/server/services/push';
 import type { RequestHandler } from './$types';
@@ -7,7 +8,9 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = (event) =>
 	api(event, async () => {
 		const { ctx, viewer } = event.locals;
-		return json(await push.subscribe(ctx, viewer, await readJson(event.request)), { status: 201 });
+		const body = await readJson(event.request);
+		// The language the page is shown in: the pushes to this browser are said in it.
+		return json(await push.subscribe(ctx, viewer, body, getLocale()), { status: 201 });
 	});
 
 /** `{endpoint}`: this browser stops receiving pushes. */
