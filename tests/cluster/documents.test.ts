@@ -194,16 +194,23 @@ describe.skipIf(!clusterAvailable())('proposal documents on two nodes', () => {
 		// A's client comes back through another node (what the proxy does): nothing is lost,
 		// and B, its only writer now, stores what A never did.
 		const back = await open(nodeB, ana, docName, a.doc);
+		// Bounds for a failure report only (a shared CI machine can be slow), not waits.
 		await eventually(
 			() => fragmentText(b.doc).includes('typed-as-it-died'),
-			10_000,
+			30_000,
 			'the reconnected client’s edit'
 		);
+		let seen = { stored: '', live: '' };
 		await eventually(
-			async () => (await storedText(docName)) === fragmentText(b.doc),
-			10_000,
+			async () => {
+				seen = { stored: await storedText(docName), live: fragmentText(b.doc) };
+				return seen.stored === seen.live;
+			},
+			30_000,
 			'the database converging with node B'
-		);
+		).catch((error: unknown) => {
+			throw new Error(`${String(error)}\nstored: ${seen.stored}\nlive:   ${seen.live}`);
+		});
 		expect(fragmentText(back.doc)).toBe(fragmentText(b.doc));
 		const final = await storedText(docName);
 		for (let i = 0; i < 10; i++) expect(final).toContain(`stored-${i}`);
