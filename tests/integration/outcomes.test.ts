@@ -330,6 +330,17 @@ describe.each(availableStores())('outcomes (%s)', (store) => {
 		expect(
 			expectStatus<OutcomeView>(await anonymous.get(`/api/v1/items/${one!.id}/outcome`), 200).status
 		).toBe('done');
+		// The public archive page carries the decision and how it was carried out.
+		const page = await anonymous.get(`/archive/s/${sid}`, { headers: { accept: 'text/html' } });
+		expect(page.status).toBe(200);
+		for (const words of [
+			'暂不加装，明年再议',
+			'居委会',
+			'2027-06-30',
+			'已向业主公布结果',
+			'已完成'
+		])
+			expect(page.text).toContain(words);
 	});
 
 	it('stream link and bloc shares are session settings; the amending phase makes the proposal read-only', async () => {

@@ -15,6 +15,7 @@ import * as searchIndex from './search-index';
 import { actorOfUser, record } from './transcript';
 import { isStaffOf, requireModeratorOf } from './trust-access';
 import { hiddenOf } from './words';
+import * as audit from './audit';
 
 interface Target {
 	communityId: string;
@@ -71,6 +72,10 @@ export async function hide(ctx: Ctx, viewer: Viewer, input: unknown) {
 			});
 	});
 	if (target.sessionId) ctx.realtime.transcriptChanged(target.sessionId);
+	await audit.logOn(ctx, viewer, 'text_hidden', { communityId: target.communityId }, body.id, {
+		kind: body.kind,
+		reason: body.reason
+	});
 	return { kind: body.kind, id: body.id, hidden: true, reason: body.reason };
 }
 
@@ -116,6 +121,10 @@ export async function erase(ctx: Ctx, viewer: Viewer, input: unknown) {
 		erased = new Set(marks.map((m) => `${m.kind}:${m.id}`)).size;
 	});
 	ctx.log.info({ participantId: person.id, erased }, 'personal data erased on request');
+	await audit.logOn(ctx, viewer, 'words_erased', { sessionId: person.sessionId }, person.id, {
+		erased,
+		reason
+	});
 	return { participantId: person.id, erased };
 }
 

@@ -142,6 +142,14 @@ export async function setFloor(
 	await requireCommunity(ctx, existing.communityId);
 	const updated = await households.setFloor(ctx.db, householdId, floor);
 	ctx.log.info({ householdId, floor }, 'household floor corrected');
+	await audit.logOn(
+		ctx,
+		viewer,
+		'household_corrected',
+		{ communityId: existing.communityId },
+		householdId,
+		{ floor: { from: existing.floor, to: floor } }
+	);
 	return toView(updated!);
 }
 

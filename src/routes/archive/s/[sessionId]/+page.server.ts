@@ -2,6 +2,7 @@ import type { TimelineKind } from '$lib/components/archive/record';
 import { TIMELINE_KINDS } from '$lib/components/archive/record';
 import * as comments from '$lib/server/services/comments';
 import * as costSchemes from '$lib/server/services/cost-schemes';
+import * as outcomes from '$lib/server/services/outcomes';
 import { closedRecord } from './record.server';
 import type { PageServerLoad } from './$types';
 
@@ -19,5 +20,15 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		commentsByItem[item.id] = await comments.list(locals.ctx, locals.viewer, item.id);
 		costByItem[item.id] = await costSchemes.listForItem(locals.ctx, locals.viewer, item.id);
 	}
-	return { record, commentsByItem, costByItem, kinds: asked.length ? asked : [...TIMELINE_KINDS] };
+	// What was decided and how it is carried out: on the public record once the session closed.
+	const outcomeByItem = Object.fromEntries(
+		(await outcomes.listForSession(locals.ctx, params.sessionId)).map((o) => [o.itemId, o])
+	);
+	return {
+		record,
+		commentsByItem,
+		costByItem,
+		outcomeByItem,
+		kinds: asked.length ? asked : [...TIMELINE_KINDS]
+	};
 };
