@@ -50,6 +50,9 @@ const phone = (browser: Browser, joinUrl: string, name: string): Promise<Page> =
 test('moderator console, projector and three phones run a household vote to its result', async ({
 	browser
 }) => {
+	// 147 paper ballots entered one by one, each broadcast to five open pages: on a busy 2-core CI
+	// machine this takes close to the default 3 minutes (2.8 min on an idle one).
+	test.setTimeout(360_000);
 	const admin = await adminClient(server);
 	const session = expectStatus<SessionView>(
 		await admin.post('/api/v1/sessions', {
