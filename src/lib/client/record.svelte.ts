@@ -84,6 +84,8 @@ export class SessionRecord {
 
 	readonly sessionId: string;
 	#latest = 0;
+	#inFlight: Promise<void> | null = null;
+	#again = false;
 
 	constructor(sessionId: string) {
 		this.sessionId = sessionId;
@@ -93,7 +95,33 @@ export class SessionRecord {
 		return `/api/v1/sessions/${seg(this.sessionId)}`;
 	}
 
-	async refresh(): Promise<void> {
+	/**
+	 * Reads the record again. One request at a time, and one more after it if the head moved
+	 * meanwhile: a burst of entries (a clerk entering 150 paper ballots) costs each phone a few
+	 * requests, not one full transcript per entry. The promise settles after a read that began
+	 * after the call, so a caller sees what it just wrote.
+	 */
+	refresh(): Promise<void> {
+		if (this.#inFlight) {
+			this.#again = true;
+			return this.#inFlight;
+		}
+		const run = async () => {
+			try {
+				do {
+					this.#again = false;
+					await this.#readOnce();
+				} while (this.#again);
+			} finally {
+				// In the same turn as the last check: a call after it starts a new read.
+				this.#inFlight = null;
+			}
+		};
+		this.#inFlight = run();
+		return this.#inFlight;
+	}
+
+	async #readOnce(): Promise<void> {
 		const ticket = ++this.#latest;
 		try {
 			const response = await fetch(`${this.#base}/transcript`, {
