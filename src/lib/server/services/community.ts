@@ -16,7 +16,7 @@ import type { AuthSession } from '../auth/session';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
-import { inviteProblem, takeUse } from './invites';
+import { inviteProblem, takeUse } from './invite-use';
 import { isStaff, requireCan } from '../access/check';
 import { actorOf, record } from './transcript';
 

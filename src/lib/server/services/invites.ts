@@ -1,20 +1,21 @@
 import * as audit from './audit';
 import * as clock from '../clock';
-import type { Db } from '../db/client';
 import QRCode from 'qrcode';
 import { createInviteSchema, joinSchema } from '$lib/protocol/api';
 import * as invites from '../db/invites';
 import * as participants from '../db/participants';
 import * as sessions from '../db/sessions';
-import { createSession, generateSessionToken, type AuthSession } from '../auth/session';
+import type { AuthSession } from '../auth/session';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
-import { notFound, parse, ServiceError } from './errors';
-
+import { notFound, parse } from './errors';
 import { actorOf, actorOfUser, record } from './transcript';
 import { requireCan, requireRole } from '../access/check';
 import * as orgs from '../db/orgs';
 import { joinCommunity, type CommunityJoinResult } from './community';
+import { inviteProblem, takeUse } from './invite-use';
+
+export { inviteProblem };
 
 export interface InviteView {
 	id: string;
@@ -128,21 +129,6 @@ export async function revoke(
 	return { removed: removed.length };
 }
 
-/** Why an invite cannot be used now, as the contract names it; null when it can. */
-export function inviteProblem(invite: invites.Invite | null, now: Date): ServiceError | null {
-	if (!invite)
-		return new ServiceError(404, 'invite_not_found', 'this invitation link does not exist');
-	if (invite.revokedAt)
-		return new ServiceError(410, 'invite_revoked', 'this invitation link was withdrawn');
-	if (invite.expiresAt && invite.expiresAt.getTime() <= now.getTime()) {
-		return new ServiceError(410, 'invite_expired', 'this invitation link has expired');
-	}
-	if (invite.maxUses !== null && invite.uses >= invite.maxUses) {
-		return new ServiceError(410, 'invite_used_up', 'this invitation link has been used up');
-	}
-	return null;
-}
-
 export async function peek(ctx: Ctx, token: string, now = clock.now()) {
 	const invite = await invites.findByToken(ctx.db, token);
 	const problem = inviteProblem(invite, now);
@@ -158,26 +144,6 @@ export interface JoinResult {
 	sessionId: string;
 	/** Set when the device had no valid auth session: the caller sets this cookie. */
 	newCookie: { token: string; session: AuthSession } | null;
-}
-
-/**
- * Takes one use of a live invite in the caller's transaction and makes sure the device has an
- * auth session (a new one, with the cookie to set, for a first-time phone). Shared by session
- * and community links.
- */
-export async function takeUse(
-	tx: Db,
-	viewer: Viewer,
-	invite: invites.Invite,
-	now: Date
-): Promise<{ authSessionId: string; newCookie: JoinResult['newCookie'] }> {
-	if (!(await invites.takeUse(tx, invite.id, now))) {
-		throw inviteProblem({ ...invite, uses: invite.maxUses ?? invite.uses }, now)!;
-	}
-	if (viewer.authSessionId) return { authSessionId: viewer.authSessionId, newCookie: null };
-	const token = generateSessionToken();
-	const session = await createSession(tx, token, null, now);
-	return { authSessionId: session.id, newCookie: { token, session } };
 }
 
 /**
