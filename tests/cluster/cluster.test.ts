@@ -395,3 +395,62 @@ describe.skipIf(skip)('several nodes behind a proxy', () => {
 		for (const s of sockets) s.disconnect();
 	}, 60_000);
 });
+
+describe.skipIf(skip)('several nodes on an empty database with no administrator configured', () => {
+	let cluster: Cluster;
+	beforeAll(async () => {
+		cluster = await startCluster(2, { YISHI_ADMIN_USER: '', YISHI_ADMIN_PASSWORD: '' });
+	}, 120_000);
+	afterAll(async () => {
+		await cluster?.dispose();
+	});
+
+	const setupToken = (logs: { msg?: unknown }[]) => {
+		const line = logs.map((l) => String(l.msg ?? '')).find((m) => m.startsWith('Setup:'));
+		return line ? new URL(line.slice('Setup:'.length).trim()).searchParams.get('token') : null;
+	};
+
+	const submit = (token: string, username: string) =>
+		fetch(cluster.proxy.url(`/setup?token=${encodeURIComponent(token)}`), {
+			method: 'POST',
+			redirect: 'manual',
+			headers: {
+				origin: cluster.proxy.origin,
+				accept: 'text/html',
+				'content-type': 'application/x-www-form-urlencoded'
+			},
+			body: new URLSearchParams({
+				username,
+				password: 'first-admin-pw-123',
+				password2: 'first-admin-pw-123'
+			})
+		});
+
+	it("[CLU-9] every node's printed setup link works until one of them makes the administrator", async () => {
+		// Both nodes started together, each printed its own link (the operator reads either log).
+		const [a, b] = cluster.nodes.map((n) => setupToken(n.logs));
+		expect(a, 'node A printed a Setup line').toBeTruthy();
+		expect(b, 'node B printed a Setup line').toBeTruthy();
+		expect(a).not.toBe(b);
+		const bogus = await fetch(cluster.proxy.url('/setup?token=not-a-token'), {
+			headers: { accept: 'text/html' }
+		});
+		expect(await bogus.text()).not.toContain('name="password2"');
+		for (const token of [a!, b!]) {
+			const page = await fetch(cluster.proxy.url(`/setup?token=${encodeURIComponent(token)}`), {
+				headers: { accept: 'text/html' }
+			});
+			expect(await page.text(), 'the setup form, not "link invalid"').toContain('name="password2"');
+		}
+		// Whichever node the proxy picks, node B's link makes the first administrator…
+		const made = await submit(b!, 'first-admin');
+		expect(made.status).toBe(303);
+		expect(made.headers.get('location')).toBe('/admin');
+		// …and node A's link is spent with it: one first administrator, never two.
+		const again = await submit(a!, 'second-admin');
+		expect(again.status).toBe(410);
+		const client = new ApiClient(cluster.proxy);
+		expectStatus(await client.login('first-admin', 'first-admin-pw-123'), 200);
+		expect((await client.login('second-admin', 'first-admin-pw-123')).status).toBe(401);
+	}, 60_000);
+});

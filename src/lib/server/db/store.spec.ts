@@ -239,11 +239,28 @@ for (const factory of storeFactories()) {
 		});
 
 		it('consumes a setup token once', async () => {
-			await setupTokens.replace(db, 'hash-a');
+			await setupTokens.add(db, 'hash-a', new Date());
 			expect(await setupTokens.exists(db, 'hash-a')).toBe(true);
 			expect(await setupTokens.consume(db, 'hash-b')).toBe(false);
 			expect(await setupTokens.consume(db, 'hash-a')).toBe(true);
 			expect(await setupTokens.consume(db, 'hash-a')).toBe(false);
+		});
+
+		it("keeps every node's setup token until one is used, then none", async () => {
+			const now = new Date();
+			// Two nodes started together on an empty database: both printed links work…
+			await setupTokens.add(db, 'node-a', now);
+			await setupTokens.add(db, 'node-b', now);
+			expect(await setupTokens.exists(db, 'node-a')).toBe(true);
+			expect(await setupTokens.exists(db, 'node-b')).toBe(true);
+			// …until one makes the administrator: then the other is spent too.
+			expect(await setupTokens.consume(db, 'node-b')).toBe(true);
+			expect(await setupTokens.consume(db, 'node-a')).toBe(false);
+			// A link nobody opened for a week goes when a node starts again.
+			await setupTokens.add(db, 'old', new Date(now.getTime() - 8 * 24 * 3600 * 1000));
+			await setupTokens.add(db, 'new', now);
+			expect(await setupTokens.exists(db, 'old')).toBe(false);
+			expect(await setupTokens.exists(db, 'new')).toBe(true);
 		});
 
 		it('runs a hot statement again after an error, and never inside a transaction in progress', async () => {

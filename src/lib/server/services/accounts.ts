@@ -145,7 +145,7 @@ export async function bootstrap(ctx: Ctx): Promise<void> {
 		return;
 	}
 	const token = newToken();
-	await setupTokens.replace(ctx.db, hashToken(token));
+	await setupTokens.add(ctx.db, hashToken(token), clock.now());
 	ctx.log.info(`Setup: ${ctx.config.origin}/setup?token=${token}`);
 }
 
