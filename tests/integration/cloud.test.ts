@@ -421,19 +421,20 @@ describe('deadlines missed while the server was down run at start', () => {
 	it('closes a vote whose deadline passed during a restart', async () => {
 		const fx = await cloudSession(server, DAY);
 		const wang = await joinAs(server, fx.invites.resident!.token, '王阿姨');
-		const now = await serverNow(fx.moderator);
-		// Real seconds: the test clock starts again from the wall clock after a restart.
+		const deadline = (await serverNow(fx.moderator)) + 3_600_000;
 		const vote = expectStatus<{ id: string }>(
 			await fx.moderator.post(
 				`/api/v1/items/${fx.session.items[0]!.id}/votes`,
-				yesNo(new Date(Math.max(now, Date.now()) + 4_000).toISOString())
+				yesNo(new Date(deadline).toISOString())
 			),
 			201
 		);
 		expectStatus(await fx.moderator.post(`/api/v1/votes/${vote.id}/open`), 200);
+		// Down for two hours: the node comes back with its clock past the deadline.
 		await server.stop();
-		await new Promise((r) => setTimeout(r, 4_500));
-		server = await server.restart();
+		server = await server.restart({
+			YISHI_TEST_CLOCK_AT: new Date(deadline + 3_600_000).toISOString()
+		});
 		const tally = await eventually(async () => {
 			const t = expectStatus<TallyView>(await wang.get(`/api/v1/votes/${vote.id}`), 200);
 			return t.status === 'closed' ? t : null;

@@ -14,6 +14,7 @@ import {
 	joinAs,
 	socketClient,
 	startServer,
+	roundTrip,
 	whenSynced,
 	yjsProvider,
 	type ServerHandle
@@ -92,6 +93,7 @@ describe('statements, minutes, closing and the transcript', () => {
 		const doc = new Y.Doc();
 		const provider = yjsProvider(server, wang, fx.session.items[0]!.docName, doc);
 		await whenSynced(provider);
+		const dropped = new Promise<void>((r) => provider.once('connection-close', () => r()));
 
 		const closed = expectStatus<{ status: string }>(
 			await fx.moderator.post(`/api/v1/sessions/${sid}/close`, {}),
@@ -131,13 +133,14 @@ describe('statements, minutes, closing and the transcript', () => {
 		expect(closedVote.data).toMatchObject({ ballots: [{ name: '王阿姨', choice: ['yes'] }] });
 		expect(verifyWithCli(transcript)).toEqual({ code: 0, out: transcript.head });
 
-		// After the close the document is read-only for everyone.
-		await new Promise((r) => setTimeout(r, 1500));
+		// After the close the document is read-only for everyone: the open editor was dropped and
+		// came back read-only; what it writes now is answered but never applied.
+		await dropped;
 		await whenSynced(provider);
 		const paragraph = new Y.XmlElement('paragraph');
 		paragraph.insert(0, [new Y.XmlText('闭会后偷改')]);
 		doc.getXmlFragment('prosemirror').insert(0, [paragraph]);
-		await new Promise((r) => setTimeout(r, 500));
+		await roundTrip(provider);
 		const fresh = new Y.Doc();
 		const reader = yjsProvider(server, anonymous.clone(), fx.session.items[0]!.docName, fresh, {
 			cookie: fx.moderator.cookieHeader()

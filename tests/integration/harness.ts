@@ -17,7 +17,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { io, type Socket } from 'socket.io-client';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
+import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/protocol';
@@ -92,9 +95,10 @@ export interface ServerHandle {
 	kill9(): Promise<void>;
 	/**
 	 * Stops this server if it still runs (SIGTERM), then starts a new one on the same port (so
-	 * the origin, cookies and open pages stay valid), data directory or database and env.
+	 * the origin, cookies and open pages stay valid), data directory or database and env
+	 * (`env` adds to it, or unsets a variable with '' / undefined, for this and later starts).
 	 */
-	restart(): Promise<ServerHandle>;
+	restart(env?: Record<string, string | undefined>): Promise<ServerHandle>;
 	/** Kills every server started on this store and deletes the temp directory / database. */
 	dispose(): Promise<void>;
 }
@@ -408,9 +412,10 @@ function launch(group: StoreGroup, port: number, startTimeoutMs: number): Promis
 					kill9: async () => {
 						await signalAndWait('SIGKILL', 10_000);
 					},
-					restart: async () => {
+					restart: async (env = {}) => {
 						if (group.disposed) throw new Error('restart() after dispose()');
 						if (!exitInfo) await signalAndWait('SIGTERM', 15_000);
+						Object.assign(group.env, env);
 						return launch(group, actualPort, startTimeoutMs);
 					},
 					dispose: () => disposeGroup(group)
@@ -899,6 +904,39 @@ export function whenSynced(provider: WebsocketProvider, timeoutMs = 10_000): Pro
 			resolve();
 		};
 		provider.on('sync', onSync);
+	});
+}
+
+/**
+ * One round trip on a provider's own connection: sends a sync step 1 and resolves when the
+ * server's step 2 answer comes back. The server reads a connection's frames in order and sends
+ * to each connection in order, so once this resolves it has handled every frame this provider
+ * sent before, and this provider has received everything the server sent it before. This is how
+ * a test observes that something did NOT happen (an update dropped, not relayed) without sleeping.
+ */
+export function roundTrip(provider: WebsocketProvider, timeoutMs = 10_000): Promise<void> {
+	const ws = provider.ws;
+	if (!ws || ws.readyState !== ws.OPEN) {
+		return Promise.reject(new Error(`y-websocket ${provider.url} is not connected`));
+	}
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => {
+			ws.removeEventListener('message', onMessage);
+			reject(new Error(`no sync step 2 from ${provider.url} within ${timeoutMs} ms`));
+		}, timeoutMs);
+		const onMessage = (event: { data: unknown }) => {
+			const decoder = decoding.createDecoder(new Uint8Array(event.data as ArrayBuffer));
+			if (decoding.readVarUint(decoder) !== 0) return; // not a sync message
+			if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep2) return;
+			clearTimeout(timer);
+			ws.removeEventListener('message', onMessage);
+			resolve();
+		};
+		ws.addEventListener('message', onMessage);
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, 0);
+		syncProtocol.writeSyncStep1(encoder, provider.doc);
+		ws.send(encoding.toUint8Array(encoder));
 	});
 }
 

@@ -176,14 +176,24 @@ describe('Web Push delivery', () => {
 		const before = push.received.length;
 		expectStatus(await fx.moderator.post(`/api/v1/votes/${vote.id}/close`), 200);
 		await eventually(() => push.received.length === before + 1);
+		await server.waitForLog((l) => l.msg === 'push subscription gone, removed', 10_000);
+		const toWang = () => push.received.filter((r) => r.path === '/push/wang-phone').length;
+		const sentToWang = toWang();
 		push.answer(201);
-		expectStatus(await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/close`), 200);
-		await eventually(async () =>
-			(await wang.get<{ items: { kind: string }[] }>('/api/v1/notifications')).body.items.some(
-				(n) => n.kind === 'session_closed'
-			)
+		// A second phone, still subscribed, is how "nothing more is sent" is observed: the session's
+		// close is pushed to every subscription left in one pass, so once this phone has it, a
+		// message to Wang's removed one would have been sent too.
+		const li = await joinAs(server, fx.invites.resident!.token, '李叔');
+		const liPhone = browserKeys();
+		expectStatus(
+			await li.post('/api/v1/push/subscriptions', {
+				endpoint: `${pushBase}/push/li-phone`,
+				keys: liPhone.keys
+			}),
+			201
 		);
-		await new Promise((r) => setTimeout(r, 1_500));
-		expect(push.received).toHaveLength(before + 1);
+		expectStatus(await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/close`), 200);
+		await eventually(() => push.received.some((r) => r.path === '/push/li-phone'));
+		expect(toWang()).toBe(sentToWang);
 	});
 });

@@ -15,6 +15,7 @@ import {
 	socketClient,
 	startServer,
 	upgradeStatus,
+	roundTrip,
 	whenSynced,
 	yjsProvider,
 	type ServerHandle,
@@ -71,8 +72,10 @@ describe('proposal documents over y-websocket', () => {
 			write(docO, '观察员偷偷写的字');
 			write(docR, '居民写的字');
 			await eventually(() => text(docO).includes('居民写的字'));
-			// Give the server time to (wrongly) relay the observer's update before checking.
-			await new Promise((r) => setTimeout(r, 300));
+			// The server has read the observer's frames once it answers the observer's next one, and
+			// anything it relayed to the resident before then reaches them before their own answer.
+			await roundTrip(po);
+			await roundTrip(pr);
 			expect(text(docR)).not.toContain('观察员偷偷写的字');
 			const names = [...pr.awareness.getStates().values()].map((s) => s.user?.name);
 			expect(names).not.toContain('街道观察员');
@@ -188,7 +191,7 @@ describe.each(availableStores())('durability on %s', (store) => {
 		let provider = yjsProvider(server, member, docName, doc);
 		await whenSynced(provider);
 		write(doc, '第一段：重启前写的');
-		await new Promise((r) => setTimeout(r, 200));
+		await roundTrip(provider); // the server holds the edit; a graceful stop flushes it
 		provider.destroy();
 		expect(await server.stop()).toBe(0);
 

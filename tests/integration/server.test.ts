@@ -213,9 +213,9 @@ describe('first-administrator bootstrap (PGlite, empty store)', () => {
 	});
 
 	it('logs exactly one line "Setup: <ORIGIN>/setup?token=<token>"', async () => {
-		await server.waitForLog((line) => String(line.msg ?? '').startsWith('Setup:'), 15_000);
-		// Give a duplicate (e.g. logged once per module graph) a moment to show up.
-		await new Promise((resolve) => setTimeout(resolve, 500));
+		// `listening` is logged once the app, bootstrap included, is up (src/server.ts): every
+		// Setup line, a duplicate one too (e.g. once per module graph), was written before it.
+		await server.waitForLog((line) => line.msg === 'listening', 15_000);
 		const setupLines = server.logs.filter((line) => /Setup:/.test(String(line.msg ?? '')));
 		expect(setupLines).toHaveLength(1);
 		const pattern = new RegExp(

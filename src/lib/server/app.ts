@@ -91,6 +91,8 @@ export async function getApp(): Promise<App> {
 async function create(): Promise<App> {
 	const config = readConfig();
 	const log = createLogger(config.logLevel);
+	// Before anything reads the time: deadlines missed "while down" run at start as they would.
+	if (config.testClockAt) clock.advance(Math.max(0, config.testClockAt.getTime() - clock.nowMs()));
 	// First: a node that cannot reach Redis must say so and not come up (it exits non-zero).
 	const cluster = await joinCluster(config, log);
 	useRedisForLimits(cluster.redis?.commands ?? null);

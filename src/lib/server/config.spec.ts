@@ -23,6 +23,18 @@ describe('readConfig', () => {
 		expect(readConfig({ YISHI_TEST_CLOCK: 'yes' }).testClock).toBe(false);
 	});
 
+	it('starts the test clock at YISHI_TEST_CLOCK_AT only with the test clock on', () => {
+		const at = '2026-06-01T08:00:00.000Z';
+		expect(
+			readConfig({ YISHI_TEST_CLOCK: '1', YISHI_TEST_CLOCK_AT: at }).testClockAt?.toISOString()
+		).toBe(at);
+		// A production node never starts with a moved clock, whatever its environment says.
+		expect(readConfig({ YISHI_TEST_CLOCK_AT: at }).testClockAt).toBeUndefined();
+		expect(() => readConfig({ YISHI_TEST_CLOCK: '1', YISHI_TEST_CLOCK_AT: 'soon' })).toThrow(
+			/YISHI_TEST_CLOCK_AT/
+		);
+	});
+
 	it('derives the origin from PORT and marks cookies Secure for https origins', () => {
 		expect(readConfig({ PORT: '8080' }).origin).toBe('http://localhost:8080');
 		const c = readConfig({ ORIGIN: 'https://yishi.example.cn/' });

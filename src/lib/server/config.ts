@@ -25,6 +25,11 @@ export interface Config {
 	webhookSecret: string | undefined;
 	/** `YISHI_TEST_CLOCK=1`: `POST /api/v1/test/clock` may move the server clock (tests only). */
 	testClock: boolean;
+	/**
+	 * `YISHI_TEST_CLOCK_AT=<ISO instant>` with the test clock: the process starts with its clock
+	 * already there, so a test can restart a node "after" a deadline without waiting for it.
+	 */
+	testClockAt: Date | undefined;
 	/** Web Push VAPID keys from the environment; otherwise generated once and kept in `settings`. */
 	vapidPublicKey: string | undefined;
 	vapidPrivateKey: string | undefined;
@@ -136,7 +141,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		webhookUrl: webhook(env).url,
 		webhookSecret: webhook(env).secret,
 		testClock: env.YISHI_TEST_CLOCK === '1',
+		testClockAt: testClockAt(env),
 		signingKey: signingKey(env),
 		...vapid(env, origin)
 	};
+}
+
+function testClockAt(env: NodeJS.ProcessEnv): Date | undefined {
+	const raw = env.YISHI_TEST_CLOCK_AT;
+	if (env.YISHI_TEST_CLOCK !== '1' || !raw) return undefined;
+	const at = new Date(raw);
+	if (Number.isNaN(at.getTime())) {
+		throw new ConfigError(`YISHI_TEST_CLOCK_AT must be an ISO date-time, got "${raw}"`);
+	}
+	return at;
 }
