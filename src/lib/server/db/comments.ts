@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, ne } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNotNull, isNull, lt, ne } from 'drizzle-orm';
 import type { Db } from './client';
 import { comments } from './schema';
 
@@ -51,4 +51,32 @@ export async function setResolved(
 		.update(comments)
 		.set({ resolvedAt: resolved?.at ?? null, resolvedBy: resolved?.by ?? null })
 		.where(eq(comments.id, id));
+}
+
+/** How many comments each item of a session got between `start` (inclusive) and `end`. */
+export function countsPerItem(
+	db: Db,
+	sessionId: string,
+	range: { start: Date; end: Date }
+): Promise<{ itemId: string; n: number }[]> {
+	return db
+		.select({ itemId: comments.itemId, n: count() })
+		.from(comments)
+		.where(
+			and(
+				eq(comments.sessionId, sessionId),
+				gte(comments.createdAt, range.start),
+				lt(comments.createdAt, range.end)
+			)
+		)
+		.groupBy(comments.itemId);
+}
+
+/** The ids of the comments a participant wrote. */
+export async function idsBy(db: Db, participantId: string): Promise<string[]> {
+	const rows = await db
+		.select({ id: comments.id })
+		.from(comments)
+		.where(eq(comments.participantId, participantId));
+	return rows.map((r) => r.id);
 }

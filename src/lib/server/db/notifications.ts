@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import {
 	communityMembers,
@@ -17,6 +17,27 @@ export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
 export async function insert(db: Db, row: NewNotification): Promise<Notification> {
 	const [inserted] = await db.insert(notifications).values(row).returning();
 	return inserted!;
+}
+
+/** Whether a session was already sent a notification of this kind at or after `since`. */
+export async function sentToSessionSince(
+	db: Db,
+	sessionId: string,
+	kind: string,
+	since: Date
+): Promise<boolean> {
+	const [sent] = await db
+		.select({ id: notifications.id })
+		.from(notifications)
+		.where(
+			and(
+				eq(notifications.sessionId, sessionId),
+				eq(notifications.kind, kind),
+				gte(notifications.at, since)
+			)
+		)
+		.limit(1);
+	return sent !== undefined;
 }
 
 /** Who reads a feed: the device's auth session, the account, and whether it is staff. */

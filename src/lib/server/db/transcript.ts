@@ -74,6 +74,15 @@ export async function head(db: Db, sessionId: string): Promise<{ seq: number; ha
 	return row ? { seq: row.seq, hash: row.hash } : { seq: 0, hash: GENESIS };
 }
 
+/** When the session's entry of this type was appended (null when it has none). */
+export async function atOf(db: Db, sessionId: string, type: string): Promise<string | null> {
+	const [entry] = await db
+		.select({ at: transcriptEntries.at })
+		.from(transcriptEntries)
+		.where(and(eq(transcriptEntries.sessionId, sessionId), eq(transcriptEntries.type, type)));
+	return entry?.at ?? null;
+}
+
 /** The `stateHash` of the item's last proposal checkpoint (null when it has none). */
 export async function lastCheckpointHash(
 	db: Db,

@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import {
 	currentItemSchema,
 	itemOrderSchema,
@@ -8,7 +7,8 @@ import {
 } from '$lib/protocol';
 import * as clock from '../clock';
 import type { Db } from '../db/client';
-import { items, sessions as sessionsTable } from '../db/schema';
+import * as itemsDb from '../db/items';
+import * as sessionState from '../db/session-state';
 import * as sessions from '../db/sessions';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
@@ -31,17 +31,17 @@ async function openSession(db: Db, sessionId: string) {
 export async function setItemStatus(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
 	const user = await requireCan(ctx, viewer, 'session.console', { itemId });
 	const { status } = parse(itemStatusSchema, input);
-	const [found] = await ctx.db.select().from(items).where(eq(items.id, itemId));
+	const found = await outcomesDb.findItem(ctx.db, itemId);
 	if (!found) throw notFound('item_not_found', 'item');
 	// The proposal as it stood when the item went to a vote or was settled (read before the tx).
 	const snap = ['voting', 'resolved', 'unresolved'].includes(status)
 		? await snapshot(ctx, found.docName)
 		: null;
 	const updated = await ctx.db.transaction(async (tx) => {
-		const [item] = await tx.select().from(items).where(eq(items.id, itemId)).for('update');
+		const item = await outcomesDb.lockItem(tx, itemId);
 		if (!item) throw notFound('item_not_found', 'item');
 		await openSession(tx, item.sessionId);
-		const [row] = await tx.update(items).set({ status }).where(eq(items.id, itemId)).returning();
+		await outcomesDb.setItemStatus(tx, itemId, status);
 		await record(tx, item.sessionId, 'item_status', actorOfUser(user), {
 			itemId,
 			title: item.title,
@@ -50,7 +50,7 @@ export async function setItemStatus(ctx: Ctx, viewer: Viewer, itemId: string, in
 		});
 		if (snap) await checkpoint(tx, item, snap, `status:${status}`, actorOfUser(user));
 		await outcomesDb.noteHandStatus(tx, itemId, status, clock.now());
-		return row!;
+		return { ...item, status };
 	});
 	ctx.realtime.sessionChanged(updated.sessionId);
 	return updated;
@@ -63,10 +63,7 @@ export async function setCurrentItem(ctx: Ctx, viewer: Viewer, sessionId: string
 		const session = await openSession(tx, sessionId);
 		const item = session.items.find((i) => i.id === itemId);
 		if (!item) throw notFound('item_not_found', 'item');
-		await tx
-			.update(sessionsTable)
-			.set({ currentItemId: itemId })
-			.where(eq(sessionsTable.id, sessionId));
+		await sessionState.setCurrentItem(tx, sessionId, itemId);
 		await record(tx, sessionId, 'current_item', actorOfUser(user), { itemId, title: item.title });
 	});
 	ctx.realtime.sessionChanged(sessionId);
@@ -91,16 +88,7 @@ export async function reorderItems(ctx: Ctx, viewer: Viewer, sessionId: string, 
 				'itemIds must list every item of the session once'
 			);
 		}
-		// Two passes keep the (session, position) unique key satisfied throughout.
-		for (const [i, id] of itemIds.entries()) {
-			await tx
-				.update(items)
-				.set({ position: 1000 + i })
-				.where(and(eq(items.id, id), eq(items.sessionId, sessionId)));
-		}
-		for (const [i, id] of itemIds.entries()) {
-			await tx.update(items).set({ position: i }).where(eq(items.id, id));
-		}
+		await itemsDb.reorder(tx, sessionId, itemIds);
 		await record(tx, sessionId, 'agenda_reordered', actorOfUser(user), { itemIds });
 	});
 	ctx.realtime.sessionChanged(sessionId);
@@ -114,10 +102,7 @@ export async function updateSettings(ctx: Ctx, viewer: Viewer, sessionId: string
 	const session = await ctx.db.transaction(async (tx) => {
 		const session = await openSession(tx, sessionId);
 		if (speakingLimitSeconds !== undefined)
-			await tx
-				.update(sessionsTable)
-				.set({ speakingLimitSeconds })
-				.where(eq(sessionsTable.id, sessionId));
+			await sessionState.setSpeakingLimit(tx, sessionId, speakingLimitSeconds);
 		const floorChanged = await floor.apply(tx, sessionId, floorBody);
 		if (speakingLimitSeconds === undefined && Object.keys(floorChanged).length === 0)
 			throw new ServiceError(400, 'invalid_payload', 'nothing to change');

@@ -1,7 +1,7 @@
 /** The public archive of a community: closed sessions and answered cases. */
-import { and, desc, eq } from 'drizzle-orm';
 import * as orgs from '../db/orgs';
-import { sessions, transcriptEntries } from '../db/schema';
+import * as sessionState from '../db/session-state';
+import * as transcript from '../db/transcript';
 import type { Ctx } from './context';
 import { notFound } from './errors';
 import { listPublic } from './escalations';
@@ -9,20 +9,11 @@ import { listPublic } from './escalations';
 export async function community(ctx: Ctx, communityId: string) {
 	const found = await orgs.findCommunity(ctx.db, communityId);
 	if (!found) throw notFound('community_not_found', 'community');
-	const closed = await ctx.db
-		.select()
-		.from(sessions)
-		.where(and(eq(sessions.communityId, communityId), eq(sessions.status, 'closed')))
-		.orderBy(desc(sessions.createdAt));
+	const closed = await sessionState.closedOf(ctx.db, communityId);
 	const closedAt = new Map<string, string>();
 	for (const s of closed) {
-		const [entry] = await ctx.db
-			.select({ at: transcriptEntries.at })
-			.from(transcriptEntries)
-			.where(
-				and(eq(transcriptEntries.sessionId, s.id), eq(transcriptEntries.type, 'session_closed'))
-			);
-		if (entry) closedAt.set(s.id, entry.at);
+		const at = await transcript.atOf(ctx.db, s.id, 'session_closed');
+		if (at !== null) closedAt.set(s.id, at);
 	}
 	return {
 		community: { id: found.id, name: found.name },

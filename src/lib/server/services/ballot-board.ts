@@ -7,11 +7,10 @@
  */
 import { randomBytes, createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { and, eq, sql } from 'drizzle-orm';
 import type { BallotListView } from '$lib/protocol/trust';
+import * as board from '../db/ballot-board';
 import type { Db } from '../db/client';
 import * as participants from '../db/participants';
-import { ballotLists, ballotReceipts } from '../db/schema';
 import * as sessions from '../db/sessions';
 import * as votes from '../db/votes';
 import { hundredthsToArea } from '../domain/ratio';
@@ -34,20 +33,9 @@ export function newReceipt(): string {
 export async function issueReceipt(db: Db, voteId: string, voterKeys: readonly string[]) {
 	const receipt = newReceipt();
 	for (const voterKey of voterKeys) {
-		await db
-			.insert(ballotReceipts)
-			.values({ voteId, voterKey, receipt })
-			.onConflictDoUpdate({
-				target: [ballotReceipts.voteId, ballotReceipts.voterKey],
-				set: { receipt, at: sql`now()` },
-				setWhere: sql`not exists (select 1 from ballot_lists l where l.vote_id = ${voteId})`
-			});
+		await board.putReceipt(db, voteId, voterKey, receipt);
 	}
-	const [kept] = await db
-		.select({ receipt: ballotReceipts.receipt })
-		.from(ballotReceipts)
-		.where(and(eq(ballotReceipts.voteId, voteId), eq(ballotReceipts.voterKey, voterKeys[0]!)));
-	return kept?.receipt ?? receipt;
+	return (await board.receiptOf(db, voteId, voterKeys[0]!)) ?? receipt;
 }
 
 export const ballotListHash = (list: BallotListView): string =>
@@ -66,24 +54,14 @@ export async function seal(
 	eligible: readonly VoterWeight[]
 ): Promise<string> {
 	const weights = new Map(eligible.map((w) => [w.key, w]));
-	const receipts = new Map(
-		(
-			await db
-				.select({ voterKey: ballotReceipts.voterKey, receipt: ballotReceipts.receipt })
-				.from(ballotReceipts)
-				.where(eq(ballotReceipts.voteId, vote.id))
-		).map((r) => [r.voterKey, r.receipt])
-	);
+	const receipts = await board.receiptsOf(db, vote.id);
 	const session = vote.secret ? null : await sessions.find(db, vote.sessionId);
 	const list: BallotListView = { voteId: vote.id, ballots: [] };
 	for (const b of ballots) {
 		let receipt = receipts.get(b.voterKey);
 		if (!receipt) {
 			receipt = newReceipt();
-			await db
-				.insert(ballotReceipts)
-				.values({ voteId: vote.id, voterKey: b.voterKey, receipt })
-				.onConflictDoNothing();
+			await board.addReceipt(db, vote.id, b.voterKey, receipt);
 		}
 		const w = weights.get(b.voterKey);
 		const row: BallotListView['ballots'][number] = {
@@ -105,7 +83,7 @@ export async function seal(
 	}
 	list.ballots.sort((a, b) => (a.receipt < b.receipt ? -1 : a.receipt > b.receipt ? 1 : 0));
 	const hash = ballotListHash(list);
-	await db.insert(ballotLists).values({ voteId: vote.id, body: list, hash }).onConflictDoNothing();
+	await board.insertList(db, vote.id, list, hash);
 	return hash;
 }
 
@@ -135,8 +113,8 @@ export async function ballotList(ctx: Ctx, voteId: string): Promise<BallotListVi
 			'vote_not_closed',
 			'the ballot list is published when the vote closes'
 		);
-	const [row] = await ctx.db.select().from(ballotLists).where(eq(ballotLists.voteId, voteId));
-	if (!row)
+	const list = await board.findList(ctx.db, voteId);
+	if (!list)
 		throw new ServiceError(409, 'ballot_list_unavailable', 'this vote closed before ballot lists');
-	return row.body as BallotListView;
+	return list;
 }

@@ -7,7 +7,6 @@
  */
 import { notice } from '$lib/notice-text';
 import * as Y from 'yjs';
-import { eq } from 'drizzle-orm';
 import {
 	createCommentSchema,
 	resolveCommentSchema,
@@ -18,8 +17,8 @@ import {
 import * as clock from '../clock';
 import type { Db } from '../db/client';
 import * as commentsDb from '../db/comments';
+import * as outcomesDb from '../db/outcomes';
 import type { Participant } from '../db/participants';
-import { items } from '../db/schema';
 import * as sessions from '../db/sessions';
 import { docFromState, readPassage, type Passage } from '../domain/anchors';
 import { newId } from '../ids';
@@ -35,7 +34,7 @@ import { actorOf, record } from './transcript';
 const excerpt = (text: string, max = 40) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 async function itemOf(ctx: Ctx, itemId: string) {
-	const [item] = await ctx.db.select().from(items).where(eq(items.id, itemId)).limit(1);
+	const item = await outcomesDb.findItem(ctx.db, itemId);
 	if (!item) throw notFound('item_not_found', 'item');
 	const session = await sessions.find(ctx.db, item.sessionId);
 	if (!session) throw notFound('session_not_found', 'session');

@@ -6,10 +6,11 @@
  * Whatever fell due while the server was down runs at the first pass after start.
  */
 import { notice } from '$lib/notice-text';
-import { and, asc, eq, gt, gte, isNotNull, lte } from 'drizzle-orm';
 import { closingSoonAt, formatShanghai } from '$lib/deadlines';
 import type { Job } from '../scheduler';
-import { notifications, sessions, votes } from '../db/schema';
+import * as due from '../db/deadlines';
+import * as notificationsDb from '../db/notifications';
+import * as sessionState from '../db/session-state';
 import type { Ctx } from './context';
 import { closeSessionAs } from './disclosure';
 import { ServiceError } from './errors';
@@ -26,44 +27,21 @@ function alreadyDone(error: unknown): boolean {
 }
 
 export async function closeDueVotes(ctx: Ctx, now: Date): Promise<Date | null> {
-	const due = await ctx.db
-		.select({ id: votes.id })
-		.from(votes)
-		.where(and(eq(votes.status, 'open'), lte(votes.closesAt, now)))
-		.orderBy(asc(votes.closesAt));
-	for (const { id } of due) {
+	for (const id of await due.dueVoteIds(ctx.db, now)) {
 		await closeVote(ctx, id, systemActor).catch((error: unknown) => {
 			if (!alreadyDone(error)) throw error;
 		});
 	}
-	const [next] = await ctx.db
-		.select({ at: votes.closesAt })
-		.from(votes)
-		.where(and(eq(votes.status, 'open'), gt(votes.closesAt, now)))
-		.orderBy(asc(votes.closesAt))
-		.limit(1);
-	return next?.at ?? null;
+	return due.nextVoteDeadline(ctx.db, now);
 }
 
 export async function closeDueSessions(ctx: Ctx, now: Date): Promise<Date | null> {
-	const due = await ctx.db
-		.select({ id: sessions.id })
-		.from(sessions)
-		.where(
-			and(eq(sessions.status, 'open'), eq(sessions.kind, 'cloud'), lte(sessions.closesAt, now))
-		);
-	for (const { id } of due) {
+	for (const id of await due.dueSessionIds(ctx.db, now)) {
 		await closeSessionAs(ctx, id, systemActor).catch((error: unknown) => {
 			if (!alreadyDone(error)) throw error;
 		});
 	}
-	const [next] = await ctx.db
-		.select({ at: sessions.closesAt })
-		.from(sessions)
-		.where(and(eq(sessions.status, 'open'), eq(sessions.kind, 'cloud'), gt(sessions.closesAt, now)))
-		.orderBy(asc(sessions.closesAt))
-		.limit(1);
-	return next?.at ?? null;
+	return due.nextSessionEnd(ctx.db, now);
 }
 
 /**
@@ -71,12 +49,7 @@ export async function closeDueSessions(ctx: Ctx, now: Date): Promise<Date | null
  * told again when the new end comes near.
  */
 export async function announceClosingSoon(ctx: Ctx, now: Date): Promise<Date | null> {
-	const open = await ctx.db
-		.select()
-		.from(sessions)
-		.where(
-			and(eq(sessions.status, 'open'), eq(sessions.kind, 'cloud'), isNotNull(sessions.closesAt))
-		);
+	const open = await due.openWithEnd(ctx.db);
 	let next: Date | null = null;
 	for (const session of open) {
 		const closesAt = session.closesAt!;
@@ -88,23 +61,8 @@ export async function announceClosingSoon(ctx: Ctx, now: Date): Promise<Date | n
 		}
 		await ctx.db.transaction(async (tx) => {
 			// The session row lock serializes two passes (or two processes) over the same session.
-			await tx
-				.select({ id: sessions.id })
-				.from(sessions)
-				.where(eq(sessions.id, session.id))
-				.for('update');
-			const [sent] = await tx
-				.select({ id: notifications.id })
-				.from(notifications)
-				.where(
-					and(
-						eq(notifications.sessionId, session.id),
-						eq(notifications.kind, 'session_closing'),
-						gte(notifications.at, from)
-					)
-				)
-				.limit(1);
-			if (sent) return;
+			await sessionState.lock(tx, session.id);
+			if (await notificationsDb.sentToSessionSince(tx, session.id, 'session_closing', from)) return;
 			await notify(
 				tx,
 				{ audience: 'session', sessionId: session.id },

@@ -3,10 +3,9 @@
  * group — what changed that Shanghai calendar day, what is still open and until when, and the
  * room link. Written in the deployment's language (zh-CN), like the notifications.
  */
-import { and, count, eq, gte, lt } from 'drizzle-orm';
 import { formatShanghai, shanghaiDate, shanghaiDayRange, timeLeft } from '$lib/deadlines';
 import * as clock from '../clock';
-import { comments } from '../db/schema';
+import * as commentsDb from '../db/comments';
 import * as sessions from '../db/sessions';
 import * as transcript from '../db/transcript';
 import * as votes from '../db/votes';
@@ -44,17 +43,7 @@ export async function digest(
 	const session = await sessions.find(ctx.db, sessionId);
 	if (!session) throw notFound('session_not_found', 'session');
 
-	const counts = await ctx.db
-		.select({ itemId: comments.itemId, n: count() })
-		.from(comments)
-		.where(
-			and(
-				eq(comments.sessionId, sessionId),
-				gte(comments.createdAt, range.start),
-				lt(comments.createdAt, range.end)
-			)
-		)
-		.groupBy(comments.itemId);
+	const counts = await commentsDb.countsPerItem(ctx.db, sessionId, range);
 	const entries = (await transcript.list(ctx.db, sessionId)).filter((e) => {
 		const at = Date.parse(e.at);
 		return at >= range.start.getTime() && at < range.end.getTime();

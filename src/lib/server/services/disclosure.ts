@@ -1,8 +1,7 @@
 /** Statements, minutes, closing a session and reading its transcript (REFERENCE.md §4). */
 import { notice } from '$lib/notice-text';
-import { eq } from 'drizzle-orm';
 import { minutesSchema, statementSchema, type TranscriptView } from '$lib/protocol';
-import { sessions as sessionsTable } from '../db/schema';
+import * as sessionState from '../db/session-state';
 import * as sessions from '../db/sessions';
 import * as transcript from '../db/transcript';
 import * as votes from '../db/votes';
@@ -99,17 +98,13 @@ export async function closeSessionAs(ctx: Ctx, sessionId: string, actor: Actor) 
 	}
 	const snaps = await Promise.all(session.items.map((i) => snapshot(ctx, i.docName)));
 	await ctx.db.transaction(async (tx) => {
-		const [row] = await tx
-			.select()
-			.from(sessionsTable)
-			.where(eq(sessionsTable.id, sessionId))
-			.for('update');
+		const row = await sessionState.lock(tx, sessionId);
 		if (row?.status !== 'open')
 			throw new ServiceError(409, 'session_closed', 'this session is closed');
 		for (const [i, item] of session.items.entries()) {
 			await checkpoint(tx, item, snaps[i]!, 'session_closed', actor);
 		}
-		await tx.update(sessionsTable).set({ status: 'closed' }).where(eq(sessionsTable.id, sessionId));
+		await sessionState.markClosed(tx, sessionId);
 		// Read again: closing the open votes above may have settled an item's status.
 		const settled = (await sessions.find(tx, sessionId))?.items ?? session.items;
 		await record(tx, sessionId, 'session_closed', actor, {

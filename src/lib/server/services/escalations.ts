@@ -8,14 +8,15 @@ import { notice } from '$lib/notice-text';
 import * as clock from '../clock';
 import { canIn, requireCan, requireRole } from '../access/check';
 import { DEFAULT_STREET_ID } from '../access/capabilities';
-import { asc, desc, eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { TallyView } from '$lib/protocol';
 import * as orgs from '../db/orgs';
 import * as users from '../db/users';
 import * as reminders from '../db/escalation-reminders';
+import * as escalationsDb from '../db/escalations';
+import * as outcomesDb from '../db/outcomes';
 import type { Job } from '../scheduler';
-import { escalations, items, sessions as sessionsTable, streets } from '../db/schema';
+import * as sessionState from '../db/session-state';
 import * as sessions from '../db/sessions';
 import * as transcript from '../db/transcript';
 import * as votes from '../db/votes';
@@ -33,7 +34,7 @@ import { tallyOf } from './votes';
 import * as webhooks from './webhooks';
 import { notify } from './notifications';
 
-type Row = typeof escalations.$inferSelect;
+type Row = escalationsDb.Escalation;
 
 export const caseChain = (id: string) => `escalation:${id}`;
 
@@ -69,12 +70,12 @@ export async function create(
 	requireRole(viewer, 'escalation.submit');
 	const { note } = parse(noteSchema, input);
 	const user = await requireCan(ctx, viewer, 'escalation.submit', { itemId });
-	const [target] = await ctx.db.select().from(items).where(eq(items.id, itemId));
+	const target = await outcomesDb.findItem(ctx.db, itemId);
 	if (!target) throw notFound('item_not_found', 'item');
 	// Read before the transaction: loading the document uses the store too.
 	const snap = await snapshot(ctx, target.docName);
 	const row = await ctx.db.transaction(async (tx) => {
-		const [item] = await tx.select().from(items).where(eq(items.id, itemId)).for('update');
+		const item = await outcomesDb.lockItem(tx, itemId);
 		if (!item) throw notFound('item_not_found', 'item');
 		if (item.status !== 'unresolved') {
 			throw new ServiceError(
@@ -85,36 +86,33 @@ export async function create(
 		}
 		const session = (await sessions.find(tx, item.sessionId))!;
 		const community = (await orgs.findCommunity(tx, session.communityId))!;
-		const [street] = await tx.select().from(streets).where(eq(streets.id, community.streetId));
+		const street = await orgs.findStreet(tx, community.streetId);
 		const proposal = await checkpoint(tx, item, snap, 'escalated', actorOfUser(user));
-		const [created] = await tx
-			.insert(escalations)
-			.values({
-				id: newId(),
-				itemId,
-				sessionId: item.sessionId,
-				communityId: community.id,
-				streetId: community.streetId,
-				status: 'submitted',
-				note,
-				proposalText: proposal.text,
-				proposalHash: proposal.stateHash,
-				deadline: workflow.deadlineFrom(now, street?.responseHours ?? 4),
-				createdBy: user.id,
-				createdAt: now
-			})
-			.returning();
+		const created = await escalationsDb.insert(tx, {
+			id: newId(),
+			itemId,
+			sessionId: item.sessionId,
+			communityId: community.id,
+			streetId: community.streetId,
+			status: 'submitted',
+			note,
+			proposalText: proposal.text,
+			proposalHash: proposal.stateHash,
+			deadline: workflow.deadlineFrom(now, street?.responseHours ?? 4),
+			createdBy: user.id,
+			createdAt: now
+		});
 		const data = {
-			escalationId: created!.id,
+			escalationId: created.id,
 			itemId,
 			title: item.title,
 			note,
-			deadline: created!.deadline.toISOString()
+			deadline: created.deadline.toISOString()
 		};
 		await record(tx, item.sessionId, 'escalated', actorOfUser(user), data, now);
 		await record(
 			tx,
-			caseChain(created!.id),
+			caseChain(created.id),
 			'case_submitted',
 			actorOfUser(user),
 			{
@@ -139,10 +137,10 @@ export async function create(
 					...notice('escalation_submitted', {
 						community: community.name,
 						title: item.title,
-						at: shanghaiTime(created!.deadline)
+						at: shanghaiTime(created.deadline)
 					}),
 					itemId,
-					url: `/street/${created!.id}`,
+					url: `/street/${created.id}`,
 					at: now
 				}
 			);
@@ -152,12 +150,12 @@ export async function create(
 		await webhooks.enqueue(
 			ctx,
 			tx,
-			created!.id,
+			created.id,
 			'escalation.submitted',
 			{ ...data, signedHead },
 			now
 		);
-		return created!;
+		return created;
 	});
 	ctx.log.info({ escalationId: row.id, itemId }, 'item escalated');
 	ctx.realtime.transcriptChanged(row.sessionId);
@@ -165,11 +163,7 @@ export async function create(
 }
 
 async function find(ctx: Ctx, id: string) {
-	const [found] = await ctx.db
-		.select({ row: escalations, itemTitle: items.title, item: items })
-		.from(escalations)
-		.innerJoin(items, eq(escalations.itemId, items.id))
-		.where(eq(escalations.id, id));
+	const found = await escalationsDb.findWithItem(ctx.db, id);
 	if (!found) throw notFound('escalation_not_found', 'escalation');
 	return found;
 }
@@ -178,22 +172,13 @@ export async function list(ctx: Ctx, viewer: Viewer, now = clock.now()) {
 	const user = requireRole(viewer, 'escalations.list');
 	// A street official sees their own street's cases; an administrator every street's.
 	const street = user.role === 'admin' ? null : (user.streetId ?? DEFAULT_STREET_ID);
-	const rows = await ctx.db
-		.select({ row: escalations, itemTitle: items.title })
-		.from(escalations)
-		.innerJoin(items, eq(escalations.itemId, items.id))
-		.where(street ? eq(escalations.streetId, street) : undefined)
-		.orderBy(asc(escalations.deadline));
+	const rows = await escalationsDb.listByDeadline(ctx.db, street);
 	return rows.map((r) => summary(r.row, r.itemTitle, now));
 }
 
 /** Answered cases of a community, for its public archive. */
 export async function listPublic(ctx: Ctx, communityId?: string, now = clock.now()) {
-	const rows = await ctx.db
-		.select({ row: escalations, itemTitle: items.title })
-		.from(escalations)
-		.innerJoin(items, eq(escalations.itemId, items.id))
-		.orderBy(desc(escalations.createdAt));
+	const rows = await escalationsDb.listNewestFirst(ctx.db);
 	return rows
 		.filter((r) => isPublic(r.row) && (!communityId || r.row.communityId === communityId))
 		.map((r) => ({ ...summary(r.row, r.itemTitle, now), answer: r.row.answer }));
@@ -245,7 +230,7 @@ export async function advance(
 	const user = await requireCan(ctx, viewer, 'escalation.work', { escalationId: id });
 	const answer = action === 'answer' ? parse(answerSchema, input).text : null;
 	await ctx.db.transaction(async (tx) => {
-		const [row] = await tx.select().from(escalations).where(eq(escalations.id, id)).for('update');
+		const row = await escalationsDb.lock(tx, id);
 		if (!row) throw notFound('escalation_not_found', 'escalation');
 		const next = workflow.step(row.status, action);
 		if (!next.ok) {
@@ -255,13 +240,10 @@ export async function advance(
 				`cannot ${action} a case that is ${row.status}`
 			);
 		}
-		await tx
-			.update(escalations)
-			.set({
-				status: next.status,
-				...(answer ? { answer, answeredAt: now, answeredBy: user.username } : {})
-			})
-			.where(eq(escalations.id, id));
+		await escalationsDb.update(tx, id, {
+			status: next.status,
+			...(answer ? { answer, answeredAt: now, answeredBy: user.username } : {})
+		});
 		const data = {
 			escalationId: id,
 			from: row.status,
@@ -279,10 +261,7 @@ export async function advance(
 				{ ...data, itemId: row.itemId },
 				now
 			);
-			const [item] = await tx
-				.select({ title: items.title })
-				.from(items)
-				.where(eq(items.id, row.itemId));
+			const item = await outcomesDb.findItem(tx, row.itemId);
 			await notify(
 				tx,
 				{ audience: 'session', sessionId: row.sessionId },
@@ -308,10 +287,7 @@ export async function advance(
 export async function openConsultation(ctx: Ctx, viewer: Viewer, id: string, now = clock.now()) {
 	const user = await requireCan(ctx, viewer, 'escalation.work', { escalationId: id });
 	const { row, item } = await find(ctx, id);
-	const [existing] = await ctx.db
-		.select()
-		.from(sessionsTable)
-		.where(eq(sessionsTable.escalationId, id));
+	const existing = await sessionState.findByEscalation(ctx.db, id);
 	if (existing) return { sessionId: existing.id };
 	const sessionId = newId();
 	const itemId = newId();

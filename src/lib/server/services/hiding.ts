@@ -4,11 +4,13 @@
  * and the reason shows in their place, while the transcript still verifies from entry 1: the
  * chain holds only a commitment to the words (src/lib/server/services/words.ts).
  */
-import { and, eq } from 'drizzle-orm';
 import { eraseSchema, hideSchema, type HideKind } from '$lib/protocol/trust';
 import type { Db } from '../db/client';
+import * as commentsDb from '../db/comments';
+import * as hiddenTexts from '../db/hidden-texts';
+import * as opinions from '../db/opinions';
+import * as participants from '../db/participants';
 import * as sessions from '../db/sessions';
-import { comments, hiddenTexts, opinions, participants, recordTexts } from '../db/schema';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse } from './errors';
 import * as searchIndex from './search-index';
@@ -24,20 +26,13 @@ interface Target {
 
 async function targetOf(db: Db, kind: HideKind, id: string): Promise<Target | null> {
 	if (kind === 'opinion') {
-		const [row] = await db.select().from(opinions).where(eq(opinions.id, id));
+		const row = await opinions.find(db, id);
 		return row ? { communityId: row.communityId, sessionId: null } : null;
 	}
-	let sessionId: string | undefined;
-	if (kind === 'comment') {
-		const [row] = await db.select().from(comments).where(eq(comments.id, id));
-		sessionId = row?.sessionId;
-	} else {
-		const [row] = await db
-			.select()
-			.from(recordTexts)
-			.where(and(eq(recordTexts.id, id), eq(recordTexts.kind, 'statement')));
-		sessionId = row?.sessionId;
-	}
+	const sessionId =
+		kind === 'comment'
+			? (await commentsDb.find(db, id))?.sessionId
+			: await hiddenTexts.statementSessionId(db, id);
 	const session = sessionId ? await sessions.find(db, sessionId) : null;
 	return session ? { communityId: session.communityId, sessionId: session.id } : null;
 }
@@ -48,19 +43,13 @@ export async function hide(ctx: Ctx, viewer: Viewer, input: unknown) {
 	if (!target) throw notFound(`${body.kind}_not_found`, body.kind);
 	const user = requireModeratorOf(viewer, target.communityId);
 	await ctx.db.transaction(async (tx) => {
-		await tx
-			.insert(hiddenTexts)
-			.values({
-				kind: body.kind,
-				id: body.id,
-				communityId: target.communityId,
-				reason: body.reason,
-				hiddenBy: user.id
-			})
-			.onConflictDoUpdate({
-				target: [hiddenTexts.kind, hiddenTexts.id],
-				set: { reason: body.reason, hiddenBy: user.id }
-			});
+		await hiddenTexts.mark(tx, {
+			kind: body.kind,
+			id: body.id,
+			communityId: target.communityId,
+			reason: body.reason,
+			hiddenBy: user.id
+		});
 		// Hidden words leave search too; the reason is what people find in their place.
 		await searchIndex.replaceText(tx, body.kind, body.id, body.reason);
 		// That something was hidden, and why, is itself part of the record.
@@ -86,10 +75,7 @@ export async function hide(ctx: Ctx, viewer: Viewer, input: unknown) {
  */
 export async function erase(ctx: Ctx, viewer: Viewer, input: unknown) {
 	const body = parse(eraseSchema, input);
-	const [person] = await ctx.db
-		.select()
-		.from(participants)
-		.where(eq(participants.id, body.participantId));
+	const person = await participants.findById(ctx.db, body.participantId);
 	if (!person) throw notFound('participant_not_found', 'participant');
 	const session = await sessions.find(ctx.db, person.sessionId);
 	const communityId = session?.communityId ?? '';
@@ -97,27 +83,16 @@ export async function erase(ctx: Ctx, viewer: Viewer, input: unknown) {
 	const reason = body.reason || 'erased on request';
 	let erased = 0;
 	await ctx.db.transaction(async (tx) => {
-		const words = await tx.select().from(recordTexts).where(eq(recordTexts.authorId, person.id));
-		const own = await tx.select().from(comments).where(eq(comments.participantId, person.id));
+		const words = await hiddenTexts.wordsBy(tx, person.id);
+		const own = await commentsDb.idsBy(tx, person.id);
 		const marks = [
 			...words.map((w) => ({ kind: w.kind === 'comment' ? 'comment' : w.kind, id: w.id })),
-			...own.map((c) => ({ kind: 'comment', id: c.id }))
+			...own.map((id) => ({ kind: 'comment', id }))
 		];
 		for (const m of marks) {
-			await tx
-				.insert(hiddenTexts)
-				.values({ ...m, communityId, reason, hiddenBy: user.id })
-				.onConflictDoUpdate({
-					target: [hiddenTexts.kind, hiddenTexts.id],
-					set: { reason, hiddenBy: user.id }
-				});
+			await hiddenTexts.mark(tx, { ...m, communityId, reason, hiddenBy: user.id });
 		}
-		await tx.update(recordTexts).set({ text: '' }).where(eq(recordTexts.authorId, person.id));
-		await tx
-			.update(comments)
-			.set({ text: '', authorName: '已删除' })
-			.where(eq(comments.participantId, person.id));
-		await tx.update(participants).set({ name: '已删除' }).where(eq(participants.id, person.id));
+		await hiddenTexts.eraseWordsOf(tx, person.id);
 		erased = new Set(marks.map((m) => `${m.kind}:${m.id}`)).size;
 	});
 	ctx.log.info({ participantId: person.id, erased }, 'personal data erased on request');
