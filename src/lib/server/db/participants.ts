@@ -14,6 +14,19 @@ export async function findById(db: Db, id: string): Promise<Participant | null> 
 	return rows[0] ?? null;
 }
 
+/** The participant with this id, if they belong to this session. */
+export async function findInSession(
+	db: Db,
+	sessionId: string,
+	id: string
+): Promise<Participant | null> {
+	const [row] = await db
+		.select()
+		.from(participants)
+		.where(and(eq(participants.id, id), eq(participants.sessionId, sessionId)));
+	return row ?? null;
+}
+
 export async function findByDevice(
 	db: Db,
 	sessionId: string,

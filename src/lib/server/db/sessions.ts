@@ -27,6 +27,21 @@ export async function find(db: Db, id: string): Promise<SessionWithItems | null>
 	return { ...session, items: rows };
 }
 
+/** The session row alone, locked for update until the caller's transaction ends. */
+export async function lock(db: Db, id: string): Promise<Session | null> {
+	const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).for('update');
+	return row ?? null;
+}
+
+export async function setClosesAt(db: Db, id: string, closesAt: Date): Promise<void> {
+	await db.update(sessions).set({ closesAt }).where(eq(sessions.id, id));
+}
+
+export async function findItem(db: Db, itemId: string): Promise<Item | null> {
+	const [row] = await db.select().from(items).where(eq(items.id, itemId));
+	return row ?? null;
+}
+
 export async function list(db: Db, limit = 100, communityId?: string): Promise<Session[]> {
 	return db
 		.select()

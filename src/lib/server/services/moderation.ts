@@ -1,7 +1,6 @@
 /** The moderator mutes or removes a participant (moderator actions are recorded). */
-import { and, eq } from 'drizzle-orm';
 import * as v from 'valibot';
-import { participants } from '../db/schema';
+import * as participants from '../db/participants';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
 import { requireCan } from '../access/check';
@@ -10,10 +9,7 @@ import { actorOfUser, record } from './transcript';
 const muteSchema = v.object({ muted: v.boolean() });
 
 async function target(ctx: Ctx, sessionId: string, participantId: string) {
-	const [row] = await ctx.db
-		.select()
-		.from(participants)
-		.where(and(eq(participants.id, participantId), eq(participants.sessionId, sessionId)));
+	const row = await participants.findInSession(ctx.db, sessionId, participantId);
 	if (!row || row.status === 'removed') throw notFound('participant_not_found', 'participant');
 	if (row.userId)
 		throw new ServiceError(409, 'staff_participant', 'staff accounts are not muted or removed');
@@ -31,10 +27,7 @@ export async function setMuted(
 	const { muted } = parse(muteSchema, input);
 	const row = await target(ctx, sessionId, participantId);
 	await ctx.db.transaction(async (tx) => {
-		await tx
-			.update(participants)
-			.set({ status: muted ? 'muted' : 'active' })
-			.where(eq(participants.id, participantId));
+		await participants.setStatus(tx, participantId, muted ? 'muted' : 'active');
 		await record(
 			tx,
 			sessionId,
@@ -54,10 +47,7 @@ export async function remove(ctx: Ctx, viewer: Viewer, sessionId: string, partic
 	const user = await requireCan(ctx, viewer, 'session.run', { sessionId });
 	const row = await target(ctx, sessionId, participantId);
 	await ctx.db.transaction(async (tx) => {
-		await tx
-			.update(participants)
-			.set({ status: 'removed' })
-			.where(eq(participants.id, participantId));
+		await participants.setStatus(tx, participantId, 'removed');
 		await record(tx, sessionId, 'participant_removed', actorOfUser(user), {
 			participantId,
 			name: row.name

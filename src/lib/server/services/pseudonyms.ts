@@ -6,25 +6,14 @@
  * the community's old pseudonyms unlinkable to anyone for good.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { pseudonymSecrets } from '../db/schema';
+import * as secrets from '../db/pseudonym-secrets';
 
 async function secretOf(db: Db, communityId: string): Promise<string> {
-	const [row] = await db
-		.select()
-		.from(pseudonymSecrets)
-		.where(eq(pseudonymSecrets.communityId, communityId));
-	if (row) return row.secret;
-	await db
-		.insert(pseudonymSecrets)
-		.values({ communityId, secret: randomBytes(32).toString('base64') })
-		.onConflictDoNothing();
-	const [kept] = await db
-		.select()
-		.from(pseudonymSecrets)
-		.where(eq(pseudonymSecrets.communityId, communityId));
-	return kept!.secret;
+	const found = await secrets.find(db, communityId);
+	if (found) return found;
+	await secrets.insertIfAbsent(db, communityId, randomBytes(32).toString('base64'));
+	return (await secrets.find(db, communityId))!;
 }
 
 /** `v-` and 12 hex characters: short enough to read aloud, 48 bits against collisions. */
@@ -39,7 +28,7 @@ export async function pseudonymFor(
 
 /** Erases a community's pseudonym secret: its published pseudonyms point at no one from now on. */
 export async function forgetCommunitySecret(db: Db, communityId: string): Promise<void> {
-	await db.delete(pseudonymSecrets).where(eq(pseudonymSecrets.communityId, communityId));
+	await secrets.remove(db, communityId);
 }
 
 /**

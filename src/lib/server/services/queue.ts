@@ -11,7 +11,7 @@ import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError } from './errors';
 import { requireCan } from '../access/check';
-import { participantCanWrite } from './sessions';
+import { participantCanWrite } from './session-access';
 import { actorOf, actorOfUser, record } from './transcript';
 import type { Actor } from '../domain/transcript';
 

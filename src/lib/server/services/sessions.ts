@@ -1,28 +1,29 @@
 import { notice } from '$lib/notice-text';
-import { eq } from 'drizzle-orm';
 import { createSessionSchema } from '$lib/protocol/api';
 import { extendSessionSchema } from '$lib/protocol/cloud';
 import { checkExtension, checkSessionWindow, formatShanghai, hasOpened } from '$lib/deadlines';
 import * as clock from '../clock';
-import { sessions as sessionsTable } from '../db/schema';
 import { notify } from './notifications';
 import { canWrite, type Role } from '$lib/protocol/roles';
 import { can, requireCan, requireRole } from '../access/check';
-import type { ParticipantView, RoomState, SessionStateView } from '$lib/protocol';
-import { PROTOCOL_VERSION } from '$lib/protocol';
+import type { SessionStateView } from '$lib/protocol';
 import * as sessions from '../db/sessions';
 import * as participants from '../db/participants';
-import * as transcript from '../db/transcript';
 import { DEFAULT_COMMUNITY_ID } from '../db/orgs';
 import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
 import * as communityService from './community';
-import * as householdsService from './households';
-import * as queueService from './queue';
 import { actorOf, actorOfUser, record } from './transcript';
-import * as votesService from './votes';
 import * as outcomesDb from '../db/outcomes';
 import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
+import { participantCanWrite } from './session-access';
+import { windowError } from './session-window';
+
+// Callers reach these through this module (`sessionsService.roomState`, …); they live in
+// modules of their own so that the queue and votes never import the session lifecycle back.
+export { participantCanWrite, requireStarted } from './session-access';
+export { windowError } from './session-window';
+export { participantViews, roomState, sessionState } from './room-state';
 
 export type SessionWithItems = sessions.SessionWithItems;
 
@@ -130,19 +131,6 @@ export async function create(ctx: Ctx, viewer: Viewer, input: unknown): Promise<
 	return created;
 }
 
-const windowMessages = {
-	closes_at_required: 'closesAt: a cloud session needs an end time',
-	closes_at_in_past: 'closesAt: must lie in the future',
-	closes_at_before_opens_at: 'closesAt: must be after opensAt',
-	closes_at_after_session_end: 'closesAt: must not be after the session ends',
-	closes_at_not_later: 'closesAt: must be later than the current end'
-} as const;
-
-/** The deadline rule broken, as the API's 400 (REFERENCE.md §6: times are ISO with offset). */
-export function windowError(code: keyof typeof windowMessages) {
-	return new ServiceError(400, code, windowMessages[code]);
-}
-
 /** A cloud session's window: opens now unless told otherwise, ends in the future after that. */
 function cloudWindow(opensAtIso?: string, closesAtIso?: string) {
 	const now = clock.now();
@@ -153,28 +141,13 @@ function cloudWindow(opensAtIso?: string, closesAtIso?: string) {
 	return { opensAt, closesAt: closesAt! };
 }
 
-/** Refuses writing and voting before a cloud session opens (409 `session_not_open`). */
-export function requireStarted(session: { opensAt: Date | null }, now = clock.now()) {
-	if (!hasOpened(session.opensAt, now)) {
-		throw new ServiceError(
-			409,
-			'session_not_open',
-			`this session opens at ${session.opensAt!.toISOString()}`
-		);
-	}
-}
-
 /** Moves a cloud session's end later (moderator; the session must still be open). */
 export async function extend(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
 	const user = await requireCan(ctx, viewer, 'session.run', { sessionId });
 	const { closesAt: iso } = parse(extendSessionSchema, input);
 	const next = new Date(iso);
 	await ctx.db.transaction(async (tx) => {
-		const [row] = await tx
-			.select()
-			.from(sessionsTable)
-			.where(eq(sessionsTable.id, sessionId))
-			.for('update');
+		const row = await sessions.lock(tx, sessionId);
 		if (!row) throw notFound('session_not_found', 'session');
 		if (row.status !== 'open')
 			throw new ServiceError(409, 'session_closed', 'this session is closed');
@@ -182,7 +155,7 @@ export async function extend(ctx: Ctx, viewer: Viewer, sessionId: string, input:
 			throw new ServiceError(409, 'not_cloud_session', 'only a cloud session has an end to move');
 		const error = checkExtension(row.closesAt, next, clock.now());
 		if (error) throw windowError(error);
-		await tx.update(sessionsTable).set({ closesAt: next }).where(eq(sessionsTable.id, sessionId));
+		await sessions.setClosesAt(tx, sessionId, next);
 		await record(tx, sessionId, 'session_extended', actorOfUser(user), {
 			from: row.closesAt?.toISOString() ?? null,
 			to: next.toISOString()
@@ -207,14 +180,6 @@ export async function list(ctx: Ctx, viewer: Viewer) {
 	const user = requireRole(viewer, 'sessions.list');
 	if (user.role === 'admin') return sessions.list(ctx.db);
 	return sessions.list(ctx.db, 100, user.communityId ?? DEFAULT_COMMUNITY_ID);
-}
-
-/** Whether this participant may write now: their role allows it and they are not muted. */
-export function participantCanWrite(
-	p: Pick<participants.Participant, 'role' | 'status'>,
-	sessionStatus: 'open' | 'closed'
-): boolean {
-	return p.status === 'active' && canWrite(p.role as Role, sessionStatus);
 }
 
 /** The participant this viewer is in a session, or null when they are not a member. */
@@ -289,70 +254,6 @@ export async function get(ctx: Ctx, viewer: Viewer, id: string): Promise<Session
 	const member = await findMember(ctx, viewer, id);
 	if (!member || member.status === 'removed') throw forbidden('not a member of this session');
 	return session;
-}
-
-export async function participantViews(ctx: Ctx, sessionId: string): Promise<ParticipantView[]> {
-	if (ctx.realtime.participantList) return ctx.realtime.participantList(sessionId);
-	const online = ctx.realtime.onlineParticipantIds(sessionId);
-	const rows = await participants.listForSession(ctx.db, sessionId);
-	return rows
-		.filter((p) => p.status !== 'removed')
-		.map((p) => ({
-			id: p.id,
-			name: p.name,
-			role: p.role as Role,
-			online: online.has(p.id),
-			muted: p.status === 'muted'
-		}));
-}
-
-/** The part of the room state that is the same for everyone (`session:state`). */
-export function sessionState(session: SessionWithItems): SessionStateView {
-	return {
-		sessionId: session.id,
-		title: session.title,
-		kind: session.kind,
-		status: session.status,
-		opensAt: session.opensAt?.toISOString() ?? null,
-		closesAt: session.closesAt?.toISOString() ?? null,
-		items: session.items.map((i) => ({
-			id: i.id,
-			title: i.title,
-			status: i.status,
-			docName: i.docName,
-			position: i.position
-		})),
-		currentItemId: session.currentItemId,
-		speakingLimitSeconds: session.speakingLimitSeconds
-	};
-}
-
-/** Everything a client needs after (re)connecting, so it never needs an event it missed. */
-export async function roomState(
-	ctx: Ctx,
-	session: SessionWithItems,
-	me: participants.Participant
-): Promise<RoomState> {
-	const role = me.role as Role;
-	const [people, queue, meeting, seats, head] = await Promise.all([
-		participantViews(ctx, session.id),
-		queueService.view(ctx.db, session.id),
-		votesService.forRoom(ctx, session.id, me),
-		householdsService.seatViews(ctx, session.id, me.id),
-		transcript.head(ctx.db, session.id)
-	]);
-	const { speakingTotals, ...queueView } = queue;
-	return {
-		protocolVersion: PROTOCOL_VERSION,
-		...sessionState(session),
-		participants: people,
-		me: { participantId: me.id, role, canWrite: participantCanWrite(me, session.status), seats },
-		queue: queueView,
-		speakingTotals,
-		votes: meeting.votes,
-		myBallots: meeting.myBallots,
-		transcriptHead: head
-	};
 }
 
 /** Whether this viewer may write into a proposal document, decided from the database. */

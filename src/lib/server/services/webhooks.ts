@@ -7,10 +7,9 @@
  * a receiver recomputes it and rejects stale timestamps to stop replays.
  */
 import * as clock from '../clock';
-import { and, asc, eq, lte } from 'drizzle-orm';
 import { createHmac } from 'node:crypto';
 import type { Db } from '../db/client';
-import { webhookDeliveries } from '../db/schema';
+import * as deliveries from '../db/webhook-deliveries';
 import { newId } from '../ids';
 import type { Ctx } from './context';
 
@@ -32,9 +31,14 @@ export async function enqueue(
 	if (!ctx.config.webhookUrl) return;
 	const id = newId();
 	const payload = JSON.stringify({ id, event, at: now.toISOString(), escalationId, data });
-	await db
-		.insert(webhookDeliveries)
-		.values({ id, escalationId, event, payload, status: 'pending', nextAttemptAt: now });
+	await deliveries.insert(db, {
+		id,
+		escalationId,
+		event,
+		payload,
+		status: 'pending',
+		nextAttemptAt: now
+	});
 }
 
 /** One pass over due deliveries; returns how many were attempted. */
@@ -73,17 +77,14 @@ export async function deliverDue(
 		const attempts = d.attempts + 1;
 		const delivered = error === null;
 		const backoffMs = Math.min(3_600_000, 5_000 * 2 ** (attempts - 1));
-		await ctx.db
-			.update(webhookDeliveries)
-			.set({
-				attempts,
-				lastStatus: status,
-				lastError: error,
-				status: delivered ? 'delivered' : attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
-				deliveredAt: delivered ? clock.now() : null,
-				nextAttemptAt: new Date(clock.nowMs() + backoffMs)
-			})
-			.where(eq(webhookDeliveries.id, d.id));
+		await deliveries.recordAttempt(ctx.db, d.id, {
+			attempts,
+			lastStatus: status,
+			lastError: error,
+			status: delivered ? 'delivered' : attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+			deliveredAt: delivered ? clock.now() : null,
+			nextAttemptAt: new Date(clock.nowMs() + backoffMs)
+		});
 		if (!delivered) ctx.log.warn({ deliveryId: d.id, attempts, error }, 'webhook delivery failed');
 	}
 	return attempted;
@@ -99,30 +100,19 @@ export const CLAIM_MS = 30_000;
  */
 async function claim(db: Db, now: Date) {
 	return db.transaction(async (tx) => {
-		const [d] = await tx
-			.select()
-			.from(webhookDeliveries)
-			.where(
-				and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now))
-			)
-			.orderBy(asc(webhookDeliveries.nextAttemptAt))
-			.limit(1)
-			.for('update', { skipLocked: true });
+		const d = await deliveries.lockNextDue(tx, now);
 		if (!d) return null;
-		await tx
-			.update(webhookDeliveries)
-			.set({ nextAttemptAt: new Date(Math.max(now.getTime(), clock.nowMs()) + CLAIM_MS) })
-			.where(eq(webhookDeliveries.id, d.id));
+		await deliveries.postpone(
+			tx,
+			d.id,
+			new Date(Math.max(now.getTime(), clock.nowMs()) + CLAIM_MS)
+		);
 		return d;
 	});
 }
 
 export async function log(db: Db, escalationId: string) {
-	const rows = await db
-		.select()
-		.from(webhookDeliveries)
-		.where(eq(webhookDeliveries.escalationId, escalationId))
-		.orderBy(asc(webhookDeliveries.createdAt));
+	const rows = await deliveries.listForEscalation(db, escalationId);
 	return rows.map((r) => ({
 		id: r.id,
 		event: r.event,

@@ -5,10 +5,9 @@
  * them, the reason in their place. Hiding and erasing never touch the chain, so it still
  * verifies from entry 1.
  */
-import { and, eq, ilike, inArray, isNull } from 'drizzle-orm';
 import type { EntryContent } from '$lib/protocol/trust';
 import type { Db } from '../db/client';
-import { hiddenTexts, recordTexts } from '../db/schema';
+import * as wordsDb from '../db/words';
 import { commitText, newSalt } from '../domain/commitments';
 import type { Actor, Entry, Json } from '../domain/transcript';
 import { record } from './transcript';
@@ -35,7 +34,7 @@ export async function recordWords(
 		{ ...data, textCommitment: commitText(salt, words.text) } as never,
 		at
 	);
-	await db.insert(recordTexts).values({
+	await wordsDb.insertText(db, {
 		id: words.id,
 		kind: words.kind,
 		sessionId,
@@ -66,10 +65,7 @@ export async function hiddenOf(
 	ids: readonly string[]
 ): Promise<Map<string, HiddenMark>> {
 	if (ids.length === 0) return new Map();
-	const rows = await db
-		.select()
-		.from(hiddenTexts)
-		.where(and(eq(hiddenTexts.kind, kind), inArray(hiddenTexts.id, [...ids])));
+	const rows = await wordsDb.hiddenAmong(db, kind, ids);
 	return new Map(rows.map((r) => [r.id, { reason: r.reason }]));
 }
 
@@ -90,7 +86,7 @@ export async function withContent<E extends Pick<Entry, 'seq' | 'data'>>(
 	staff: boolean
 ): Promise<(E & { content?: EntryContent })[]> {
 	if (!entries.some((e) => hasCommitment(e.data))) return [...entries];
-	const rows = await db.select().from(recordTexts).where(eq(recordTexts.sessionId, sessionId));
+	const rows = await wordsDb.textsOfSession(db, sessionId);
 	const bySeq = new Map(rows.map((r) => [r.seq, r]));
 	const hidden = new Map<string, HiddenMark>();
 	for (const kind of new Set(rows.map((r) => r.kind))) {
@@ -141,33 +137,5 @@ export async function searchWords(
 	limit: number
 ) {
 	if (sessionIds.length === 0) return [];
-	const rows = await db
-		.select({
-			id: recordTexts.id,
-			kind: recordTexts.kind,
-			sessionId: recordTexts.sessionId,
-			seq: recordTexts.seq,
-			text: recordTexts.text
-		})
-		.from(recordTexts)
-		.leftJoin(
-			hiddenTexts,
-			and(eq(hiddenTexts.id, recordTexts.id), eq(hiddenTexts.kind, recordTexts.kind))
-		)
-		.where(
-			and(
-				inArray(recordTexts.sessionId, [...sessionIds]),
-				inArray(recordTexts.kind, ['statement', 'minutes']),
-				isNull(hiddenTexts.id),
-				ilike(recordTexts.text, pattern)
-			)
-		)
-		.limit(limit);
-	return rows as {
-		id: string;
-		kind: 'statement' | 'minutes';
-		sessionId: string;
-		seq: number;
-		text: string;
-	}[];
+	return wordsDb.searchVisible(db, sessionIds, pattern, limit);
 }
