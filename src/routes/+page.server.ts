@@ -1,6 +1,6 @@
 import { canModerate } from '$lib/protocol/roles';
 import * as notifications from '$lib/server/services/notifications';
-import * as orgs from '$lib/server/db/orgs';
+import * as orgs from '$lib/server/services/orgs';
 import * as sessions from '$lib/server/services/sessions';
 import { isStaff } from '$lib/server/access/check';
 import type { PageServerLoad } from './$types';
@@ -11,17 +11,11 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const unread =
 		viewer.user || viewer.authSessionId ? await notifications.unreadCount(ctx, viewer) : null;
 	// Every community's public page, grouped by the street it belongs to.
-	const [streetRows, communityRows] = await Promise.all([
-		orgs.listStreets(ctx.db),
-		orgs.listCommunities(ctx.db)
-	]);
-	const communities = streetRows
+	const communities = (await orgs.listStreets(ctx))
 		.map((street) => ({
 			id: street.id,
 			name: street.name,
-			communities: communityRows
-				.filter((c) => c.streetId === street.id)
-				.map((c) => ({ id: c.id, name: c.name }))
+			communities: street.communities.map((c) => ({ id: c.id, name: c.name }))
 		}))
 		.filter((street) => street.communities.length > 0);
 	if (!viewer.user || !isStaff(viewer)) {

@@ -14,7 +14,7 @@ import {
 	type TallyView,
 	type VoteView
 } from './meeting';
-import type { PresenceDelta } from './presence';
+import type { ParticipantView, PresenceDelta } from './presence';
 import type { Role } from './roles';
 import type { FeedItem } from './cloud';
 
@@ -22,15 +22,6 @@ export * from './meeting';
 export * from './roles';
 
 export const PROTOCOL_VERSION = 1;
-
-export interface ParticipantView {
-	id: string;
-	name: string;
-	role: Role;
-	online: boolean;
-	/** Muted by the moderator: listens and votes, does not speak or edit. */
-	muted: boolean;
-}
 
 export interface ItemView {
 	id: string;

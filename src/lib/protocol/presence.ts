@@ -1,4 +1,14 @@
-import type { ParticipantView } from './index';
+import type { Role } from './roles';
+
+/** A member of the room as everyone in it sees them (presence lists and deltas). */
+export interface ParticipantView {
+	id: string;
+	name: string;
+	role: Role;
+	online: boolean;
+	/** Muted by the moderator: listens and votes, does not speak or edit. */
+	muted: boolean;
+}
 
 /**
  * `presence:delta` (s→c, for sockets that joined with `presence: "delta"`): the participants

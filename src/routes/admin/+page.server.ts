@@ -1,19 +1,18 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { renameSchema } from '$lib/protocol/api';
-import * as orgs from '$lib/server/db/orgs';
 import * as accounts from '$lib/server/services/accounts';
 import { parse, ServiceError } from '$lib/server/services/errors';
+import * as orgs from '$lib/server/services/orgs';
 import { invalidField, pageError, requireAdmin } from '../guards.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
 	const { ctx, viewer } = event.locals;
-	const [users, streets, communities] = await Promise.all([
+	const [users, { streets, communities }] = await Promise.all([
 		accounts.listUsers(ctx, viewer),
-		orgs.listStreets(ctx.db),
-		orgs.listCommunities(ctx.db)
+		orgs.directory(ctx)
 	]);
 	return {
 		users: users.map((u) => ({
@@ -27,7 +26,7 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-/** Renames one street or community; orgs has no service layer, so the admin check is here. */
+/** Renames one street or community (administrators). */
 async function rename(event: RequestEvent, kind: 'street' | 'community') {
 	requireAdmin(event);
 	const form = await event.request.formData();
@@ -39,11 +38,8 @@ async function rename(event: RequestEvent, kind: 'street' | 'community') {
 	} catch {
 		return fail(400, { action: kind, id, message: m.admin_error_name() });
 	}
-	const db = event.locals.ctx.db;
-	const found =
-		kind === 'street'
-			? await orgs.renameStreet(db, id, parsed.name)
-			: await orgs.renameCommunity(db, id, parsed.name);
+	const { ctx, viewer } = event.locals;
+	const found = await orgs.rename(ctx, viewer, kind, id, parsed.name);
 	if (!found) return fail(404, { action: kind, id, message: m.error_generic() });
 	return { action: kind, id, renamed: parsed.name };
 }

@@ -1,9 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import * as orgs from '$lib/server/db/orgs';
 import * as escalations from '$lib/server/services/escalations';
 import { ServiceError } from '$lib/server/services/errors';
-import * as orgsService from '$lib/server/services/orgs';
+import * as orgs from '$lib/server/services/orgs';
 import { pageError } from '../guards.server';
 import { requireStreet } from './guard.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -21,10 +20,7 @@ export const load: PageServerLoad = async (event) => {
 	} catch (e) {
 		pageError(e, event.url);
 	}
-	const [streets, communities] = await Promise.all([
-		orgs.listStreets(ctx.db),
-		orgs.listCommunities(ctx.db)
-	]);
+	const { streets, communities } = await orgs.directory(ctx);
 	const communityName = new Map(communities.map((c) => [c.id, c.name]));
 	const STREET_ID = streetOf(viewer);
 	const street = streets.find((s) => s.id === STREET_ID);
@@ -57,7 +53,7 @@ export const actions = {
 		}
 		const { ctx, viewer } = event.locals;
 		try {
-			const saved = await orgsService.updateStreet(ctx, viewer, streetOf(viewer), {
+			const saved = await orgs.updateStreet(ctx, viewer, streetOf(viewer), {
 				responseHours: hours
 			});
 			return { action: 'settings' as const, saved: saved.responseHours };

@@ -11,7 +11,7 @@ import * as participants from '../db/participants';
 import * as sessions from '../db/sessions';
 import * as transcript from '../db/transcript';
 import { Coalescer } from './coalesce';
-import type { IoServer } from './io';
+import type { IoServer } from './socket-types';
 import { fullPresenceRoom, participantRoom, roomOf } from './rooms';
 import type { PresenceStore } from '../cluster';
 import { Roster } from './roster';

@@ -5,7 +5,7 @@
  */
 import type { RealtimeHooks } from '../services/context';
 import { Coalescer } from './coalesce';
-import type { IoServer } from './io';
+import type { IoServer } from './socket-types';
 import { roomOf } from './rooms';
 
 export const COMMENTS_INTERVAL_MS = 200;

@@ -2,21 +2,14 @@ import { Server as Engine } from 'engine.io';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import * as v from 'valibot';
-import {
-	inboundSchemas,
-	MAX_SOCKET_MESSAGE_BYTES,
-	type Ack,
-	type ClientToServerEvents,
-	type ServerToClientEvents
-} from '$lib/protocol';
+import { inboundSchemas, MAX_SOCKET_MESSAGE_BYTES, type Ack } from '$lib/protocol';
 import type { Ctx, RealtimeHooks, Viewer } from '../services/context';
 import { ServiceError } from '../services/errors';
 import { isStoreUnavailable, STORE_UNAVAILABLE } from '../db/availability';
-import { eq } from 'drizzle-orm';
 import * as participants from '../db/participants';
-import { sessions as sessionsTable } from '../db/schema';
+import * as realtimeSessions from '../db/realtime-sessions';
 import * as queueService from '../services/queue';
 import { actorOf, record } from '../services/transcript';
 import * as sessionsService from '../services/sessions';
@@ -26,28 +19,9 @@ import { createCommentBroadcasts } from './comment-broadcasts';
 import { deviceRoom, fullPresenceRoom, participantRoom, roomOf } from './rooms';
 import { originAllowed, refuseUpgrade, viewerFromRequest } from './handshake';
 import { ackJsonParser } from './parser';
+import type { IoServer, IoSocket } from './socket-types';
 import type { Cluster } from '../cluster';
 import { attachAdapter, closeTransports, linkNodes } from '../cluster/live';
-
-interface SocketData {
-	viewer: Viewer;
-	/** sessionId → participantId for the rooms this socket joined (plain: it survives recovery). */
-	rooms: Record<string, string>;
-	/** The room that hands and ballots of this socket go to: the one joined last. */
-	current: { sessionId: string; participantId: string } | null;
-}
-export type IoServer = Server<
-	ClientToServerEvents,
-	ServerToClientEvents,
-	Record<string, never>,
-	SocketData
->;
-type IoSocket = Socket<
-	ClientToServerEvents,
-	ServerToClientEvents,
-	Record<string, never>,
-	SocketData
->;
 
 export const SOCKET_PATH = '/socket.io/';
 
@@ -133,11 +107,7 @@ export function createLiveEvents(
 		ctx.db
 			.transaction(async (tx) => {
 				// A closed session's record is final: reading it later adds nothing.
-				const [row] = await tx
-					.select({ status: sessionsTable.status })
-					.from(sessionsTable)
-					.where(eq(sessionsTable.id, sessionId));
-				if (row?.status !== 'open') return;
+				if ((await realtimeSessions.statusOf(tx, sessionId)) !== 'open') return;
 				await record(tx, sessionId, type, actorOf(participant), { participantId: participant.id });
 			})
 			.then(() => hooks.transcriptChanged(sessionId))

@@ -17,7 +17,7 @@ import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
 import { inviteProblem, takeUse } from './invite-use';
-import { isStaff, requireCan } from '../access/check';
+import { isStaff, requireCan, requireRole } from '../access/check';
 import { actorOf, record } from './transcript';
 
 export type CommunityMember = communityDb.CommunityMember;
@@ -93,6 +93,23 @@ export async function createInvite(
 export async function listInvites(ctx: Ctx, viewer: Viewer, communityId: string) {
 	await requireCan(ctx, viewer, 'community.manage', { communityId });
 	return communityDb.listCommunityInvites(ctx.db, communityId);
+}
+
+/**
+ * A standing link of this community for its printed lobby poster: `invite` is null when the id
+ * names no link of this community. Moderators and administrators (the role, as the poster page
+ * has always checked it).
+ */
+export async function posterInvite(
+	ctx: Ctx,
+	viewer: Viewer,
+	communityId: string,
+	inviteId: string
+): Promise<{ community: orgs.Community; invite: invitesDb.Invite | null }> {
+	requireRole(viewer, 'community.manage');
+	const community = await requireCommunity(ctx, communityId);
+	const invite = await invitesDb.findById(ctx.db, inviteId);
+	return { community, invite: invite?.communityId === community.id ? invite : null };
 }
 
 export interface CommunityJoinResult {

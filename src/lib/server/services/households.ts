@@ -16,10 +16,11 @@ import {
 } from '../domain/register';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
-import { notFound, parse, requireGoodInput, ServiceError } from './errors';
-import { requireCan } from '../access/check';
+import { forbidden, notFound, parse, requireGoodInput, ServiceError, unauthorized } from './errors';
+import { can, isStaff, requireCan } from '../access/check';
 import { maskUnit } from './pseudonyms';
 import { actorOf, actorOfUser, record } from './transcript';
+import * as participantsDb from '../db/participants';
 import type { Participant } from '../db/participants';
 import { formatShortCode } from '../domain/seat-code';
 import * as seatCodes from './seat-codes';
@@ -151,6 +152,58 @@ export async function setFloor(
 		{ floor: { from: existing.floor, to: floor } }
 	);
 	return toView(updated!);
+}
+
+/**
+ * The seat link a session's voting slip carries for one household of its community. Staff of
+ * that community only: the picture is as good as the seat.
+ */
+export async function slipLink(
+	ctx: Ctx,
+	viewer: Viewer,
+	sessionId: string,
+	householdId: string
+): Promise<string> {
+	if (!viewer.user) throw unauthorized();
+	if (!isStaff(viewer)) throw forbidden();
+	const session = await sessions.find(ctx.db, sessionId);
+	if (!session) throw notFound('session_not_found', 'session');
+	const household = await households.findById(ctx.db, householdId);
+	if (!(await can(ctx, viewer, 'community.register', { communityId: session.communityId }))) {
+		throw forbidden('this belongs to another community');
+	}
+	if (!household || household.communityId !== session.communityId) {
+		throw notFound('household_not_found', 'household');
+	}
+	return seatUrl(ctx, household.seatCode);
+}
+
+/**
+ * Where a scanned voting slip takes this device: its participant in the newest open session of
+ * the slip's community. `seat_not_found` when no household has the code, `join_first` when the
+ * device has no participant in such a session.
+ */
+export async function slipTarget(
+	ctx: Ctx,
+	viewer: Viewer,
+	code: string
+): Promise<'seat_not_found' | 'join_first' | { sessionId: string; participant: Participant }> {
+	const household = await households.findBySeatCode(ctx.db, seatCodeOf(code));
+	if (!household) return 'seat_not_found';
+	const mine = viewer.authSessionId
+		? await participantsDb.listForAuthSession(ctx.db, viewer.authSessionId)
+		: [];
+	const candidates = [];
+	for (const participant of mine) {
+		const session = await sessions.find(ctx.db, participant.sessionId);
+		if (session?.status === 'open' && session.communityId === household.communityId) {
+			candidates.push({ participant, session });
+		}
+	}
+	candidates.sort((a, b) => b.session.createdAt.getTime() - a.session.createdAt.getTime());
+	const target = candidates[0];
+	if (!target) return 'join_first';
+	return { sessionId: target.session.id, participant: target.participant };
 }
 
 /** Accepts the bare code or the whole slip link (`…/seat/<code>`), as a scanner reads it. */

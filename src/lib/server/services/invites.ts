@@ -8,14 +8,16 @@ import * as sessions from '../db/sessions';
 import type { AuthSession } from '../auth/session';
 import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
-import { notFound, parse } from './errors';
+import { forbidden, notFound, parse, unauthorized } from './errors';
 import { actorOf, actorOfUser, record } from './transcript';
-import { requireCan, requireRole } from '../access/check';
+import { can, requireCan, requireRole } from '../access/check';
 import * as orgs from '../db/orgs';
 import { joinCommunity, type CommunityJoinResult } from './community';
 import { inviteProblem, takeUse } from './invite-use';
+import * as sessionsService from './sessions';
 
 export { inviteProblem };
+export type Invite = invites.Invite;
 
 export interface InviteView {
 	id: string;
@@ -75,6 +77,47 @@ export async function create(
 		expiresAt: invite.expiresAt?.toISOString() ?? null
 	});
 	return invite;
+}
+
+/**
+ * The link behind an invite's QR code. Only for whoever runs the invite's session: moderators,
+ * and the street office for the consultation sessions it opens on a case.
+ */
+export async function qrLink(ctx: Ctx, viewer: Viewer, inviteId: string): Promise<string> {
+	if (!viewer.user) throw unauthorized();
+	const invite = await invites.findById(ctx.db, inviteId);
+	if (!invite) throw notFound('invite_not_found', 'invite');
+	const allowed = invite.sessionId
+		? await can(ctx, viewer, 'session.run', { sessionId: invite.sessionId })
+		: await can(ctx, viewer, 'community.manage', { communityId: invite.communityId! });
+	if (!allowed) throw forbidden();
+	return inviteUrl(ctx, invite.token);
+}
+
+const JOIN_ROLES = new Set(['resident', 'owner']);
+
+/**
+ * The link the hall scans: the session's newest resident or owner invite that still admits
+ * people, or null. Any member of the session may read it (the projector box is often an
+ * `observer` participant, not a moderator): the hall sees it on the wall anyway.
+ */
+export async function joinInvite(
+	ctx: Ctx,
+	viewer: Viewer,
+	sessionId: string,
+	now = new Date()
+): Promise<invites.Invite | null> {
+	if (!viewer.authSessionId) throw unauthorized();
+	const session = await sessions.find(ctx.db, sessionId);
+	if (!session) throw notFound('session_not_found', 'session');
+	if (
+		!(await can(ctx, viewer, 'session.enter', { sessionId: session.id })) &&
+		!(await sessionsService.findMember(ctx, viewer, session.id))
+	) {
+		throw forbidden('not a member of this session');
+	}
+	const list = await invites.listForSession(ctx.db, session.id);
+	return list.find((i) => JOIN_ROLES.has(i.role) && inviteProblem(i, now) === null) ?? null;
 }
 
 export async function list(ctx: Ctx, viewer: Viewer, sessionId: string) {

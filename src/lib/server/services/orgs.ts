@@ -65,12 +65,29 @@ export async function createCommunity(ctx: Ctx, viewer: Viewer, streetId: string
 	return { id: community.id, name: community.name, streetId };
 }
 
-/** Every street with its communities, oldest first (public: residents' pages list them). */
-export async function listStreets(ctx: Ctx) {
+/** The street and community every install has (setup makes them; they can be renamed). */
+export { DEFAULT_COMMUNITY_ID, DEFAULT_STREET_ID } from '../db/orgs';
+
+/**
+ * Every street and every community, each oldest first (public: residents' pages list them).
+ * Streets carry their settings (response hours).
+ */
+export async function directory(ctx: Ctx) {
 	const [streets, communities] = await Promise.all([
 		orgs.listStreets(ctx.db),
 		orgs.listCommunities(ctx.db)
 	]);
+	return { streets, communities };
+}
+
+/** A community's name, or null when there is none (public, as the directory is). */
+export async function communityName(ctx: Ctx, communityId: string): Promise<string | null> {
+	return (await orgs.findCommunity(ctx.db, communityId))?.name ?? null;
+}
+
+/** Every street with its communities, oldest first (public: residents' pages list them). */
+export async function listStreets(ctx: Ctx) {
+	const { streets, communities } = await directory(ctx);
 	return streets.map((s) => ({
 		id: s.id,
 		name: s.name,
@@ -78,6 +95,23 @@ export async function listStreets(ctx: Ctx) {
 			.filter((c) => c.streetId === s.id)
 			.map((c) => ({ id: c.id, name: c.name, streetId: c.streetId }))
 	}));
+}
+
+/**
+ * Renames a street or a community (administrators). The name is parsed by the caller, which
+ * words its own refusal; answers false when there is no such street or community.
+ */
+export async function rename(
+	ctx: Ctx,
+	viewer: Viewer,
+	kind: 'street' | 'community',
+	id: string,
+	name: string
+): Promise<boolean> {
+	await requireCan(ctx, viewer, 'deployment.manage', 'deployment');
+	return kind === 'street'
+		? orgs.renameStreet(ctx.db, id, name)
+		: orgs.renameCommunity(ctx.db, id, name);
 }
 
 /** Street settings: its name and the response time for escalated cases (admin, its street). */

@@ -2,9 +2,9 @@ import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { canModerate } from '$lib/protocol/roles';
 import * as clock from '$lib/server/clock';
-import * as orgs from '$lib/server/db/orgs';
 import * as communityService from '$lib/server/services/community';
 import { ServiceError } from '$lib/server/services/errors';
+import * as orgs from '$lib/server/services/orgs';
 import * as photos from '$lib/server/services/photos';
 import * as projects from '$lib/server/services/projects';
 import { pageError } from '../../guards.server';
@@ -19,13 +19,13 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	} catch (e) {
 		pageError(e, url);
 	}
-	const [community, member] = await Promise.all([
-		orgs.findCommunity(ctx.db, project.communityId),
+	const [communityName, member] = await Promise.all([
+		orgs.communityName(ctx, project.communityId),
 		communityService.findMember(ctx, viewer, project.communityId)
 	]);
 	return {
 		project,
-		communityName: community?.name ?? '',
+		communityName: communityName ?? '',
 		member: member ? { name: member.name } : null,
 		moderator: viewer.user ? canModerate(viewer.user.role) : false,
 		serverNow: clock.now().toISOString()

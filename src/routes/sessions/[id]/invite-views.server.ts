@@ -1,6 +1,5 @@
 import type { Ctx } from '$lib/server/services/context';
 import * as invites from '$lib/server/services/invites';
-import type { Invite } from '$lib/server/db/invites';
 
 export type InviteStatus = 'active' | 'expired' | 'used_up' | 'revoked';
 
@@ -11,7 +10,7 @@ const statusOf: Record<string, InviteStatus> = {
 };
 
 /** What the staff pages show of an invite: the contract's view plus whether it still works. */
-export function inviteRows(ctx: Ctx, rows: Invite[], now = new Date()) {
+export function inviteRows(ctx: Ctx, rows: invites.Invite[], now = new Date()) {
 	return rows.map((row) => {
 		const problem = invites.inviteProblem(row, now);
 		const status: InviteStatus = problem ? (statusOf[problem.code] ?? 'revoked') : 'active';

@@ -2,11 +2,10 @@ import { fail, redirect } from '@sveltejs/kit';
 import { checkLine } from '$lib/components/meeting/format';
 import { entryLine, isConsultRole, type CaseStep } from '$lib/components/street/labels';
 import { m } from '$lib/paraglide/messages.js';
-import * as invitesDb from '$lib/server/db/invites';
-import * as orgs from '$lib/server/db/orgs';
 import * as escalations from '$lib/server/services/escalations';
 import { ServiceError } from '$lib/server/services/errors';
 import * as invites from '$lib/server/services/invites';
+import * as orgs from '$lib/server/services/orgs';
 import { readable } from '$lib/transcript-words';
 import { pageError } from '../../guards.server';
 import { inviteRows } from '../../sessions/[id]/invite-views.server';
@@ -80,11 +79,16 @@ export const load: PageServerLoad = async (event) => {
 	} catch (e) {
 		pageError(e, event.url);
 	}
-	const community = await orgs.findCommunity(ctx.db, c.communityId);
+	const communityName = await orgs.communityName(ctx, c.communityId);
 	const consultationId = consultationOf(c);
-	const inviteList = consultationId
-		? inviteRows(ctx, await invitesDb.listForSession(ctx.db, consultationId))
-		: [];
+	let inviteList: ReturnType<typeof inviteRows> = [];
+	if (consultationId) {
+		try {
+			inviteList = inviteRows(ctx, await invites.list(ctx, viewer, consultationId));
+		} catch (e) {
+			pageError(e, event.url);
+		}
+	}
 	return {
 		case: {
 			id: c.id,
@@ -94,7 +98,7 @@ export const load: PageServerLoad = async (event) => {
 			note: c.note,
 			itemTitle: c.itemTitle,
 			itemStatus: c.item.status,
-			community: community?.name ?? c.communityId
+			community: communityName ?? c.communityId
 		},
 		proposal: c.proposal,
 		answer: c.answer ?? null,

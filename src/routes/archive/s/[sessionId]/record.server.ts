@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { loadRecord } from '$lib/components/archive/record.server';
+import { loadRecord } from '$lib/server/services/session-record';
 import { m } from '$lib/paraglide/messages.js';
 import type { Ctx, Viewer } from '$lib/server/services/context';
 import { ServiceError } from '$lib/server/services/errors';

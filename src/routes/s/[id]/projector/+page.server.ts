@@ -1,9 +1,9 @@
 import { canModerate } from '$lib/protocol/roles';
 import { PROPOSAL_FRAGMENT, type ItemView } from '$lib/protocol';
 import { renderProposalState } from '$lib/proposal-render';
+import * as invites from '$lib/server/services/invites';
 import * as sessions from '$lib/server/services/sessions';
 import { pageError } from '../../../guards.server';
-import { _joinInvite } from './join-qr.svg/+server';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -20,7 +20,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		pageError(e, new URL(url.pathname, url.origin));
 	}
 	const { session } = entered;
-	const invite = await _joinInvite(ctx, session.id);
+	const invite = await invites.joinInvite(ctx, viewer, session.id);
 	const current = session.items.find((item) => item.id === session.currentItemId) ?? null;
 	// `/qr/<id>.svg` is for moderators; everyone else reads the session's own join QR. The
 	// invite id in the query only busts the cache when a newer invite takes over.

@@ -1,5 +1,5 @@
-import * as orgs from '$lib/server/db/orgs';
 import * as households from '$lib/server/services/households';
+import * as orgs from '$lib/server/services/orgs';
 import * as sessions from '$lib/server/services/sessions';
 import { pageError, requireStaff } from '../../../guards.server';
 import type { PageServerLoad } from './$types';
@@ -24,13 +24,13 @@ export const load: PageServerLoad = async (event) => {
 	const { ctx, viewer } = event.locals;
 	try {
 		const session = await sessions.get(ctx, viewer, event.params.id);
-		const [rows, community] = await Promise.all([
+		const [rows, communityName] = await Promise.all([
 			households.list(ctx, viewer, session.communityId),
-			orgs.findCommunity(ctx.db, session.communityId)
+			orgs.communityName(ctx, session.communityId)
 		]);
 		return {
 			session: { id: session.id, title: session.title },
-			communityName: community?.name ?? '',
+			communityName: communityName ?? '',
 			households: rows
 				.sort((a, b) => natural.compare(a.building, b.building) || natural.compare(a.unit, b.unit))
 				.map((h) => ({

@@ -1,4 +1,4 @@
-import { loadRecord } from '$lib/components/archive/record.server';
+import { loadRecord } from '$lib/server/services/session-record';
 import { minutesMarkdown } from '$lib/components/archive/markdown';
 import { api } from '$lib/server/http';
 import type { RequestHandler } from './$types';

@@ -1,5 +1,4 @@
 import { error } from '@sveltejs/kit';
-import * as invitesDb from '$lib/server/db/invites';
 import * as communityService from '$lib/server/services/community';
 import * as invites from '$lib/server/services/invites';
 import { pageError, requireModerator } from '../../../../../guards.server';
@@ -8,17 +7,20 @@ import type { PageServerLoad } from './$types';
 /** A printable lobby poster with the community link's QR code (moderators). */
 export const load: PageServerLoad = async (event) => {
 	requireModerator(event);
-	const { ctx } = event.locals;
-	let community;
+	const { ctx, viewer } = event.locals;
+	let found;
 	try {
-		community = await communityService.requireCommunity(ctx, event.params.communityId);
+		found = await communityService.posterInvite(
+			ctx,
+			viewer,
+			event.params.communityId,
+			event.params.inviteId
+		);
 	} catch (e) {
 		pageError(e, event.url);
 	}
-	const invite = await invitesDb.findById(ctx.db, event.params.inviteId);
-	if (!invite || invite.communityId !== community.id) {
-		error(404, { code: 'invite_not_found', message: 'invite not found' });
-	}
+	const { community, invite } = found;
+	if (!invite) error(404, { code: 'invite_not_found', message: 'invite not found' });
 	const url = invites.inviteUrl(ctx, invite.token);
 	return {
 		community: { id: community.id, name: community.name, hours: community.opinionResponseHours },

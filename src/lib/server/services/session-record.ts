@@ -2,12 +2,12 @@
  * Loads a session's public record for the archive pages and the Markdown export. Access is the
  * services' own: the transcript is readable by members and staff, and by anyone once closed.
  */
-import type { Ctx, Viewer } from '$lib/server/services/context';
-import { mask } from '$lib/server/services/archive';
-import * as disclosure from '$lib/server/services/disclosure';
-import * as sessions from '$lib/server/services/sessions';
-import * as votes from '$lib/server/services/votes';
-import { buildRecord, type ArchiveRecord } from './record';
+import { buildRecord, type ArchiveRecord } from '$lib/components/archive/record';
+import type { Ctx, Viewer } from './context';
+import { mask } from './archive';
+import * as disclosure from './disclosure';
+import * as sessions from './sessions';
+import * as votes from './votes';
 import { readable } from '$lib/transcript-words';
 
 export async function loadRecord(
