@@ -35,7 +35,8 @@ module.exports = {
 			severity: 'error',
 			comment: 'Queries live in db/, one module per aggregate; everything else calls those.',
 			from: { path: '^src/', pathNot: '^src/lib/server/db/' },
-			to: { path: '^node_modules/drizzle-orm' }
+			// Not anchored: a git worktree whose node_modules is a symlink resolves it elsewhere.
+			to: { path: '(^|/)node_modules/drizzle-orm/' }
 		},
 		{
 			name: 'db-below-services',

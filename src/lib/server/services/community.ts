@@ -17,7 +17,7 @@ import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors';
 import { inviteProblem, takeUse } from './invite-use';
-import { isStaff, requireCan, requireRole } from '../access/check';
+import { isStaff, requireCan } from '../access/check';
 import { actorOf, record } from './transcript';
 
 export type CommunityMember = communityDb.CommunityMember;
@@ -106,7 +106,7 @@ export async function posterInvite(
 	communityId: string,
 	inviteId: string
 ): Promise<{ community: orgs.Community; invite: invitesDb.Invite | null }> {
-	requireRole(viewer, 'community.manage');
+	await requireCan(ctx, viewer, 'community.manage', { communityId });
 	const community = await requireCommunity(ctx, communityId);
 	const invite = await invitesDb.findById(ctx.db, inviteId);
 	return { community, invite: invite?.communityId === community.id ? invite : null };
