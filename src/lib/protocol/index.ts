@@ -96,7 +96,8 @@ export interface ClientToServerEvents {
 			choice: string | string[] | Record<string, number>;
 			householdId?: string;
 		},
-		ack: AckFn
+		/** `receipt`: the code the voter keeps to find their ballot in the published list. */
+		ack: AckFn<{ receipt: string; seats: number }>
 	) => void;
 }
 

@@ -112,9 +112,11 @@ export async function castBallot(
 		participantId: string | null;
 		choice: Choice;
 		at: Date;
+		/** The voter's receipt, stored with the ballot when it is placed. */
+		receipt: string;
 	},
 	replace: boolean
-): Promise<{ status: VoteRow['status']; placed: boolean } | null> {
+): Promise<{ status: VoteRow['status']; placed: boolean; receipt: string | null } | null> {
 	const at = row.at.toISOString();
 	const onConflict = replace
 		? sql`on conflict (vote_id, voter_key) do update
@@ -135,14 +137,28 @@ export async function castBallot(
 			from v where v.status = 'open'
 			${onConflict}
 			returning 1
+		), receipted as (
+			-- In the same statement, under the same FOR SHARE: a close (FOR UPDATE) seals the
+			-- ballot list only after both are in, so the receipt a voter is given is the one the
+			-- published list carries (a receipt written after the seal would be in no list).
+			insert into ballot_receipts (vote_id, voter_key, receipt, at)
+			select v.id, ${row.voterKey}, ${row.receipt}, ${at}::timestamptz
+			from v where exists (select 1 from placed)
+			on conflict (vote_id, voter_key) do update set receipt = excluded.receipt, at = excluded.at
+			returning receipt
 		)
-		select v.status, (select count(*) from placed)::int as placed from v`
+		select v.status, (select count(*) from placed)::int as placed,
+			(select receipt from receipted) as receipt
+		from v`
 	)) as {
 		status: VoteRow['status'];
 		placed: number | string;
+		receipt: string | null;
 	}[];
 	const found = rows[0];
-	return found ? { status: found.status, placed: Number(found.placed) === 1 } : null;
+	return found
+		? { status: found.status, placed: Number(found.placed) === 1, receipt: found.receipt }
+		: null;
 }
 
 /** Every column but `eligible` (the frozen voter list, which grows with the room). */

@@ -648,14 +648,15 @@ async function castFast(
 			voterKey,
 			participantId: head.secret ? null : participantId,
 			choice: picked,
-			at: now
+			at: now,
+			receipt: ballotBoard.newReceipt()
 		},
 		head.changeable
 	);
 	checkOpen(outcome && { ...head, status: outcome.status }, sessionId);
 	if (!outcome!.placed) throw conflict('already_voted', 'this seat has already voted');
+	const receipt = outcome!.receipt!;
 	// Committed: the in-memory count follows (as in `cast`).
-	const receipt = await ballotBoard.issueReceipt(ctx.db, voteId, [voterKey]);
 	(await openVotes.loadedOpenVote(ctx.db, voteId))?.put(voterKey, picked);
 	ctx.realtime.tallyChanged(sessionId, voteId);
 	return receipt;
