@@ -24,6 +24,7 @@ import {
 	ROOT,
 	socketClient,
 	startServer,
+	tokenOf,
 	type ApiClient as Client,
 	type ClientSocket,
 	type ServerHandle,
@@ -421,6 +422,81 @@ describe.each(availableStores())('the record people can trust (%s)', (store) => 
 		expect(JSON.stringify(staff)).toContain(secretWords);
 		const check = await runVerify([saved(`hidden-${store}.json`, mine), '--key', key]);
 		expect(check.code, check.err).toBe(0);
+	});
+
+	it('[TRUST-HIDE-PROJECT] a hidden opinion leaves the project, its item, its transcript and search too', async () => {
+		const community = fx.session.communityId;
+		const words = '楼道堆物隐藏意见QJV';
+		expectStatus(
+			await fx.moderator.request('PATCH', `/api/v1/communities/${community}`, {
+				json: { opinionHandThreshold: 1 }
+			}),
+			200
+		);
+		const link = expectStatus<{ url: string }>(
+			await fx.moderator.post(`/api/v1/communities/${community}/invites`, { role: 'resident' }),
+			201
+		);
+		const author = await joinAs(server, tokenOf(link.url), '孙阿姨');
+		const opinion = expectStatus<{ id: string }>(
+			await author.post(`/api/v1/communities/${community}/opinions`, {
+				title: '楼道堆物',
+				text: words
+			}),
+			201
+		);
+		expectStatus(await author.post(`/api/v1/opinions/${opinion.id}/hands`), 200);
+		const project = expectStatus<{ projectId: string; sessionId: string }>(
+			await fx.moderator.post(`/api/v1/opinions/${opinion.id}/project`, {}),
+			201
+		);
+		// Before: the project, its item and its record quote the opinion.
+		const before = await author.get(`/api/v1/projects/${project.projectId}`);
+		expect(before.text).toContain(words);
+		expectStatus(
+			await fx.moderator.post('/api/v1/moderation/hide', {
+				kind: 'opinion',
+				id: opinion.id,
+				reason: '涉及邻居隐私'
+			}),
+			200
+		);
+		const anonymous = new ApiClient(server);
+		// The author opens the project's room (a community member enters a cloud session so).
+		expectStatus(
+			await author.get(`/s/${project.sessionId}`, { headers: { accept: 'text/html' } }),
+			200
+		);
+		const paths = [
+			`/api/v1/projects/${project.projectId}`,
+			`/api/v1/projects/${project.projectId}`,
+			`/api/v1/sessions/${project.sessionId}`,
+			`/api/v1/sessions/${project.sessionId}/transcript`,
+			`/api/v1/search?q=${encodeURIComponent('楼道堆物隐藏')}`,
+			`/projects/${project.projectId}`
+		];
+		const answers = [
+			await anonymous.get(paths[0]!),
+			await author.get(paths[1]!),
+			await author.get(paths[2]!),
+			await author.get(paths[3]!),
+			await anonymous.get(paths[4]!),
+			await author.get(paths[5]!, { headers: { accept: 'text/html' } })
+		];
+		for (const [i, answer] of answers.entries()) {
+			expect(answer.status, paths[i]).toBe(200);
+			expect(answer.text, paths[i]).not.toContain(words);
+		}
+		expect(answers[0]!.text).toContain('涉及邻居隐私');
+		// The project's record says it was hidden, and still verifies from entry 1.
+		const record = JSON.parse(answers[3]!.text) as Transcript;
+		expect(record.entries.map((e) => e.type)).toContain('text_hidden');
+		expect(record.entries[0]!.content).toEqual({ hidden: true, reason: '涉及邻居隐私' });
+		const check = await runVerify([saved(`hidden-project-${store}.json`, record), '--key', key]);
+		expect(check.code, check.err).toBe(0);
+		// The community's staff still read the words.
+		const staff = await fx.moderator.get(`/api/v1/sessions/${project.sessionId}/transcript`);
+		expect(staff.text).toContain(words);
 	});
 
 	it('[TRUST-PII] a planted ID number and phone number appear in no public answer or transcript entry', async () => {

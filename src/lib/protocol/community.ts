@@ -109,6 +109,8 @@ export interface ProjectView {
 		hands: number;
 		photoUrl?: string;
 		responses: OpinionResponseView[];
+		/** Hidden by a moderator: its title and text are empty for all but the community's staff. */
+		hidden?: { reason: string };
 	};
 	sessions: ProjectSessionView[];
 	milestones: MilestoneView[];

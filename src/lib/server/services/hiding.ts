@@ -10,6 +10,7 @@ import * as commentsDb from '../db/comments';
 import * as hiddenTexts from '../db/hidden-texts';
 import * as opinions from '../db/opinions';
 import * as participants from '../db/participants';
+import * as itemsDb from '../db/items';
 import * as sessions from '../db/sessions';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse } from './errors';
@@ -42,6 +43,7 @@ export async function hide(ctx: Ctx, viewer: Viewer, input: unknown) {
 	const target = await targetOf(ctx.db, body.kind, body.id);
 	if (!target) throw notFound(`${body.kind}_not_found`, body.kind);
 	const user = requireModeratorOf(viewer, target.communityId);
+	const recordedIn: string[] = [];
 	await ctx.db.transaction(async (tx) => {
 		await hiddenTexts.mark(tx, {
 			kind: body.kind,
@@ -52,15 +54,25 @@ export async function hide(ctx: Ctx, viewer: Viewer, input: unknown) {
 		});
 		// Hidden words leave search too; the reason is what people find in their place.
 		await searchIndex.replaceText(tx, body.kind, body.id, body.reason);
+		// An opinion made a project is quoted by the project and its item: the copies go too,
+		// and the project's session records the hiding (its first entry commits to the words).
+		const quotes = body.kind === 'opinion' ? await itemsDb.blankOpinionQuotes(tx, body.id) : null;
+		if (quotes) {
+			await searchIndex.replaceText(tx, 'project', quotes.projectId, body.reason);
+			for (const itemId of quotes.itemIds)
+				await searchIndex.replaceText(tx, 'item', itemId, body.reason);
+			recordedIn.push(...quotes.sessionIds);
+		}
+		if (target.sessionId) recordedIn.push(target.sessionId);
 		// That something was hidden, and why, is itself part of the record.
-		if (target.sessionId)
-			await record(tx, target.sessionId, 'text_hidden', actorOfUser(user), {
+		for (const sessionId of recordedIn)
+			await record(tx, sessionId, 'text_hidden', actorOfUser(user), {
 				kind: body.kind,
 				id: body.id,
 				reason: body.reason
 			});
 	});
-	if (target.sessionId) ctx.realtime.transcriptChanged(target.sessionId);
+	for (const sessionId of recordedIn) ctx.realtime.transcriptChanged(sessionId);
 	await audit.logOn(ctx, viewer, 'text_hidden', { communityId: target.communityId }, body.id, {
 		kind: body.kind,
 		reason: body.reason

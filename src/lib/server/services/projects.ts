@@ -32,7 +32,9 @@ import { notFound, parse, ServiceError } from './errors';
 import { notify } from './notifications';
 import * as photos from './photos';
 import { requireCan } from '../access/check';
-import { actorOfUser, record } from './transcript';
+import { maskHidden } from './hiding';
+import { actorOfUser } from './transcript';
+import { recordWords } from './words';
 
 export const projectUrl = (id: string) => `/projects/${id}`;
 
@@ -111,13 +113,22 @@ export async function create(
 				}
 			]
 		);
-		await record(tx, sessionId, 'session_created', actorOfUser(user), {
-			title: session.title,
-			kind: session.kind,
-			projectId,
-			opinionId,
-			items: session.items.map((i) => ({ id: i.id, title: i.title, body: i.body }))
-		});
+		// The item's description is the resident's opinion: the chain commits to those words and
+		// keeps them beside it (services/words.ts), so hiding the opinion hides them here too.
+		await recordWords(
+			tx,
+			sessionId,
+			'session_created',
+			actorOfUser(user),
+			{
+				title: session.title,
+				kind: session.kind,
+				projectId,
+				opinionId,
+				items: session.items.map((i) => ({ id: i.id, title: i.title }))
+			},
+			{ kind: 'opinion', id: opinionId, authorId: null, text: opinion.text }
+		);
 		const text = `「${opinion.title}」已有 ${hands} 人举手，正式立项；云上议事开放至 ${shanghaiTime(closesAt)}`;
 		await notify(
 			tx,
@@ -246,7 +257,12 @@ export async function get(
 	now = clock.now()
 ): Promise<ProjectView> {
 	const project = await requireProject(ctx, projectId);
-	const opinion = (await opinionsDb.find(ctx.db, project.opinionId))!;
+	const found = (await opinionsDb.find(ctx.db, project.opinionId))!;
+	// The opinion's words as this viewer may see them (hidden ones: the reason in their place).
+	const [shown] = await maskHidden(ctx, viewer, 'opinion', project.communityId, [
+		{ id: found.id, title: found.title, text: found.text }
+	]);
+	const opinion = { ...found, title: shown!.title, text: shown!.text };
 	const [hands, responses, milestones, ratings, sessions, member] = await Promise.all([
 		opinionsDb.handCount(ctx.db, opinion.id),
 		opinionsDb.responsesFor(ctx.db, [opinion.id]),
@@ -277,7 +293,8 @@ export async function get(
 				text: r.text,
 				author: r.authorName,
 				at: r.at.toISOString()
-			}))
+			})),
+			...(shown!.hidden ? { hidden: shown!.hidden } : {})
 		},
 		sessions: sessions.map((s) => ({
 			id: s.id,

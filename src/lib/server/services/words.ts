@@ -13,13 +13,14 @@ import type { Actor, Entry, Json } from '../domain/transcript';
 import { record } from './transcript';
 import * as searchIndex from './search-index';
 
-export type WordsKind = 'statement' | 'minutes' | 'comment';
+/** Whose words: a statement, minutes, a comment — or an opinion quoted as a project's item. */
+export type WordsKind = 'statement' | 'minutes' | 'comment' | 'opinion';
 
 /** Records an entry whose words are committed to in `data.textCommitment` and kept beside it. */
 export async function recordWords(
 	db: Db,
 	sessionId: string,
-	type: 'statement' | 'minutes' | 'comment_added',
+	type: 'statement' | 'minutes' | 'comment_added' | 'session_created',
 	actor: Actor,
 	data: Record<string, Json>,
 	words: { kind: WordsKind; id: string; authorId: string | null; text: string },
