@@ -6,6 +6,10 @@
  * The list of routes is read from `src/routes` itself: a route or form action without a row
  * below fails the test, so whoever adds a route also says who may call it.
  *
+ * Page loads are rows too (`PAGE /c/[communityId]`): the HTML a browser gets, asked for as a
+ * browser asks (`accept: text/html`). A page refuses with an error page (401, 403, 404) or by
+ * sending the reader to sign in (a redirect to /login); any other answer shows the page.
+ *
  * A row names who is allowed; everyone else must be refused (401, 403 or 404). Refused callers
  * send a VALID body, so a missing check would show as a success. Allowed callers must not be
  * refused (401/403/404) and never get a 5xx (a 400/409 about state is fine: the check passed).
@@ -83,7 +87,10 @@ interface Fixture {
 }
 
 interface Case {
-	/** `GET /api/v1/sessions/[id]`, or `ACTION /sessions/[id]?/createInvite` for a form action. */
+	/**
+	 * `GET /api/v1/sessions/[id]`, `ACTION /sessions/[id]?/createInvite` for a form action, or
+	 * `PAGE /sessions/[id]` for a page's server load.
+	 */
 	route: string;
 	path: (f: Fixture) => string;
 	json?: (f: Fixture) => unknown;
@@ -94,6 +101,11 @@ interface Case {
 	last?: boolean;
 	/** Allowed callers may get 404 (e.g. a route only a test server has). */
 	allowNotFound?: boolean;
+	/**
+	 * A page that lists only the caller's own (sessions, cases): text of A's that these
+	 * callers, let in to see their own, must not find in the answer.
+	 */
+	hidden?: { text: (f: Fixture) => string; from: readonly Identity[] };
 	note?: string;
 }
 
@@ -892,6 +904,142 @@ const CASES: Case[] = [
 		route: 'GET /api/v1/items/[itemId]/outcome',
 		path: (f) => `/api/v1/items/${f.itemId}/outcome`,
 		allow: MEMBERS
+	},
+	// Pages: what each server load renders. Staff pages are refused exactly like the API rows
+	// that serve the same data; public pages answer everyone.
+	{
+		route: 'PAGE /',
+		path: () => '/',
+		allow: ALL,
+		hidden: {
+			text: (f) => f.session.title,
+			from: ALL.filter((who) => !CONSOLE.includes(who))
+		},
+		note: 'staff see their own community’s sessions, no one else any'
+	},
+	{ route: 'PAGE /admin', path: () => '/admin', allow: ADMIN },
+	{
+		route: 'PAGE /archive',
+		path: () => '/archive',
+		allow: ALL,
+		note: 'a redirect to the default community’s archive'
+	},
+	{
+		route: 'PAGE /archive/[communityId]',
+		path: (f) => `/archive/${f.communityA}`,
+		allow: ALL
+	},
+	{ route: 'PAGE /c/[communityId]', path: (f) => `/c/${f.communityA}`, allow: ALL },
+	{ route: 'PAGE /c/[communityId]/audit', path: (f) => `/c/${f.communityA}/audit`, allow: RUN },
+	{ route: 'PAGE /c/[communityId]/links', path: (f) => `/c/${f.communityA}/links`, allow: RUN },
+	{
+		route: 'PAGE /c/[communityId]/links/[inviteId]/poster',
+		path: (f) => `/c/${f.communityA}/links/${f.communityInviteId}/poster`,
+		allow: RUN
+	},
+	{
+		route: 'PAGE /c/[communityId]/settings',
+		path: (f) => `/c/${f.communityA}/settings`,
+		allow: RUN
+	},
+	{
+		route: 'PAGE /join/[token]',
+		path: (f) => `/join/${f.inviteToken}`,
+		allow: ALL,
+		note: 'members already in are sent on to the room'
+	},
+	{ route: 'PAGE /login', path: () => '/login', allow: ALL },
+	{ route: 'PAGE /logout', path: () => '/logout', allow: ALL, note: 'a GET only goes home' },
+	{
+		route: 'PAGE /setup',
+		path: () => '/setup?token=x',
+		allow: ALL,
+		note: 'a spent or wrong token is shown as such'
+	},
+	{
+		route: 'PAGE /notices/[id]',
+		path: () => '/notices/no-such-notice',
+		allow: ALL,
+		allowNotFound: true
+	},
+	{
+		route: 'PAGE /notifications',
+		path: () => '/notifications',
+		allow: SIGNED_IN,
+		note: 'each their own feed, a participant’s phone too'
+	},
+	{ route: 'PAGE /projects/[id]', path: (f) => `/projects/${f.projectId}`, allow: ALL },
+	{ route: 'PAGE /s/[id]', path: (f) => `/s/${f.session.id}`, allow: MEMBERS },
+	{
+		route: 'PAGE /s/[id]/console',
+		path: (f) => `/s/${f.session.id}/console`,
+		allow: CONSOLE
+	},
+	{
+		route: 'PAGE /s/[id]/history',
+		path: (f) => `/s/${f.session.id}/history`,
+		allow: MEMBERS
+	},
+	{
+		route: 'PAGE /s/[id]/projector',
+		path: (f) => `/s/${f.session.id}/projector`,
+		allow: MEMBERS
+	},
+	{ route: 'PAGE /s/[id]/slips', path: (f) => `/s/${f.session.id}/slips`, allow: CONSOLE },
+	{
+		route: 'PAGE /seat/[code]',
+		path: (f) => `/seat/${f.seatCode}`,
+		allow: ALL,
+		note: 'a slip’s page only says why it cannot seat you (or seats you and goes on)'
+	},
+	{ route: 'PAGE /sessions/[id]', path: (f) => `/sessions/${f.session.id}`, allow: CONSOLE },
+	{
+		route: 'PAGE /sessions/[id]/digest',
+		path: (f) => `/sessions/${f.session.id}/digest`,
+		allow: CONSOLE
+	},
+	{
+		route: 'PAGE /sessions/[id]/print',
+		path: (f) => `/sessions/${f.session.id}/print`,
+		allow: RUN
+	},
+	{
+		route: 'PAGE /sessions/new',
+		path: () => '/sessions/new',
+		allow: [...RUN, 'otherModerator'],
+		note: 'each moderator opens sessions in their own community'
+	},
+	{
+		route: 'PAGE /street',
+		path: () => '/street',
+		allow: [...STREET, 'otherStreet'],
+		hidden: { text: (f) => f.session.items[1]!.title, from: ['otherStreet'] },
+		note: 'each official their own street’s cases'
+	},
+	{ route: 'PAGE /street/[id]', path: (f) => `/street/${f.escalationId}`, allow: STREET },
+	{
+		route: 'PAGE /votes/[id]/announcement',
+		path: (f) => `/votes/${f.voteId}/announcement`,
+		allow: ALL,
+		note: 'a draft vote: 409 for everyone'
+	},
+	{
+		route: 'PAGE /votes/[id]/turnout',
+		path: (f) => `/votes/${f.voteId}/turnout`,
+		allow: CONSOLE
+	},
+	// The public record of a closed session: after the session's close row (`last`, in order).
+	{
+		route: 'PAGE /archive/s/[sessionId]',
+		path: (f) => `/archive/s/${f.session.id}`,
+		allow: ALL,
+		last: true
+	},
+	{
+		route: 'PAGE /archive/s/[sessionId]/print',
+		path: (f) => `/archive/s/${f.session.id}/print`,
+		allow: ALL,
+		last: true
 	}
 ];
 
@@ -905,24 +1053,45 @@ function walk(dir: string): string[] {
 	});
 }
 
-/** `METHOD /path` for every exported handler and `ACTION /path?/name` for every form action. */
+const SERVER_LOAD = /export\s+(const\s+load\b|(async\s+)?function\s+load\b)/;
+
+/**
+ * `METHOD /path` for every exported handler, `ACTION /path?/name` for every form action and
+ * `PAGE /path` for every page a server load renders. Only server loads are listed: a universal
+ * `+page.ts`/`+layout.ts` load also runs in the browser, so it can only fetch what the API rows
+ * already judge. A `+layout.server.ts` load runs for every page below it, so those pages are
+ * listed too; the root layout's is left out: it returns only the caller's own account and the
+ * large-mode flag, and would otherwise make every page a row whatever it loads.
+ */
 export function routeTable(): string[] {
 	const routes = path.join(ROOT, 'src/routes');
 	const keys: string[] = [];
+	const pages = new Set<string>();
+	const pageDirs: string[] = [];
+	const layouts: string[] = [];
 	for (const file of walk(routes)) {
 		const rel = path.dirname(path.relative(routes, file)).split(path.sep);
 		const url = '/' + rel.filter((p) => !/^\(.*\)$/.test(p) && p !== '.').join('/');
+		if (file.endsWith('+page.svelte')) pageDirs.push(url);
+		if (!file.endsWith('.ts')) continue;
 		const text = readFileSync(file, 'utf8');
 		if (file.endsWith('+server.ts')) {
 			for (const m of text.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)) {
 				keys.push(`${m[1]} ${url}`);
 			}
+		} else if (file.endsWith('+layout.server.ts')) {
+			if (url !== '/' && SERVER_LOAD.test(text)) layouts.push(url);
 		} else if (file.endsWith('+page.server.ts')) {
+			if (SERVER_LOAD.test(text)) pages.add(url);
 			const block = /export const actions\s*=\s*\{([\s\S]*?)\n\}\s*satisfies Actions/.exec(text);
 			if (!block) continue;
 			for (const m of block[1]!.matchAll(/^\t(\w+)\s*:/gm)) keys.push(`ACTION ${url}?/${m[1]}`);
 		}
 	}
+	for (const dir of pageDirs) {
+		if (layouts.some((l) => dir === l || dir.startsWith(`${l}/`))) pages.add(dir);
+	}
+	for (const page of pages) keys.push(`PAGE ${page}`);
 	return keys.sort();
 }
 
@@ -1123,16 +1292,32 @@ async function call(c: Case, who: Identity): Promise<Outcome> {
 	const client = clients[who].clone();
 	const [method, ...rest] = c.route.split(' ');
 	const action = method === 'ACTION';
+	const page = method === 'PAGE';
 	const raw = c.raw?.(fx);
-	const res = await client.request(action ? 'POST' : method!, c.path(fx), {
+	const res = await client.request(action ? 'POST' : page ? 'GET' : method!, c.path(fx), {
 		...(c.json ? { json: c.json(fx) } : {}),
 		...(raw ? { body: raw.body } : {}),
 		headers: {
 			...(raw ? { 'content-type': raw.type } : {}),
-			...(action ? { 'x-sveltekit-action': 'true', accept: 'application/json' } : {})
+			...(action ? { 'x-sveltekit-action': 'true', accept: 'application/json' } : {}),
+			...(page ? { accept: 'text/html' } : {})
 		}
 	});
 	void rest;
+	if (page) {
+		// A page refuses with its error page (401/403/404) or by sending the reader to sign in
+		// and come back; any other redirect (home, into the room) is the page doing its job.
+		const location = res.headers.get('location');
+		const toLogin =
+			[302, 303, 307].includes(res.status) &&
+			location !== null &&
+			new URL(location, server.origin).pathname === '/login';
+		return {
+			status: res.status,
+			refused: [401, 403, 404].includes(res.status) || toLogin,
+			text: res.text
+		};
+	}
 	if (!action) {
 		return { status: res.status, refused: [401, 403, 404].includes(res.status), text: res.text };
 	}
@@ -1176,6 +1361,8 @@ describe('authorization matrix (routes × identities)', () => {
 				failures.push(`${c.route} as ${who}: refused (${o.status}) ${o.text.slice(0, 120)}`);
 			else if (!allowed && !o.refused)
 				failures.push(`${c.route} as ${who}: allowed (${o.status}) ${o.text.slice(0, 120)}`);
+			else if (c.hidden?.from.includes(who) && o.text.includes(c.hidden.text(fx)))
+				failures.push(`${c.route} as ${who}: shows “${c.hidden.text(fx)}”`);
 		};
 		const now = CASES.filter((c) => !c.last);
 		const jobs = now.flatMap((c) => IDENTITIES.map((who) => [c, who] as const));
@@ -1247,7 +1434,8 @@ function oddCalls(c: Case): OddCall[] {
 	const action = method === 'ACTION';
 	const who: Identity = c.allow.includes('admin') ? 'admin' : (c.allow[0] ?? 'admin');
 	const at = c.path(fx);
-	const base = { route: c.route, who, action, method: action ? 'POST' : method! };
+	const httpMethod = action ? 'POST' : method === 'PAGE' ? 'GET' : method!;
+	const base = { route: c.route, who, action, method: httpMethod };
 	const calls: OddCall[] = [];
 	const sep = at.includes('?') ? '&' : '?';
 	for (const q of [
@@ -1257,7 +1445,7 @@ function oddCalls(c: Case): OddCall[] {
 		'x=' + 'y'.repeat(8000)
 	])
 		calls.push({ ...base, path: `${at}${sep}${q}` });
-	if (method === 'GET' || method === 'DELETE') return calls;
+	if (httpMethod === 'GET' || httpMethod === 'DELETE') return calls;
 	const json = (value: unknown) => ({
 		...base,
 		path: at,
@@ -1320,7 +1508,8 @@ describe('odd-input battery (every route, bounded)', () => {
 						...(o.body !== undefined ? { body: o.body } : {}),
 						headers: {
 							...(o.type ? { 'content-type': o.type } : {}),
-							...(o.action ? { 'x-sveltekit-action': 'true', accept: 'application/json' } : {})
+							...(o.action ? { 'x-sveltekit-action': 'true', accept: 'application/json' } : {}),
+							...(o.route.startsWith('PAGE ') ? { accept: 'text/html' } : {})
 						}
 					});
 					const inner = (res.body as { status?: number } | null)?.status;

@@ -228,6 +228,12 @@ export async function updateSettings(
 	return settingsView(updated);
 }
 
+/** The settings form of a community: for those who may change them, as `updateSettings`. */
+export async function settingsFor(ctx: Ctx, viewer: Viewer, communityId: string) {
+	await requireCan(ctx, viewer, 'community.manage', { communityId });
+	return settingsView(await requireCommunity(ctx, communityId));
+}
+
 export function settingsView(c: orgs.Community) {
 	return {
 		id: c.id,

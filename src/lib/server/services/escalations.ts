@@ -218,6 +218,21 @@ export async function get(ctx: Ctx, viewer: Viewer, id: string, now = clock.now(
 	};
 }
 
+/**
+ * Of these cases, the ones this viewer may read, in the same order: a clerk helps run the
+ * session but reads a case only once it is answered and public.
+ */
+export async function readable(ctx: Ctx, viewer: Viewer, ids: readonly string[]) {
+	const cases: Awaited<ReturnType<typeof get>>[] = [];
+	for (const id of ids) {
+		const { row } = await find(ctx, id);
+		const scope = { communityId: row.communityId, streetId: row.streetId };
+		if (isPublic(row) || canIn(viewer, 'escalation.read', scope))
+			cases.push(await get(ctx, viewer, id));
+	}
+	return cases;
+}
+
 /** One step of the workflow by the street office; out of order → 409 invalid_transition. */
 export async function advance(
 	ctx: Ctx,

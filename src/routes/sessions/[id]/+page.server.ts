@@ -35,7 +35,8 @@ export const load: PageServerLoad = async (event) => {
 
 /**
  * The session's items escalated to the street (上报街道), newest last: each `escalated` entry of
- * the session's chain names its case; the case tells where the street office is with it.
+ * the session's chain names its case; the case tells where the street office is with it. Only
+ * the cases the viewer may read: a clerk opens this page too.
  */
 async function escalationsOf(locals: App.Locals, sessionId: string) {
 	const { ctx, viewer } = locals;
@@ -44,7 +45,7 @@ async function escalationsOf(locals: App.Locals, sessionId: string) {
 		.filter((e) => e.type === 'escalated')
 		.map((e) => (e.data as { escalationId?: unknown }).escalationId)
 		.filter((id): id is string => typeof id === 'string');
-	const cases = await Promise.all(ids.map((id) => escalations.get(ctx, viewer, id)));
+	const cases = await escalations.readable(ctx, viewer, ids);
 	return cases.map((c) => ({
 		id: c.id,
 		itemId: c.itemId,

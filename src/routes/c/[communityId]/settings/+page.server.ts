@@ -8,8 +8,10 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	requireModerator(event);
 	try {
-		const c = await communityService.requireCommunity(event.locals.ctx, event.params.communityId);
-		return { community: communityService.settingsView(c) };
+		const { ctx, viewer } = event.locals;
+		return {
+			community: await communityService.settingsFor(ctx, viewer, event.params.communityId)
+		};
 	} catch (e) {
 		pageError(e, event.url);
 	}
