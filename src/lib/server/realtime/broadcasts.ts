@@ -5,7 +5,6 @@
 import * as householdsService from '../services/households';
 import * as queueService from '../services/queue';
 import type { Ctx, RealtimeHooks } from '../services/context';
-import * as sessionsService from '../services/sessions';
 import * as votesService from '../services/votes';
 import * as participants from '../db/participants';
 import * as sessions from '../db/sessions';
@@ -15,6 +14,7 @@ import type { IoServer } from './socket-types';
 import { fullPresenceRoom, participantRoom, roomOf } from './rooms';
 import type { PresenceStore } from '../cluster';
 import { Roster } from './roster';
+import { sessionState } from '../services/room-state';
 
 /** Tallies at most every 100 ms per vote: a storm stays well inside the 250 ms staleness aim. */
 export const TALLY_INTERVAL_MS = 100;
@@ -92,8 +92,7 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Pick<Presence
 		0,
 		guard('session', async (sessionId) => {
 			const session = await sessions.find(ctx.db, sessionId);
-			if (session)
-				io.to(roomOf(sessionId)).emit('session:state', sessionsService.sessionState(session));
+			if (session) io.to(roomOf(sessionId)).emit('session:state', sessionState(session));
 		})
 	);
 	const queueOut = new Coalescer(

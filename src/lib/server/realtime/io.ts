@@ -22,6 +22,7 @@ import { ackJsonParser } from './parser';
 import type { IoServer, IoSocket } from './socket-types';
 import type { Cluster } from '../cluster';
 import { attachAdapter, closeTransports, linkNodes } from '../cluster/live';
+import { roomState } from '../services/room-state';
 
 export const SOCKET_PATH = '/socket.io/';
 
@@ -164,7 +165,7 @@ export function createLiveEvents(
 					socket.data.rooms[session.id] = participant.id;
 					await arrive(session.id, participant);
 				}
-				return { state: await sessionsService.roomState(ctx, session, participant) };
+				return { state: await roomState(ctx, session, participant) };
 			})
 		);
 

@@ -20,6 +20,7 @@ import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors
 import { requireCan } from '../access/check';
 import * as sessionsService from './sessions';
 import { actorOf, actorOfUser, record } from './transcript';
+import { participantCanWrite } from './session-access';
 
 type Row = amendmentsDb.Amendment;
 
@@ -51,7 +52,7 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 	if (!viewer.user && !viewer.authSessionId) throw unauthorized();
 	if (session.status === 'closed') throw conflict('session_closed', 'this session is closed');
 	const { participant } = await sessionsService.enterRoom(ctx, viewer, session.id);
-	if (!sessionsService.participantCanWrite(participant, session.status)) {
+	if (!participantCanWrite(participant, session.status)) {
 		throw forbidden(
 			participant.status === 'muted' ? 'you have been muted' : 'observers cannot propose amendments'
 		);
@@ -156,7 +157,7 @@ export async function support(ctx: Ctx, viewer: Viewer, id: string) {
 	if (!viewer.user && !viewer.authSessionId) throw unauthorized();
 	if (session.status === 'closed') throw conflict('session_closed', 'this session is closed');
 	const { participant } = await sessionsService.enterRoom(ctx, viewer, session.id);
-	if (!sessionsService.participantCanWrite(participant, session.status))
+	if (!participantCanWrite(participant, session.status))
 		throw forbidden('observers cannot support amendments');
 	if (row.status !== 'open') throw conflict('amendment_not_open', `the amendment is ${row.status}`);
 	const now = clock.now();

@@ -30,6 +30,7 @@ import { notify } from './notifications';
 import * as sessionsService from './sessions';
 import { can } from '../access/check';
 import { actorOf, record } from './transcript';
+import { participantCanWrite } from './session-access';
 
 const excerpt = (text: string, max = 40) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
@@ -59,7 +60,7 @@ export async function create(ctx: Ctx, viewer: Viewer, itemId: string, input: un
 		throw new ServiceError(409, 'session_closed', 'this session is closed');
 	// Staff who run the session get their participant here, as when they open the room.
 	const { participant } = await sessionsService.enterRoom(ctx, viewer, session.id);
-	if (!sessionsService.participantCanWrite(participant, session.status)) {
+	if (!participantCanWrite(participant, session.status)) {
 		throw forbidden(
 			participant.status === 'muted' ? 'you have been muted' : 'observers cannot comment'
 		);

@@ -18,6 +18,7 @@ import type { Actor } from '../domain/transcript';
 import { isStaffOf } from './trust-access';
 import { latestSigned, signCurrentHead } from './transparency';
 import { recordWords, withContent } from './words';
+import { participantCanWrite, requireStarted } from './session-access';
 
 async function requireOpen(ctx: Ctx, sessionId: string) {
 	const session = await sessions.find(ctx.db, sessionId);
@@ -31,9 +32,9 @@ async function requireOpen(ctx: Ctx, sessionId: string) {
 export async function postStatement(ctx: Ctx, viewer: Viewer, sessionId: string, input: unknown) {
 	const { text } = parse(statementSchema, input);
 	const session = await requireOpen(ctx, sessionId);
-	sessionsService.requireStarted(session);
+	requireStarted(session);
 	const { participant } = await sessionsService.enterRoom(ctx, viewer, sessionId);
-	if (!sessionsService.participantCanWrite(participant, session.status)) {
+	if (!participantCanWrite(participant, session.status)) {
 		throw forbidden(
 			participant.status === 'muted' ? 'you have been muted' : 'observers cannot post statements'
 		);

@@ -19,12 +19,6 @@ import { forbidden, notFound, parse, ServiceError, unauthorized } from './errors
 import { participantCanWrite } from './session-access';
 import { windowError } from './session-window';
 
-// Callers reach these through this module (`sessionsService.roomState`, …); they live in
-// modules of their own so that the queue and votes never import the session lifecycle back.
-export { participantCanWrite, requireStarted } from './session-access';
-export { windowError } from './session-window';
-export { participantViews, roomState, sessionState } from './room-state';
-
 export type SessionWithItems = sessions.SessionWithItems;
 
 export interface SessionView {
