@@ -4,6 +4,7 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/p
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -94,7 +95,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 		});
 		guardPostgresCrash();
 		const db = drizzlePostgres(options.prepare === false ? client : preparing(client), { schema });
-		await migrateLocked(options.databaseUrl, () => migratePostgres(db, { migrationsFolder }));
+		await migrateLocked(options.databaseUrl, migrationsFolder, () =>
+			migratePostgres(db, { migrationsFolder })
+		);
 		return {
 			kind: 'postgres',
 			db: db as unknown as Db,
@@ -122,14 +125,41 @@ export async function openStore(options: StoreOptions): Promise<Store> {
  * (CREATE TABLE … already exists): each waits for a session advisory lock on a connection of
  * its own, so one migrates and the others then find nothing left to do.
  */
-async function migrateLocked(url: string, migrate: () => Promise<void>): Promise<void> {
+async function migrateLocked(
+	url: string,
+	migrationsFolder: string,
+	migrate: () => Promise<void>
+): Promise<void> {
 	const lock = postgres(url, { max: 1, onnotice: () => {} });
 	try {
 		await lock`select pg_advisory_lock(${LOCKS.migrations})`;
-		await migrate();
+		// A runtime role that only reads and appends (README, "Trust") may not create drizzle's
+		// schema or table even when nothing is pending: it then never calls the migrator at all.
+		if (await upToDate(lock, migrationsFolder)) return;
+		try {
+			await migrate();
+		} catch (error) {
+			if ((error as { code?: string }).code !== '42501') throw error;
+			throw new Error(
+				'the role in DATABASE_URL may not apply the pending migrations: start once with the owning role (README.md, "Trust: key custody and database roles")',
+				{ cause: error }
+			);
+		}
 	} finally {
 		await lock`select pg_advisory_unlock(${LOCKS.migrations})`.catch(() => {});
 		await lock.end({ timeout: 1 });
+	}
+}
+
+/** Whether the database already has every migration in the folder (false if it cannot tell). */
+async function upToDate(client: Sql, migrationsFolder: string): Promise<boolean> {
+	const newest = Math.max(...readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
+	try {
+		const [row] =
+			await client`select max(created_at)::text as at from drizzle.__drizzle_migrations`;
+		return row?.at != null && Number(row.at) >= newest;
+	} catch {
+		return false; // no drizzle schema yet, or not readable by this role: let the migrator say
 	}
 }
 
