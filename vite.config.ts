@@ -82,7 +82,7 @@ export default defineConfig({
 					include: ['tests/integration/**/*.test.ts', 'tests/cluster/**/*.test.ts'],
 					environment: 'node',
 					testTimeout: 30_000,
-					hookTimeout: 60_000
+					hookTimeout: 120_000
 				}
 			}
 		]

@@ -59,7 +59,7 @@ export interface StartOptions {
 	database?: string;
 	/** Port to listen on; default 0 (random). */
 	port?: number;
-	/** How long to wait for the `listening` log line; default 45 s (under vitest's hook timeout). */
+	/** How long to wait for the `listening` log line; default 100 s (under the hook timeout, 120 s). */
 	startTimeoutMs?: number;
 }
 
@@ -222,7 +222,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
 		}
 	}
 	try {
-		return await launch(group, opts.port ?? 0, opts.startTimeoutMs ?? 45_000);
+		return await launch(group, opts.port ?? 0, opts.startTimeoutMs ?? 100_000);
 	} catch (error) {
 		await disposeGroup(group);
 		throw error;
