@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TallyView } from '../../src/lib/protocol';
+import type { FeedView } from '../../src/lib/protocol/cloud';
 import type { AnnouncementView, TurnoutView } from '../../src/lib/protocol/owners';
 import {
 	ApiClient,
@@ -280,6 +281,20 @@ describe.each(availableStores())("owners' procedure: the lift levy (%s)", (store
 		expect(cents(before.needed.area)).toBe(Math.ceil((eligibleArea * 2) / 3));
 		expect(before.notVoted).toHaveLength(192);
 
+		// A reminder reaches whoever holds a seat without a ballot: the six owners on their phones
+		// and the proxies acting for P4, P5 and owner 7 (王阿姨 holds no seat of her own; Q is P2).
+		const remind = async () =>
+			expectStatus<{ reminded: number }>(
+				await clerk.post(`/api/v1/votes/${vote.id}/reminders`, {}),
+				201
+			).reminded;
+		const reminders = async (client: ApiClient) =>
+			expectStatus<FeedView>(await client.get('/api/v1/notifications'), 200).items.filter(
+				(n) => n.kind === 'vote_reminder'
+			).length;
+		expect(await remind()).toBe(9);
+		for (const proxy of [wang, s, t]) expect(await reminders(proxy)).toBe(1);
+
 		const cast = async (client: ApiClient, choice: string, householdId?: string) => {
 			const socket = await joined(server, client, sessionId);
 			sockets.push(socket);
@@ -295,6 +310,10 @@ describe.each(availableStores())("owners' procedure: the lift levy (%s)", (store
 		// P5 votes before S: the seat is P5's for this vote.
 		expect(await cast(p5!, 'yes')).toMatchObject({ ok: true, seats: 1 });
 		expect(await cast(s, 'no')).toMatchObject({ ok: false, error: { code: 'already_voted' } });
+		// Now P1's, P2's and P5's seats are in: P3, P4 and T, P6, and 王阿姨 are reminded again.
+		expect(await remind()).toBe(5);
+		expect(await reminders(s)).toBe(1);
+		expect(await reminders(t)).toBe(2);
 		// T votes for P4; P4 can no longer revoke.
 		expect(await cast(t, 'no', list[3]![0]!.id)).toMatchObject({ ok: true, seats: 1 });
 		const late = await p4!.del(`/api/v1/proxies/${forT.id}`);

@@ -28,7 +28,7 @@ export interface ImportResult {
 	errors: { line: number; message: string }[];
 }
 
-import type { TurnoutView } from '$lib/protocol/owners';
+import type { ProxyView, TurnoutView } from '$lib/protocol/owners';
 
 export type NewVote = Omit<CreateVoteInput, 'changeable' | 'closesAt'> & {
 	changeable?: boolean;
@@ -49,6 +49,17 @@ interface Request {
 	path: string;
 	json?: unknown;
 	csv?: string;
+	/** A photo sent as the raw body (the server reads its bytes, not its declared type). */
+	file?: Blob;
+}
+
+/** A signed paper proxy form (委托书) as staff type it in. */
+export interface PaperProxy {
+	householdIds: string[];
+	proxyName: string;
+	photoId?: string;
+	/** null: every vote of the session. */
+	voteId?: string | null;
 }
 
 const seg = encodeURIComponent;
@@ -72,6 +83,7 @@ export class ConsoleActions {
 	// Bookkeeping, not state: nothing renders from it (`busy` is what components read).
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#inflight = new Map<string, Promise<ActionResult<unknown>>>();
+	#uploads = 0;
 
 	constructor(sessionId: string, communityId: string) {
 		this.sessionId = sessionId;
@@ -233,6 +245,29 @@ export class ConsoleActions {
 		});
 	}
 
+	// ---- paper proxies (委托书) ----
+	/** JPEG, PNG or WebP up to 3 MB (the server checks the bytes), kept with the community. */
+	uploadPhoto(file: Blob) {
+		return this.#send<{ id: string; url: string }>({
+			method: 'POST',
+			path: `${this.#community}/photos`,
+			file
+		});
+	}
+
+	listProxies() {
+		return this.#send<ProxyView[]>({ method: 'GET', path: `${this.#session}/proxies` });
+	}
+
+	/** Recorded as pending: it counts once confirmed. */
+	recordPaperProxy(form: PaperProxy) {
+		return this.#send<ProxyView>({ method: 'POST', path: `${this.#session}/proxies`, json: form });
+	}
+
+	confirmProxy(proxyId: string) {
+		return this.#send<ProxyView>({ method: 'POST', path: `/proxies/${seg(proxyId)}/confirm` });
+	}
+
 	get #session() {
 		return `/sessions/${seg(this.sessionId)}`;
 	}
@@ -242,7 +277,10 @@ export class ConsoleActions {
 	}
 
 	#send<T>(request: Request): Promise<ActionResult<T>> {
-		const key = `${request.method} ${request.path} ${JSON.stringify(request.json ?? null)} ${request.csv ?? ''}`;
+		// Two uploads are two photos even when they look alike: each gets its own key.
+		const key = request.file
+			? `upload ${++this.#uploads}`
+			: `${request.method} ${request.path} ${JSON.stringify(request.json ?? null)} ${request.csv ?? ''}`;
 		const running = this.#inflight.get(key);
 		if (running) return running as Promise<ActionResult<T>>;
 		const promise = this.#fetch<T>(request).then((result) => {
@@ -256,10 +294,13 @@ export class ConsoleActions {
 		return promise;
 	}
 
-	async #fetch<T>({ method, path, json, csv }: Request): Promise<ActionResult<T>> {
+	async #fetch<T>({ method, path, json, csv, file }: Request): Promise<ActionResult<T>> {
 		const headers: Record<string, string> = { accept: 'application/json' };
-		let body: string | undefined;
-		if (csv !== undefined) {
+		let body: string | Blob | undefined;
+		if (file !== undefined) {
+			headers['content-type'] = file.type || 'application/octet-stream';
+			body = file;
+		} else if (csv !== undefined) {
 			headers['content-type'] = 'text/csv; charset=utf-8';
 			body = csv;
 		} else if (json !== undefined) {

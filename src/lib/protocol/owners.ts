@@ -72,6 +72,8 @@ export interface ProxyView {
 	status: 'pending' | 'active' | 'revoked';
 	paper: boolean;
 	holderName: string | null;
+	/** The photo of a signed paper form, served at `/photos/<id>` (staff only). */
+	photoId?: string;
 }
 
 export interface TurnoutView {

@@ -94,7 +94,11 @@ const ERROR_LABELS: Record<string, () => string> = {
 	household_not_found: m.console_error_household_not_found,
 	seat_free: m.console_error_seat_free,
 	community_not_found: m.console_error_community_not_found,
-	payload_too_large: m.console_error_too_large
+	payload_too_large: m.console_error_too_large,
+	proxy_cap: m.console_error_proxy_cap,
+	photo_too_large: m.opinions_photo_too_large,
+	photo_unsupported: m.opinions_photo_bad,
+	photo_empty: m.opinions_photo_bad
 };
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	canHoldSeat,
 	castTargets,
+	holdersOf,
 	overCap,
 	revocable,
 	seatsHeld,
@@ -128,5 +129,21 @@ describe('seat holders', () => {
 		const p = proxy();
 		expect(revocable(p, [{ voteId: 'v1', ownerKey: '', proxyId: 'p1', open: true }])).toBe(false);
 		expect(revocable(p, [{ voteId: 'v1', ownerKey: '', proxyId: 'p1', open: false }])).toBe(true);
+	});
+
+	it('[SEAT-9] the holders of seats without a ballot: owners and the proxies acting for them', () => {
+		const h = holdings({
+			proxies: [
+				proxy(),
+				proxy({ id: 'p2', ownerKeys: ['owner-C'], holderId: 'carol' }),
+				proxy({ id: 'p3', ownerKeys: ['owner-C'], holderId: 'dan', status: 'pending' }),
+				proxy({ id: 'p4', ownerKeys: ['owner-A'], holderId: 'erin', voteId: 'v2' })
+			]
+		});
+		expect(holdersOf(h, new Set(['owner-A']))).toEqual(new Set(['alice', 'bob']));
+		// owner-C never claimed a seat: only the confirmed proxy holding it is reached.
+		expect(holdersOf(h, new Set(['owner-C']))).toEqual(new Set(['carol']));
+		expect(holdersOf(h, new Set(['owner-B']))).toEqual(new Set(['bob']));
+		expect(holdersOf(h, new Set())).toEqual(new Set());
 	});
 });

@@ -79,6 +79,20 @@ export function seatsHeld(h: Holdings, participantId: string): HeldSeat[] {
 	return [...held.values()];
 }
 
+/**
+ * Everyone who could put a ballot in one of `ownerKeys` in this vote: the owners who claimed
+ * them and the proxies whose appointment grants them now. A reminder to vote goes to all of
+ * them, since whoever casts first holds the seat.
+ */
+export function holdersOf(h: Holdings, ownerKeys: ReadonlySet<string>): Set<string> {
+	const out = new Set<string>();
+	const wanted = (key: string) => ownerKeys.has(key) && h.eligible.has(key);
+	for (const c of h.claims) if (canHoldSeat(c.role) && wanted(c.ownerKey)) out.add(c.participantId);
+	for (const p of h.proxies)
+		if (grants(p, h.voteId) && p.ownerKeys.some(wanted)) out.add(p.holderId!);
+	return out;
+}
+
 export type CastRefusal = 'no_seat' | 'not_your_seat' | 'already_voted';
 
 /**

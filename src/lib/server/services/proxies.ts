@@ -40,7 +40,9 @@ export const toView = (ctx: Ctx, p: proxiesDb.Proxy): ProxyView => ({
 	voteId: p.voteId,
 	status: p.status,
 	paper: p.paper,
-	holderName: p.holderName
+	holderName: p.holderName,
+	// The signed form, for staff to check before confirming (only staff see paper appointments).
+	...(p.photoId ? { photoId: p.photoId } : {})
 });
 
 async function requireSession(ctx: Ctx, sessionId: string) {

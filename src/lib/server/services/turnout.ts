@@ -8,13 +8,17 @@ import type { TurnoutView } from '$lib/protocol/owners';
 import type { TallyView } from '$lib/protocol';
 import * as clock from '../clock';
 import * as householdsDb from '../db/households';
+import * as participants from '../db/participants';
+import * as proxiesDb from '../db/proxies';
 import * as sessions from '../db/sessions';
 import * as votes from '../db/votes';
 import type { Rule } from '../domain/decision-rules';
 import { areaToHundredths, hundredthsToArea } from '../domain/ratio';
+import { holdersOf } from '../domain/seat-holders';
 import { needed } from '../domain/turnout';
 import type { Ctx, Viewer } from './context';
 import { notFound, ServiceError } from './errors';
+import { grantOf } from './holdings';
 import { notify } from './notifications';
 import { requireCan } from '../access/check';
 
@@ -65,7 +69,10 @@ export async function turnout(
 	};
 }
 
-/** Reminds the holders of seats that have not voted (those who joined); answers how many. */
+/**
+ * Reminds whoever holds a seat that has not voted — the owner who claimed it and the proxy
+ * appointed for it (those who joined); answers how many were reminded.
+ */
 export async function remind(
 	ctx: Ctx,
 	viewer: Viewer,
@@ -82,10 +89,21 @@ export async function remind(
 			? (await missing(ctx, vote, (k) => seatKeyOf(vote, k))).map((h) => h.ownerKey)
 			: []
 	);
-	const holders = new Set(
-		(await householdsDb.seatsInSession(ctx.db, vote.sessionId))
-			.filter((s) => lacking.has(s.ownerKey))
-			.map((s) => s.participantId)
+	const roles = new Map(
+		(await participants.listForSession(ctx.db, vote.sessionId)).map((p) => [p.id, p.role])
+	);
+	const holders = holdersOf(
+		{
+			voteId: vote.id,
+			eligible: new Set((vote.eligible ?? []).map((w) => w.key)),
+			claims: (await householdsDb.seatsInSession(ctx.db, vote.sessionId)).map((s) => ({
+				ownerKey: s.ownerKey,
+				participantId: s.participantId,
+				role: roles.get(s.participantId) ?? ''
+			})),
+			proxies: (await proxiesDb.liveInSession(ctx.db, vote.sessionId)).map(grantOf)
+		},
+		lacking
 	);
 	await ctx.db.transaction(async (tx) => {
 		for (const participantId of holders) {
