@@ -228,6 +228,12 @@ describe.each(availableStores())("owners' procedure: the lift levy (%s)", (store
 		);
 		expect(wangJoin.proxy.seats).toEqual([list[6]![0]!.id]);
 		expectStatus(await clerk.post(`/api/v1/proxies/${paperProxy.id}/confirm`, {}), 200);
+		// The signed form is evidence for staff: its id is in the record, its picture is not public.
+		expect((await new ApiClient(server).get(`/photos/${photoId}`)).status).toBe(404);
+		expect((await wang.get(`/photos/${photoId}`)).status).toBe(404);
+		const forStaff = await clerk.get(`/photos/${photoId}`);
+		expect(forStaff.status).toBe(200);
+		expect(forStaff.headers.get('cache-control')).toBe('private, no-store');
 
 		// P5 appoints S, then votes first; P4 appoints T, who votes; P6's proxy would pass Q's cap.
 		const forS = expectStatus<{ url: string }>(

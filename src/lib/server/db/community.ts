@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import type { Db } from './client';
-import { communities, communityMembers, invites, photos, users } from './schema';
+import { ballots, communities, communityMembers, invites, photos, proxies, users } from './schema';
 
 export type CommunityMember = typeof communityMembers.$inferSelect;
 export type Photo = typeof photos.$inferSelect;
@@ -106,4 +106,23 @@ export async function photoCommunity(db: Db, id: string): Promise<string | null>
 		.where(eq(photos.id, id))
 		.limit(1);
 	return rows[0]?.communityId ?? null;
+}
+
+/**
+ * Whether a photo is evidence kept for staff: the scan of a paper ballot or of a signed proxy
+ * form (names, signatures) — unlike an opinion's or a milestone's photo, which are public.
+ */
+export async function isEvidence(db: Db, id: string): Promise<boolean> {
+	const [ballot] = await db
+		.select({ id: ballots.id })
+		.from(ballots)
+		.where(eq(ballots.photoId, id))
+		.limit(1);
+	if (ballot) return true;
+	const [proxy] = await db
+		.select({ id: proxies.id })
+		.from(proxies)
+		.where(eq(proxies.photoId, id))
+		.limit(1);
+	return Boolean(proxy);
 }

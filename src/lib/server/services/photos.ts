@@ -65,8 +65,16 @@ export async function requirePhotoOf(ctx: Ctx, photoId: string, communityId: str
 	if (owner !== communityId) throw notFound('photo_not_found', 'photo');
 }
 
-export async function get(ctx: Ctx, id: string) {
+/**
+ * A stored photo as this viewer may fetch it. Scans of paper ballots and proxy forms are for the
+ * community's staff only (their ids appear in the public transcript); to anyone else they do not
+ * exist. `evidence` tells the route not to let shared caches keep it.
+ */
+export async function get(ctx: Ctx, viewer: Viewer, id: string) {
 	const photo = await communityDb.findPhoto(ctx.db, id);
 	if (!photo) throw notFound('photo_not_found', 'photo');
-	return photo;
+	const evidence = await communityDb.isEvidence(ctx.db, id);
+	if (evidence && !(await can(ctx, viewer, 'community.staff', { communityId: photo.communityId })))
+		throw notFound('photo_not_found', 'photo');
+	return { ...photo, evidence };
 }
