@@ -18,6 +18,7 @@ import {
 	joinAs,
 	nextEvent,
 	socketClient,
+	tokenOf,
 	userClient,
 	type ClientSocket,
 	type ServerLike
@@ -25,6 +26,7 @@ import {
 import { direct, skipOrFail, startCluster, type Cluster } from './harness';
 
 const SECRET = 'cluster-webhook-secret-0123456789';
+const COMMUNITY = 'default-community';
 const skip = skipOrFail();
 
 async function joined(server: ServerLike, client: ApiClient, sessionId: string) {
@@ -180,6 +182,47 @@ describe.skipIf(skip)('several nodes behind a proxy', () => {
 		for (const [k, v] of moderator.cookies) viaB.cookies.set(k, v);
 		expect((await viaB.post('/api/v1/logout', {})).status).toBe(204);
 		expect(await closed).toBe('io server disconnect');
+	});
+
+	it('[CLU-10] the community board is live across nodes: a watcher on one node hears opinions and hands from another', async () => {
+		const [a, b] = cluster.nodes.map((n) => direct(n, cluster.proxy)) as [ServerLike, ServerLike];
+		const admin = new ApiClient(a);
+		expectStatus(await admin.login('admin', 'yishi-test-admin-pw'), 200);
+		const moderator = await userClient(a, admin, 'moderator');
+		const link = expectStatus(
+			await moderator.post<{ url: string }>(`/api/v1/communities/${COMMUNITY}/invites`, {
+				role: 'resident'
+			}),
+			201
+		);
+		const alice = await joinAs(a, tokenOf(link.url), '4号楼孙阿姨');
+		const watcher = await socketClient(b, moderator);
+		try {
+			expect(await emitAck(watcher, 'board:watch', { communityId: COMMUNITY })).toEqual({
+				ok: true
+			});
+			const posted = nextEvent(watcher, 'board:changed');
+			const opinion = expectStatus(
+				await alice.post<{ id: string }>(`/api/v1/communities/${COMMUNITY}/opinions`, {
+					title: '自行车棚漏雨',
+					text: '棚顶破了，下雨天车都淋湿。'
+				}),
+				201
+			);
+			expect(await posted).toEqual({ communityId: COMMUNITY });
+			const raised = nextEvent(watcher, 'board:changed');
+			expectStatus(await alice.post(`/api/v1/opinions/${opinion.id}/hands`), 200);
+			await raised;
+			const rows = expectStatus(
+				await new ApiClient(b).get<{ id: string; hands: number }[]>(
+					`/api/v1/communities/${COMMUNITY}/opinions`
+				),
+				200
+			);
+			expect(rows.find((r) => r.id === opinion.id)?.hands).toBe(1);
+		} finally {
+			watcher.disconnect();
+		}
 	});
 
 	it('[CLU-4] a slow webhook receiver gets each delivery once, whichever nodes run the loop', async () => {

@@ -219,4 +219,52 @@ test.describe('raise-hands cycle', () => {
 
 		expect(errors).toEqual([]);
 	});
+
+	test('the board is live: a neighbour sees a new opinion, a hand and the answer without reloading', async ({
+		browser
+	}) => {
+		const errors: string[] = [];
+		const origin = server.origin;
+		const admin = await adminClient(server);
+		const moderator = await userClient(
+			server,
+			admin,
+			'moderator',
+			`live-${randomBytes(3).toString('hex')}`
+		);
+		const link = expectStatus(
+			await moderator.post<{ url: string }>(`/api/v1/communities/${COMMUNITY}/invites`, {
+				role: 'resident'
+			}),
+			201
+		);
+		const a = await phone(browser, 'A', errors);
+		await joinAsResident(a, link.url, '9号楼刘阿姨', origin);
+		const b = await phone(browser, 'B', errors);
+		await joinAsResident(b, link.url, '9号楼周伯', origin);
+		// A reload would drop this mark: what B sees below arrives live.
+		await b.evaluate(() => Object.assign(window, { stillSamePage: true }));
+
+		const title = '楼道灯坏了';
+		await a.waitForLoadState('networkidle');
+		await a.getByLabel('标题').fill(title);
+		await a.getByLabel('具体情况').fill('9号楼3楼的声控灯不亮，晚上看不清台阶。');
+		await a.getByRole('button', { name: '提交意见' }).click();
+		const seenByB = card(b, title);
+		await expect(seenByB).toBeVisible();
+		await expect(seenByB.getByTestId('hands')).toHaveText('0 人举手');
+
+		await card(a, title).getByRole('button', { name: '举手支持' }).click();
+		await expect(seenByB.getByTestId('hands')).toHaveText('1 人举手');
+
+		const id = (await seenByB.getAttribute('id'))!.replace(/^opinion-/, '');
+		expectStatus(
+			await moderator.post(`/api/v1/opinions/${id}/responses`, { text: '物业今天下午来换灯泡。' }),
+			201
+		);
+		await expect(seenByB.getByText('物业今天下午来换灯泡。')).toBeVisible();
+		await expect(seenByB.getByText('已回复')).toBeVisible();
+		expect(await b.evaluate(() => 'stillSamePage' in window)).toBe(true);
+		expect(errors).toEqual([]);
+	});
 });

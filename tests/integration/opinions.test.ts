@@ -13,6 +13,7 @@ import {
 	expectStatus,
 	socketClient,
 	emitAck,
+	type ClientSocket,
 	tokenOf,
 	userClient,
 	type ServerHandle
@@ -80,6 +81,48 @@ async function joinCommunity(server: ServerHandle, token: string, name: string) 
 		`join community as ${name}`
 	);
 	return Object.assign(client, joined);
+}
+
+/**
+ * Follows the `board:changed` events one socket receives (every payload kept) and waits, after
+ * the next event, until the board as `client` fetches it satisfies `check`: what a page does.
+ */
+function watchBoard(socket: ClientSocket) {
+	const payloads: unknown[] = [];
+	let wake: (() => void) | null = null;
+	socket.on('board:changed', (payload) => {
+		payloads.push(payload);
+		wake?.();
+	});
+	const nextAfter = (seen: number, timeoutMs: number) =>
+		new Promise<void>((resolve, reject) => {
+			if (payloads.length > seen) return resolve();
+			const timer = setTimeout(() => reject(new Error('no board:changed in time')), timeoutMs);
+			wake = () => {
+				clearTimeout(timer);
+				wake = null;
+				resolve();
+			};
+		});
+	return {
+		payloads,
+		/** Call BEFORE the change; await the answer after it. */
+		until(client: ApiClient, check: (rows: OpinionRow[]) => boolean, timeoutMs = 10_000) {
+			let seen = payloads.length;
+			const deadline = Date.now() + timeoutMs;
+			return (async () => {
+				for (;;) {
+					await nextAfter(seen, Math.max(1, deadline - Date.now()));
+					seen = payloads.length;
+					const rows = expectStatus(
+						await client.get<OpinionRow[]>(`/api/v1/communities/${COMMUNITY}/opinions`),
+						200
+					);
+					if (check(rows)) return rows;
+				}
+			})();
+		}
+	};
 }
 
 describe.each(availableStores())('raise-hands cycle (%s)', (store) => {
@@ -529,5 +572,122 @@ describe.each(availableStores())('raise-hands cycle (%s)', (store) => {
 		const one = await admin.post(`/api/v1/opinions/${next.id}/project`, {});
 		expect(one.status).toBe(409);
 		expect(one.text).toContain('1 more hand');
+	});
+
+	it('the board is live: a watcher sees new opinions, hands, answers, projects and hiding without reloading', async () => {
+		const admin = await adminClient(server);
+		const moderator = await userClient(server, admin, 'moderator');
+		expectStatus(
+			await admin.request('PATCH', `/api/v1/communities/${COMMUNITY}`, {
+				json: { opinionHandThreshold: 2 }
+			}),
+			200
+		);
+		const link = expectStatus(
+			await moderator.post<{ url: string }>(`/api/v1/communities/${COMMUNITY}/invites`, {
+				role: 'resident'
+			}),
+			201
+		);
+		const alice = await joinCommunity(server, tokenOf(link.url), '2号楼张阿姨');
+		const bob = await joinCommunity(server, tokenOf(link.url), '7号楼陈伯');
+
+		// Bob's phone follows the board; the moderator's laptop too (staff read hidden words).
+		const bobSocket = await socketClient(server, bob);
+		const staffSocket = await socketClient(server, moderator);
+		try {
+			expect(
+				await emitAck(bobSocket, 'board:watch', { communityId: 'no-such-community' })
+			).toMatchObject({ ok: false, error: { code: 'community_not_found' } });
+			expect(await emitAck(bobSocket, 'board:watch', { communityId: '' } as never)).toMatchObject({
+				ok: false,
+				error: { code: 'invalid_payload' }
+			});
+			expect(await emitAck(bobSocket, 'board:watch', { communityId: COMMUNITY })).toEqual({
+				ok: true
+			});
+			expect(await emitAck(staffSocket, 'board:watch', { communityId: COMMUNITY })).toEqual({
+				ok: true
+			});
+			const bobSees = watchBoard(bobSocket);
+			const staffSees = watchBoard(staffSocket);
+
+			// A new opinion reaches Bob without a reload.
+			let seen = bobSees.until(bob, (rows) => rows.some((r) => r.title === '单元门禁坏了'));
+			const posted = expectStatus(
+				await alice.post<{ id: string }>(`/api/v1/communities/${COMMUNITY}/opinions`, {
+					title: '单元门禁坏了',
+					text: '7号楼2单元的门禁刷卡没反应，已经三天了。'
+				}),
+				201
+			);
+			let rows = await seen;
+			expect(rows.find((r) => r.id === posted.id)).toMatchObject({ hands: 0 });
+
+			// Alice's hand goes up, then Bob's: Bob sees the count move each time.
+			const handsOf = (list: OpinionRow[]) => list.find((r) => r.id === posted.id)?.hands;
+			seen = bobSees.until(bob, (list) => handsOf(list) === 1);
+			expectStatus(await alice.post(`/api/v1/opinions/${posted.id}/hands`), 200);
+			rows = await seen;
+			expect(handsOf(rows)).toBe(1);
+			seen = bobSees.until(bob, (list) => handsOf(list) === 0);
+			expectStatus(await alice.del(`/api/v1/opinions/${posted.id}/hands`), 200);
+			await seen;
+
+			// The committee's answer shows up live.
+			seen = bobSees.until(bob, (list) =>
+				Boolean(list.find((r) => r.id === posted.id)?.respondedAt)
+			);
+			expectStatus(
+				await moderator.post(`/api/v1/opinions/${posted.id}/responses`, {
+					text: '已报修，物业明天上午来换读卡器。'
+				}),
+				201
+			);
+			await seen;
+
+			// Enough hands make it a project; the board shows it at once.
+			expectStatus(await alice.post(`/api/v1/opinions/${posted.id}/hands`), 200);
+			expectStatus(await bob.post(`/api/v1/opinions/${posted.id}/hands`), 200);
+			seen = bobSees.until(bob, (list) => Boolean(list.find((r) => r.id === posted.id)?.projectId));
+			expectStatus(await moderator.post(`/api/v1/opinions/${posted.id}/project`, {}), 201);
+			await seen;
+
+			// Hidden: the event carries no words; Bob's fetch is masked, the staff's is not.
+			const other = expectStatus(
+				await alice.post<{ id: string }>(`/api/v1/communities/${COMMUNITY}/opinions`, {
+					title: '某某家的电话号码',
+					text: '13800000000，有事找他。'
+				}),
+				201
+			);
+			await bobSees.until(bob, (list) => list.some((r) => r.id === other.id));
+			const masked = bobSees.until(bob, (list) => list.find((r) => r.id === other.id)?.text === '');
+			const unmasked = staffSees.until(moderator, (list) =>
+				Boolean((list.find((r) => r.id === other.id) as { hidden?: unknown } | undefined)?.hidden)
+			);
+			expectStatus(
+				await moderator.post('/api/v1/moderation/hide', {
+					kind: 'opinion',
+					id: other.id,
+					reason: '含他人个人信息'
+				}),
+				200
+			);
+			const bobRow = (await masked).find((r) => r.id === other.id)!;
+			expect(bobRow).toMatchObject({ title: '', text: '', hidden: { reason: '含他人个人信息' } });
+			const staffRow = (await unmasked).find((r) => r.id === other.id)!;
+			expect(staffRow.text).toBe('13800000000，有事找他。');
+			for (const payload of [...bobSees.payloads, ...staffSees.payloads])
+				expect(payload).toEqual({ communityId: COMMUNITY });
+		} finally {
+			bobSocket.disconnect();
+			staffSocket.disconnect();
+		}
+
+		// The socket needs a session, as every live socket does.
+		await expect(
+			socketClient(server, new ApiClient(server), { timeoutMs: 5_000 })
+		).rejects.toThrow();
 	});
 });

@@ -15,6 +15,10 @@ export const opinionCreateSchema = v.object({
 
 export const opinionResponseSchema = v.object({ text: text(4000) });
 
+/** `board:watch`: this socket follows one community's board (one board per socket). */
+export const boardWatchSchema = v.object({ communityId: id });
+export type BoardWatch = v.InferOutput<typeof boardWatchSchema>;
+
 export const projectCreateSchema = v.object({
 	closesAt: v.optional(v.pipe(v.string(), v.isoTimestamp()))
 });

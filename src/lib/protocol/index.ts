@@ -17,6 +17,7 @@ import {
 import type { ParticipantView, PresenceDelta } from './presence';
 import type { Role } from './roles';
 import type { FeedItem } from './cloud';
+import { boardWatchSchema, type BoardWatch } from './community';
 
 export * from './meeting';
 export * from './roles';
@@ -99,6 +100,8 @@ export interface ClientToServerEvents {
 		/** `receipt`: the code the voter keeps to find their ballot in the published list. */
 		ack: AckFn<{ receipt: string; seats: number }>
 	) => void;
+	/** Follows a community's board (anyone who may read it): `board:changed` from then on. */
+	'board:watch': (payload: BoardWatch, ack: AckFn) => void;
 }
 
 export interface ServerToClientEvents {
@@ -121,6 +124,11 @@ export interface ServerToClientEvents {
 	notification: (payload: FeedItem) => void;
 	/** Comments on an item were added or resolved: clients fetch the list again. */
 	'comments:changed': (payload: { itemId: string }) => void;
+	/**
+	 * A watched board changed (an opinion posted, answered, hidden or made a project; a hand
+	 * raised or lowered). Ids only: clients fetch the board again, which masks hidden words.
+	 */
+	'board:changed': (payload: { communityId: string }) => void;
 }
 
 /** Inbound schemas by event name; the server refuses events missing here. */
@@ -128,7 +136,8 @@ export const inboundSchemas = {
 	'session:join': sessionJoinSchema,
 	'hand:raise': handRaiseSchema,
 	'hand:lower': handLowerSchema,
-	'ballot:cast': ballotCastSchema
+	'ballot:cast': ballotCastSchema,
+	'board:watch': boardWatchSchema
 } satisfies Record<keyof ClientToServerEvents, v.GenericSchema>;
 
 /** Largest socket.io message the server accepts; room payloads are small. */

@@ -71,7 +71,8 @@ const quietHooks: RealtimeHooks = {
 	participantChanged: quiet,
 	sessionClosed: quiet,
 	notified: quiet,
-	commentsChanged: quiet
+	commentsChanged: quiet,
+	boardChanged: quiet
 };
 
 /** Starts the app once per process: store opened and migrated, first admin bootstrapped. */

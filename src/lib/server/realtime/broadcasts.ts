@@ -123,7 +123,10 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Pick<Presence
 		})
 	);
 
-	const hooks: Omit<RealtimeHooks, 'disconnectAuthSession' | 'notified' | 'commentsChanged'> = {
+	const hooks: Omit<
+		RealtimeHooks,
+		'disconnectAuthSession' | 'notified' | 'commentsChanged' | 'boardChanged'
+	> = {
 		onlineParticipantIds: (sessionId) => presence.online(sessionId),
 		async participantList(sessionId) {
 			if (!roster.loaded(sessionId))

@@ -10,13 +10,15 @@ import { ServiceError } from '../services/errors';
 import { isStoreUnavailable, STORE_UNAVAILABLE } from '../db/availability';
 import * as participants from '../db/participants';
 import * as realtimeSessions from '../db/realtime-sessions';
+import * as opinionsService from '../services/opinions';
 import * as queueService from '../services/queue';
 import { actorOf, record } from '../services/transcript';
 import * as sessionsService from '../services/sessions';
 import * as votesService from '../services/votes';
 import { createBroadcasts } from './broadcasts';
+import { createBoardBroadcasts } from './board-broadcasts';
 import { createCommentBroadcasts } from './comment-broadcasts';
-import { deviceRoom, fullPresenceRoom, participantRoom, roomOf } from './rooms';
+import { boardRoom, deviceRoom, fullPresenceRoom, participantRoom, roomOf } from './rooms';
 import { originAllowed, refuseUpgrade, viewerFromRequest } from './handshake';
 import { ackJsonParser } from './parser';
 import type { IoServer, IoSocket } from './socket-types';
@@ -73,7 +75,8 @@ export function createLiveEvents(
 	const ctx: Ctx = { ...ctxWithoutRealtime, realtime: hooks };
 	const broadcasts = createBroadcasts(ctx, io, presence);
 	const commentsOut = createCommentBroadcasts(io);
-	Object.assign(hooks, broadcasts.hooks, commentsOut.hooks, {
+	const boardOut = createBoardBroadcasts(io);
+	Object.assign(hooks, broadcasts.hooks, commentsOut.hooks, boardOut.hooks, {
 		disconnectAuthSession(authSessionId: string) {
 			io.to(deviceRoom(authSessionId)).emit('session:ended', { reason: 'logout' });
 			io.in(deviceRoom(authSessionId)).disconnectSockets(true);
@@ -137,7 +140,12 @@ export function createLiveEvents(
 	io.on('connection', (socket: IoSocket) => {
 		const viewer = viewers.get(socket.request) ?? { authSessionId: null, user: null };
 		const restored = socket.recovered ? socket.data : null;
-		socket.data = { viewer, rooms: {}, current: restored?.current ?? null };
+		socket.data = {
+			viewer,
+			rooms: {},
+			current: restored?.current ?? null,
+			board: restored?.board ?? null
+		};
 		if (viewer.authSessionId) void socket.join(deviceRoom(viewer.authSessionId));
 		// Recovered (its rooms came back with it): counted present again, as a join would.
 		for (const [sessionId, participantId] of Object.entries(restored?.rooms ?? {})) {
@@ -199,6 +207,18 @@ export function createLiveEvents(
 					input.householdId
 				);
 				return { seats, receipt };
+			})
+		);
+
+		socket.on('board:watch', (payload, ack) =>
+			handle(socket, 'board:watch', payload, ack, async (input) => {
+				const { communityId } = await opinionsService.watch(ctx, input.communityId);
+				// One board per socket: following another leaves the first.
+				const before = socket.data.board;
+				if (before && before !== communityId) await socket.leave(boardRoom(before));
+				await socket.join(boardRoom(communityId));
+				socket.data.board = communityId;
+				return {};
 			})
 		);
 
@@ -296,6 +316,7 @@ export function createLiveEvents(
 		async close() {
 			broadcasts.stop();
 			commentsOut.stop();
+			boardOut.stop();
 			await unlink();
 			// Not disconnectSockets(): a client told "io server disconnect" never retries, while one
 			// that loses its transport reconnects by itself (through the proxy, to a live node).

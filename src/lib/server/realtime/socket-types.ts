@@ -12,6 +12,8 @@ export interface SocketData {
 	rooms: Record<string, string>;
 	/** The room that hands and ballots of this socket go to: the one joined last. */
 	current: { sessionId: string; participantId: string } | null;
+	/** The community whose board this socket follows (one at a time), if any. */
+	board: string | null;
 }
 export type IoServer = Server<
 	ClientToServerEvents,

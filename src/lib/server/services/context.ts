@@ -45,6 +45,11 @@ export interface RealtimeHooks {
 	notified(notice: Notified): void;
 	/** Comments on an item were added or resolved: the room gets `comments:changed {itemId}`. */
 	commentsChanged(sessionId: string, itemId: string): void;
+	/**
+	 * A community's board changed (opinion posted, answered, hidden or made a project; hands):
+	 * its watchers get `board:changed {communityId}`. Call after the change committed.
+	 */
+	boardChanged(communityId: string): void;
 }
 
 /** A committed notification as the realtime layer routes it. */

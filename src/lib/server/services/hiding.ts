@@ -73,6 +73,7 @@ export async function hide(ctx: Ctx, viewer: Viewer, input: unknown) {
 			});
 	});
 	for (const sessionId of recordedIn) ctx.realtime.transcriptChanged(sessionId);
+	if (body.kind === 'opinion') ctx.realtime.boardChanged(target.communityId);
 	await audit.logOn(ctx, viewer, 'text_hidden', { communityId: target.communityId }, body.id, {
 		kind: body.kind,
 		reason: body.reason

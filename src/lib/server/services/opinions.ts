@@ -88,6 +88,7 @@ export async function create(
 		return created;
 	});
 	ctx.timers.poke();
+	ctx.realtime.boardChanged(communityId);
 	ctx.log.info({ communityId, opinionId: opinion.id }, 'opinion posted');
 	return { id: opinion.id, deadline: deadline.toISOString() };
 }
@@ -132,6 +133,15 @@ export async function list(
 	return maskHidden(ctx, viewer, 'opinion', communityId, views);
 }
 
+/**
+ * Who may follow a board live: anyone who may read it (`list`). The board is public, so
+ * the community only has to exist.
+ */
+export async function watch(ctx: Ctx, communityId: string): Promise<{ communityId: string }> {
+	const community = await communityService.requireCommunity(ctx, communityId);
+	return { communityId: community.id };
+}
+
 async function requireOpinion(ctx: Ctx, id: string) {
 	const opinion = await opinionsDb.find(ctx.db, id);
 	if (!opinion) throw notFound('opinion_not_found', 'opinion');
@@ -153,6 +163,7 @@ export async function setHand(
 		else await opinionsDb.lowerHand(tx, opinionId, member.id);
 		return opinionsDb.handCount(tx, opinionId);
 	});
+	ctx.realtime.boardChanged(opinion.communityId);
 	return { hands };
 }
 
@@ -192,6 +203,7 @@ export async function respond(
 		}
 		return created;
 	});
+	ctx.realtime.boardChanged(opinion.communityId);
 	ctx.log.info({ opinionId, by: user.id }, 'opinion answered');
 	return { id: response.id };
 }

@@ -149,6 +149,7 @@ export async function create(
 		return { projectId, sessionId };
 	});
 	ctx.timers.poke();
+	ctx.realtime.boardChanged(found.communityId);
 	ctx.log.info({ opinionId, ...result, by: user.id }, 'project created');
 	return result;
 }

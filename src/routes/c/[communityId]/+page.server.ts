@@ -49,6 +49,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		archiveCount: record.sessions.length,
 		member: member ? { name: member.name } : null,
 		moderator: viewer.user ? canModerate(viewer.user.role) : false,
+		// The live socket needs a session cookie (REFERENCE.md §3): without one, no socket is tried.
+		live: viewer.authSessionId !== null,
 		serverNow: clock.now().toISOString()
 	};
 };
