@@ -98,7 +98,8 @@ test('a phone sees its household’s amount under two schemes and votes between 
 
 	const area = phone.locator(`[data-scheme="${byArea.id}"]`);
 	const floor = phone.locator(`[data-scheme="${byFloor.id}"]`);
-	await expect(area.getByText(/应缴 800\.00 元/)).toBeVisible();
+	// The unit is masked even on its own phone, as everywhere but the moderators' register.
+	await expect(area.getByText('您家（7号楼 3**）应缴 800.00 元')).toBeVisible();
 	await expect(floor.getByText(/应缴 1,400\.00 元/)).toBeVisible();
 
 	// The phone chooses the cheaper one for its household.

@@ -33,6 +33,7 @@ import {
 	type HouseholdAmount
 } from './cost-tables';
 import { summaries as collectionSummaries } from './cost-collections';
+import { maskUnit } from './pseudonyms';
 import { floorOf } from './households';
 import * as sessionsService from './sessions';
 import * as floor from './floor';
@@ -396,7 +397,8 @@ export async function forReader(
 			mine: register.map((h): MyAmount => ({
 				householdId: h.id,
 				building: h.building,
-				unit: h.unit,
+				// Masked even for the seat holder: only the community's moderators read a unit as typed.
+				unit: maskUnit(h.unit),
 				floor: amounts.get(h.id)?.household.floor ?? floorOf(h),
 				amount: fenToYuan(amounts.get(h.id)?.fen ?? 0),
 				status: amounts.get(h.id)?.status ?? 'outside'
