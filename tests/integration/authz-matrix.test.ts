@@ -858,6 +858,48 @@ const CASES: Case[] = [
 		allow: SIGNED_IN,
 		allowNotFound: true
 	},
+	{
+		route: 'POST /api/v1/cost-schemes/[id]/choose',
+		path: () => '/api/v1/cost-schemes/no-such-scheme/choose',
+		allow: RUN,
+		allowNotFound: true,
+		json: () => ({})
+	},
+	{
+		route: 'POST /api/v1/cost-schemes/[id]/collections',
+		path: () => '/api/v1/cost-schemes/no-such-scheme/collections',
+		allow: CONSOLE,
+		allowNotFound: true,
+		note: 'tried on a real chosen scheme by tests/integration/cost-collection.test.ts',
+		json: (f) => ({ householdId: f.householdId, paid: true })
+	},
+	{
+		route: 'GET /api/v1/cost-schemes/[id]/collection',
+		path: () => '/api/v1/cost-schemes/no-such-scheme/collection',
+		allow: ALL,
+		allowNotFound: true,
+		note: 'members before the close, anyone after: tests/integration/cost-collection.test.ts'
+	},
+	{
+		route: 'PAGE /s/[id]/collection/[schemeId]',
+		path: (f) => `/s/${f.session.id}/collection/no-such-scheme`,
+		allow: CONSOLE,
+		allowNotFound: true
+	},
+	{
+		route: 'ACTION /s/[id]/collection/[schemeId]?/paid',
+		path: (f) => `/s/${f.session.id}/collection/no-such-scheme?/paid`,
+		allow: CONSOLE,
+		allowNotFound: true,
+		raw: (f) => form({ householdId: f.householdId })
+	},
+	{
+		route: 'ACTION /s/[id]/collection/[schemeId]?/outstanding',
+		path: (f) => `/s/${f.session.id}/collection/no-such-scheme?/outstanding`,
+		allow: CONSOLE,
+		allowNotFound: true,
+		raw: (f) => form({ householdId: f.householdId })
+	},
 	// Outcomes: amendments, phase, outcome and progress
 	{
 		route: 'POST /api/v1/items/[itemId]/amendments',

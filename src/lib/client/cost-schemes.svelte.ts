@@ -89,13 +89,28 @@ export interface NewScheme {
 	method: SchemeMethod;
 }
 
-/** The moderator's calls: define a scheme, put schemes to a vote, correct a floor. */
+/** The moderator's calls: define a scheme, put schemes to a vote or choose one, correct a floor. */
 export const costActions = {
 	list: (itemId: string) => call<SchemeSummaryView[]>('GET', `/items/${seg(itemId)}/cost-schemes`),
 	create: (itemId: string, scheme: NewScheme) =>
 		call<SchemeSummaryView>('POST', `/items/${seg(itemId)}/cost-schemes`, scheme),
 	putToVote: (itemId: string, body: { schemeIds: string[]; rule?: unknown; question?: string }) =>
 		call<{ id: string }>('POST', `/items/${seg(itemId)}/cost-schemes/vote`, body),
+	choose: (schemeId: string) =>
+		call<{ schemeId: string; status: 'chosen' }>(
+			'POST',
+			`/cost-schemes/${seg(schemeId)}/choose`,
+			{}
+		),
+	/** Whether owners and residents may propose schemes in this session. */
+	drafting: async (sessionId: string) => {
+		const result = await call<{ costDrafting?: boolean }>('GET', `/sessions/${seg(sessionId)}`);
+		return result.ok ? result.data.costDrafting === true : null;
+	},
+	setDrafting: (sessionId: string, costDrafting: boolean) =>
+		call<{ costDrafting: boolean }>('POST', `/sessions/${seg(sessionId)}/settings`, {
+			costDrafting
+		}),
 	setFloor: (householdId: string, floor: number) =>
 		call<{ id: string; floor: number }>('PATCH', `/households/${seg(householdId)}`, { floor })
 };

@@ -35,6 +35,10 @@ export interface SchemeSummaryView {
 	status: 'draft' | 'voting' | 'chosen';
 	voteIds: string[];
 	tableHash?: string;
+	/** Who proposed it: `moderator`/`admin`, or `owner`/`resident` when a participant drafted it. */
+	authorRole: string;
+	/** Once chosen: how collection stands (counts and sums only). */
+	collection?: CollectionSummary;
 }
 
 export interface MyAmount {
@@ -47,3 +51,28 @@ export interface MyAmount {
 }
 
 export type SchemeForReader = SchemeSummaryView & { mine: MyAmount[] };
+
+/** What anyone may read of a chosen scheme's collection: counts and sums, never a household. */
+export interface CollectionSummary {
+	/** Households that owe something under the scheme (exempt and zero amounts left out). */
+	households: number;
+	paid: number;
+	outstanding: number;
+	/** Yuan collected so far, and the scheme's total. */
+	collected: number;
+	total: number;
+}
+
+/** One row of the staff checklist. */
+export interface CollectionRow {
+	householdId: string;
+	building: string;
+	unit: string;
+	floor: number;
+	amount: number;
+	paid: boolean;
+	paidAt?: string;
+}
+
+/** Staff read the checklist with the summary; everyone else the summary alone. */
+export type CollectionView = CollectionSummary & { table?: CollectionRow[] };

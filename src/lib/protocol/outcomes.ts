@@ -83,7 +83,8 @@ export const floorSettingsSchema = v.object({
 	blocQuotas: v.optional(
 		v.record(v.picklist(BLOCS), v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)))
 	),
-	amending: v.optional(v.boolean())
+	amending: v.optional(v.boolean()),
+	costDrafting: v.optional(v.boolean())
 });
 
 export interface BlocShareView {

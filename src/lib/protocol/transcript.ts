@@ -61,7 +61,8 @@ export const ENTRY_DATA = {
 		speakingLimitSeconds: v.optional(v.nullable(v.number())),
 		streamUrl: v.optional(nullableString),
 		blocQuotas: v.optional(v.record(v.string(), v.number())),
-		amending: v.optional(v.boolean())
+		amending: v.optional(v.boolean()),
+		costDrafting: v.optional(v.boolean())
 	}),
 	hand_raised: v.looseObject({
 		...participantRef,
@@ -213,8 +214,9 @@ export const ENTRY_DATA = {
 		households: v.number()
 	}),
 	cost_scheme_chosen: v.looseObject({
-		voteId: id,
-		optionId: id,
+		// Null when a moderator chose the scheme without a vote.
+		voteId: v.nullable(id),
+		optionId: v.nullable(id),
 		schemeId: id,
 		itemId: id,
 		title: v.string(),
@@ -222,6 +224,19 @@ export const ENTRY_DATA = {
 		method: json,
 		households: v.number(),
 		tableHash: v.string()
+	}),
+	cost_collection_recorded: v.looseObject({
+		schemeId: id,
+		itemId: id,
+		title: v.string(),
+		/** A pseudonym of the household, never its unit or owner. */
+		household: v.string(),
+		paid: v.boolean(),
+		households: v.number(),
+		paidHouseholds: v.number(),
+		outstanding: v.number(),
+		collected: v.number(),
+		total: v.number()
 	}),
 	// Outcomes (REFERENCE.md §11): amendments, phases, outcome statements and follow-up.
 	amendment_proposed: v.looseObject({

@@ -205,7 +205,18 @@ const ENTRY_WORDS = {
 			total: typeof d.total === 'number' ? formatYuan(d.total) : ''
 		}),
 	cost_scheme_chosen: (d) =>
-		m.cost_entry_scheme_chosen({ title: text(d.title), hash: text(d.tableHash).slice(0, 12) }),
+		d.voteId
+			? m.cost_entry_scheme_chosen({ title: text(d.title), hash: text(d.tableHash).slice(0, 12) })
+			: m.cost_entry_scheme_chosen_by_hand({
+					title: text(d.title),
+					hash: text(d.tableHash).slice(0, 12)
+				}),
+	cost_collection_recorded: (d) =>
+		(d.paid === true ? m.cost_entry_collection_paid : m.cost_entry_collection_unpaid)({
+			title: text(d.title),
+			paid: typeof d.paidHouseholds === 'number' ? d.paidHouseholds : 0,
+			households: typeof d.households === 'number' ? d.households : 0
+		}),
 
 	amendment_proposed: (d, who) =>
 		m.outcomes_entry_amendment_proposed({ name: who, quote: text(d.quote), text: text(d.text) }),

@@ -199,6 +199,7 @@ const KIND_OF = {
 	consultation_opened: 'escalation',
 	cost_scheme_created: 'vote',
 	cost_scheme_chosen: 'vote',
+	cost_collection_recorded: 'agenda',
 
 	amendment_proposed: 'proposal',
 	amendment_supported: 'proposal',
@@ -391,6 +392,16 @@ const PUBLIC_DATA = {
 		title: str(data.title),
 		total: num(data.total),
 		tableHash: str(data.tableHash)
+	}),
+	cost_collection_recorded: (data) => ({
+		schemeId: str(data.schemeId),
+		title: str(data.title),
+		paid: data.paid === true,
+		households: num(data.households),
+		paidHouseholds: num(data.paidHouseholds),
+		outstanding: num(data.outstanding),
+		collected: num(data.collected),
+		total: num(data.total)
 	}),
 
 	amendment_proposed: (data, { item }) => ({

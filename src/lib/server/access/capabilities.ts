@@ -44,6 +44,8 @@ export const CAPABILITIES = {
 	'session.console': { roles: ['admin', 'moderator', 'clerk'], scope: 'session' },
 	/** Runs the session: invites, open and close votes, extend, close, remove, resolve. */
 	'session.run': { roles: ['admin', 'moderator'], scope: 'session', consultation: true },
+	/** Recording which households paid their share of a chosen cost scheme. */
+	'cost.collect': { roles: ['admin', 'moderator', 'clerk'], scope: 'session' },
 	/** The household register: import, corrections, seat codes. */
 	'community.register': { roles: ['admin', 'moderator', 'clerk'], scope: 'community' },
 	/** The community's staff space: photos, board, without joining as a participant. */

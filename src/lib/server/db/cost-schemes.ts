@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
-import { costCollections, costSchemes, costSchemeVotes, items } from './schema';
+import { costSchemes, costSchemeVotes, items } from './schema';
 
 export type CostScheme = typeof costSchemes.$inferSelect;
 export type FrozenHousehold = NonNullable<CostScheme['frozen']>[number];
@@ -45,6 +45,20 @@ export async function markChosen(db: Db, id: string, voteId: string, tableHash: 
 		.where(eq(costSchemes.id, id));
 }
 
+/** Chosen by a moderator without a vote: the table's hash is kept as a vote's choice keeps it. */
+export async function markChosenByHand(
+	db: Db,
+	id: string,
+	userId: string,
+	tableHash: string,
+	at: Date
+) {
+	await db
+		.update(costSchemes)
+		.set({ chosenBy: userId, chosenAt: at, tableHash })
+		.where(eq(costSchemes.id, id));
+}
+
 export async function link(db: Db, rows: (typeof costSchemeVotes.$inferInsert)[]) {
 	if (rows.length) await db.insert(costSchemeVotes).values(rows);
 }
@@ -56,26 +70,4 @@ export async function linksOfVote(db: Db, voteId: string) {
 export async function linksOfSchemes(db: Db, schemeIds: string[]) {
 	if (schemeIds.length === 0) return [];
 	return db.select().from(costSchemeVotes).where(inArray(costSchemeVotes.schemeId, schemeIds));
-}
-
-export async function collected(db: Db, schemeId: string) {
-	return db.select().from(costCollections).where(eq(costCollections.schemeId, schemeId));
-}
-
-export async function markCollected(
-	db: Db,
-	row: typeof costCollections.$inferInsert
-): Promise<boolean> {
-	const done = await db.insert(costCollections).values(row).onConflictDoNothing().returning();
-	return done.length > 0;
-}
-
-export async function unmarkCollected(db: Db, schemeId: string, householdId: string) {
-	const done = await db
-		.delete(costCollections)
-		.where(
-			and(eq(costCollections.schemeId, schemeId), eq(costCollections.householdId, householdId))
-		)
-		.returning();
-	return done.length > 0;
 }

@@ -836,7 +836,13 @@ export const costSchemes = pgTable(
 		/** The closed vote that chose this scheme, and the SHA-256 of its table then. */
 		chosenVoteId: text('chosen_vote_id'),
 		tableHash: text('table_hash'),
+		/** A moderator who chose the scheme without a vote (the meeting agreed by hand). */
+		chosenBy: text('chosen_by'),
+		chosenAt: timestamp('chosen_at', { withTimezone: true, mode: 'date' }),
+		/** A staff account id, or a participant id when a participant drafted it. */
 		createdBy: text('created_by').notNull(),
+		/** `moderator`/`admin` for staff; `owner`/`resident` for a participant's draft. */
+		authorRole: text('author_role').notNull().default('moderator'),
 		createdAt: createdAt()
 	},
 	(t) => [index('cost_schemes_item_idx').on(t.itemId)]
@@ -973,7 +979,9 @@ export const sessionFloor = pgTable('session_floor', {
 		.references(() => sessions.id, { onDelete: 'cascade' }),
 	streamUrl: text('stream_url'),
 	blocQuotas: jsonb('bloc_quotas').$type<Record<string, number>>().notNull().default({}),
-	amending: boolean('amending').notNull().default(false)
+	amending: boolean('amending').notNull().default(false),
+	/** Owners and residents who may edit may also propose cost schemes. */
+	costDrafting: boolean('cost_drafting').notNull().default(false)
 });
 
 /** A Postgres `tsvector`, written as a literal built by `domain/search-tokens.ts`. */

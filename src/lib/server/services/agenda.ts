@@ -99,6 +99,9 @@ export async function updateSettings(ctx: Ctx, viewer: Viewer, sessionId: string
 	const user = await requireCan(ctx, viewer, 'session.console', { sessionId });
 	const { speakingLimitSeconds } = parse(sessionSettingsSchema, input);
 	const floorBody = parse(floorSettingsSchema, input);
+	// Who may propose cost schemes is the moderator's call, as opening votes is (not a clerk's).
+	if (floorBody.costDrafting !== undefined)
+		await requireCan(ctx, viewer, 'session.run', { sessionId });
 	const session = await ctx.db.transaction(async (tx) => {
 		const session = await openSession(tx, sessionId);
 		if (speakingLimitSeconds !== undefined)

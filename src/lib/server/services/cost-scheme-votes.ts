@@ -26,9 +26,21 @@ const PASSED_THROUGH = [
 	'max'
 ];
 
+/** Once a scheme of the item is chosen (by hand), its schemes are not put to a vote again. */
+function refuseIfChosen(schemes: schemesDb.CostScheme[]) {
+	if (schemes.some((s) => s.chosenBy || s.chosenVoteId)) {
+		throw new ServiceError(
+			409,
+			'scheme_already_chosen',
+			'a scheme of this item has been chosen already'
+		);
+	}
+}
+
 export async function putToVote(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
 	const body = isRecord(input) ? input : {};
 	const all = await schemesDb.listForItem(ctx.db, itemId);
+	refuseIfChosen(all);
 	let schemeIds: string[];
 	if (body.schemeIds === undefined) schemeIds = all.map((s) => s.id);
 	else if (Array.isArray(body.schemeIds) && body.schemeIds.every((x) => typeof x === 'string'))
@@ -81,7 +93,9 @@ export async function checkLinks(ctx: Ctx, itemId: string, input: unknown) {
 	if (!Array.isArray(ids) || ids.length === 0 || ids.some((x) => typeof x !== 'string')) {
 		throw invalid('costSchemeIds: a list of cost scheme ids');
 	}
-	const known = new Set((await schemesDb.listForItem(ctx.db, itemId)).map((s) => s.id));
+	const all = await schemesDb.listForItem(ctx.db, itemId);
+	refuseIfChosen(all);
+	const known = new Set(all.map((s) => s.id));
 	const stranger = (ids as string[]).find((id) => !known.has(id));
 	if (stranger) throw notFound('cost_scheme_not_found', `cost scheme ${stranger} of this item`);
 	return ids as string[];

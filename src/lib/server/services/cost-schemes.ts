@@ -12,8 +12,9 @@ import * as householdsDb from '../db/households';
 import * as sessions from '../db/sessions';
 import { CostInputError, fenToYuan, methodJson, readMethod, yuanToFen } from '../domain/cost-input';
 import { summarize, type Amount } from '../domain/cost-sharing';
-import type { Json } from '../domain/transcript';
+import type { Actor, Json } from '../domain/transcript';
 import type {
+	CollectionSummary,
 	MyAmount,
 	SchemeForReader,
 	SchemeMethod,
@@ -31,9 +32,13 @@ import {
 	toSharer,
 	type HouseholdAmount
 } from './cost-tables';
+import { summaries as collectionSummaries } from './cost-collections';
+import { maskUnit } from './pseudonyms';
 import { floorOf } from './households';
 import * as sessionsService from './sessions';
-import { actorOfUser, record } from './transcript';
+import * as floor from './floor';
+import { participantCanWrite, requireStarted } from './session-access';
+import { actorOf, actorOfUser, record } from './transcript';
 
 const invalid = (code: string, message: string) => new ServiceError(400, code, message);
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -86,7 +91,12 @@ function summaryOf(amounts: Amount[]): SchemeSummary {
 	};
 }
 
-function viewOf(scheme: schemesDb.CostScheme, amounts: Amount[], voteIds: string[]): SchemeView {
+function viewOf(
+	scheme: schemesDb.CostScheme,
+	amounts: Amount[],
+	voteIds: string[],
+	collection?: CollectionSummary
+): SchemeView {
 	return {
 		id: scheme.id,
 		itemId: scheme.itemId,
@@ -97,9 +107,11 @@ function viewOf(scheme: schemesDb.CostScheme, amounts: Amount[], voteIds: string
 		...(scheme.costFen !== null ? { cost: fenToYuan(scheme.costFen) } : {}),
 		...(scheme.fundBalanceFen !== null ? { fundBalance: fenToYuan(scheme.fundBalanceFen) } : {}),
 		...(scheme.reserveFen !== null ? { reserve: fenToYuan(scheme.reserveFen) } : {}),
-		status: scheme.chosenVoteId ? 'chosen' : scheme.frozen ? 'voting' : 'draft',
+		status: scheme.chosenVoteId || scheme.chosenBy ? 'chosen' : scheme.frozen ? 'voting' : 'draft',
 		voteIds,
-		...(scheme.tableHash ? { tableHash: scheme.tableHash } : {})
+		...(scheme.tableHash ? { tableHash: scheme.tableHash } : {}),
+		authorRole: scheme.authorRole,
+		...(collection ? { collection } : {})
 	};
 }
 
@@ -129,6 +141,35 @@ function readIds(value: unknown, field: string): string[] | null {
 	return [...new Set(value as string[])];
 }
 
+/** Roles of participants who may draft a scheme when the moderator allows it: those who pay. */
+const DRAFTING_ROLES = new Set(['owner', 'resident']);
+
+/**
+ * Who defines a scheme: the session's moderators always; owners and residents who may edit the
+ * proposal too when the moderator turned participant drafting on (recorded with their role, so
+ * everyone sees a scheme came from a participant).
+ */
+async function authorOf(
+	ctx: Ctx,
+	viewer: Viewer,
+	session: { id: string; status: 'open' | 'closed'; opensAt: Date | null }
+): Promise<{ actor: Actor }> {
+	if (viewer.user) return { actor: actorOfUser(await requireModerator(ctx, viewer, session.id)) };
+	if (!viewer.authSessionId) throw unauthorized();
+	const member = await sessionsService.findMember(ctx, viewer, session.id);
+	if (!member || member.status === 'removed') throw forbidden('not a member of this session');
+	if (!(await floor.info(ctx.db, session.id)).costDrafting) {
+		throw forbidden('only the moderator defines cost schemes in this session');
+	}
+	if (!DRAFTING_ROLES.has(member.role) || !participantCanWrite(member, session.status)) {
+		throw forbidden(
+			member.status === 'muted' ? 'you have been muted' : 'only owners and residents may draft'
+		);
+	}
+	requireStarted(session);
+	return { actor: actorOf(member) };
+}
+
 /** Defines a scheme: title, total (or cost, fund balance and reserve), households, method. */
 export async function create(
 	ctx: Ctx,
@@ -137,7 +178,7 @@ export async function create(
 	input: unknown
 ): Promise<SchemeView> {
 	const { item, session } = await itemOf(ctx, itemId);
-	const user = await requireModerator(ctx, viewer, session.id);
+	const author = await authorOf(ctx, viewer, session);
 	if (session.status === 'closed') {
 		throw new ServiceError(409, 'session_closed', 'this session is closed');
 	}
@@ -205,9 +246,10 @@ export async function create(
 			householdIds,
 			buildings,
 			method,
-			createdBy: user.id
+			createdBy: author.actor.id,
+			authorRole: author.actor.role
 		});
-		await record(tx, session.id, 'cost_scheme_created', actorOfUser(user), {
+		await record(tx, session.id, 'cost_scheme_created', author.actor, {
 			schemeId: row.id,
 			itemId: item.id,
 			title,
@@ -240,9 +282,20 @@ export async function listForItem(ctx: Ctx, viewer: Viewer, itemId: string): Pro
 		ctx.db,
 		schemes.map((s) => s.id)
 	);
+	const collections = await collectionSummaries(
+		ctx,
+		schemes.map((s) => s.id)
+	);
 	const out: SchemeView[] = [];
 	for (const scheme of schemes) {
-		out.push(viewOf(scheme, await amountsOf(ctx.db, scheme), votes.get(scheme.id) ?? []));
+		out.push(
+			viewOf(
+				scheme,
+				await amountsOf(ctx.db, scheme),
+				votes.get(scheme.id) ?? [],
+				collections[scheme.id]
+			)
+		);
 	}
 	return out;
 }
@@ -344,7 +397,8 @@ export async function forReader(
 			mine: register.map((h): MyAmount => ({
 				householdId: h.id,
 				building: h.building,
-				unit: h.unit,
+				// Masked even for the seat holder: only the community's moderators read a unit as typed.
+				unit: maskUnit(h.unit),
 				floor: amounts.get(h.id)?.household.floor ?? floorOf(h),
 				amount: fenToYuan(amounts.get(h.id)?.fen ?? 0),
 				status: amounts.get(h.id)?.status ?? 'outside'

@@ -1,6 +1,7 @@
 /**
  * Floor settings beside the speaking limit: the hybrid meeting's stream link (腾讯会议 and
- * the like), each bloc's share of the floor, and the session-wide amending phase.
+ * the like), each bloc's share of the floor, the session-wide amending phase, and whether
+ * participants may draft cost schemes.
  */
 import type { BlocShareView } from '$lib/protocol';
 import type { Db } from '../db/client';
@@ -15,6 +16,8 @@ export interface FloorInfo {
 	streamUrl: string | null;
 	blocQuotas: Record<string, number>;
 	amending: boolean;
+	/** Owners and residents who may edit may also propose cost schemes. */
+	costDrafting: boolean;
 }
 
 export async function info(db: Db, sessionId: string): Promise<FloorInfo> {
@@ -22,7 +25,8 @@ export async function info(db: Db, sessionId: string): Promise<FloorInfo> {
 	return {
 		streamUrl: row?.streamUrl ?? null,
 		blocQuotas: row?.blocQuotas ?? {},
-		amending: row?.amending ?? false
+		amending: row?.amending ?? false,
+		costDrafting: row?.costDrafting ?? false
 	};
 }
 
@@ -30,12 +34,18 @@ export async function info(db: Db, sessionId: string): Promise<FloorInfo> {
 export async function apply(
 	db: Db,
 	sessionId: string,
-	body: { streamUrl?: string | null; blocQuotas?: Record<string, number>; amending?: boolean }
+	body: {
+		streamUrl?: string | null;
+		blocQuotas?: Record<string, number>;
+		amending?: boolean;
+		costDrafting?: boolean;
+	}
 ): Promise<Partial<FloorInfo>> {
 	const set: Partial<FloorInfo> = {};
 	if (body.streamUrl !== undefined) set.streamUrl = body.streamUrl || null;
 	if (body.blocQuotas !== undefined) set.blocQuotas = body.blocQuotas;
 	if (body.amending !== undefined) set.amending = body.amending;
+	if (body.costDrafting !== undefined) set.costDrafting = body.costDrafting;
 	if (Object.keys(set).length === 0) return set;
 	await outcomesDb.putFloor(db, sessionId, set);
 	return set;

@@ -8,13 +8,14 @@ export const GET: RequestHandler = (event) =>
 	api(event, async () => {
 		const { ctx, viewer } = event.locals;
 		const session = await sessions.get(ctx, viewer, event.params.id);
-		const { streamUrl, blocQuotas, amending } = await floor.info(ctx.db, session.id);
+		const { streamUrl, blocQuotas, amending, costDrafting } = await floor.info(ctx.db, session.id);
 		return json({
 			...sessions.toView(session),
 			streamUrl,
 			blocQuotas,
 			blocShares: await floor.shares(ctx.db, session.id),
 			amending,
+			costDrafting,
 			amendingItems: await floor.amendingItemIds(
 				ctx.db,
 				session.items.map((i) => i.id)
