@@ -6,7 +6,6 @@
 import * as clock from '../clock';
 import * as collectionsDb from '../db/cost-collections';
 import * as schemesDb from '../db/cost-schemes';
-import * as sessions from '../db/sessions';
 import { fenToYuan } from '../domain/cost-input';
 import type { Json } from '../domain/transcript';
 import type { CollectionRow, CollectionSummary, CollectionView } from '$lib/protocol/cost';
@@ -15,20 +14,12 @@ import { can, requireCan } from '../access/check';
 import * as audit from './audit';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
-import { amountsOf, rowOf, sharersOf, tableHash } from './cost-tables';
+import { amountsOf, recordChosen, rowOf, schemeOf, sharersOf, tableHash } from './cost-tables';
 import { pseudonymFor } from './pseudonyms';
 import * as sessionsService from './sessions';
 import { actorOfUser, record } from './transcript';
 
 const conflict = (code: string, message: string) => new ServiceError(409, code, message);
-
-async function schemeOf(ctx: Ctx, schemeId: string) {
-	const scheme = await schemesDb.find(ctx.db, schemeId);
-	if (!scheme) throw notFound('cost_scheme_not_found', 'cost scheme');
-	const session = await sessions.find(ctx.db, scheme.sessionId);
-	if (!session) throw notFound('session_not_found', 'session');
-	return { scheme, session };
-}
 
 const isChosen = (scheme: schemesDb.CostScheme) => !!(scheme.chosenVoteId || scheme.chosenBy);
 
@@ -207,24 +198,7 @@ export async function choose(ctx: Ctx, viewer: Viewer, schemeId: string) {
 		const rows = (await amountsOf(tx, current)).map(rowOf);
 		const hash = tableHash(rows);
 		await schemesDb.markChosenByHand(tx, scheme.id, user.id, hash, now);
-		await record(
-			tx,
-			session.id,
-			'cost_scheme_chosen',
-			actorOfUser(user),
-			{
-				voteId: null,
-				optionId: null,
-				schemeId: scheme.id,
-				itemId: scheme.itemId,
-				title: scheme.title,
-				total: fenToYuan(scheme.totalFen),
-				method: scheme.method as Json,
-				households: rows.length,
-				tableHash: hash
-			},
-			now
-		);
+		await recordChosen(tx, session.id, current, rows.length, hash, actorOfUser(user), null, now);
 	});
 	ctx.realtime.transcriptChanged(session.id);
 	ctx.realtime.sessionChanged(session.id);

@@ -28,6 +28,7 @@ import {
 	amountsOf,
 	computeOrThrow,
 	rowOf,
+	schemeOf,
 	select,
 	toSharer,
 	type HouseholdAmount
@@ -53,14 +54,6 @@ async function itemOf(ctx: Ctx, itemId: string) {
 	const session = await sessions.find(ctx.db, item.sessionId);
 	if (!session) throw notFound('session_not_found', 'session');
 	return { item, session };
-}
-
-async function schemeOf(ctx: Ctx, schemeId: string) {
-	const scheme = await schemesDb.find(ctx.db, schemeId);
-	if (!scheme) throw notFound('cost_scheme_not_found', 'cost scheme');
-	const session = await sessions.find(ctx.db, scheme.sessionId);
-	if (!session) throw notFound('session_not_found', 'session');
-	return { scheme, session };
 }
 
 /**

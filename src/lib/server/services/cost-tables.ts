@@ -11,12 +11,13 @@ import * as clock from '../clock';
 import type { Db } from '../db/client';
 import * as schemesDb from '../db/cost-schemes';
 import * as householdsDb from '../db/households';
+import * as sessionsDb from '../db/sessions';
 import type { VoteRow } from '../db/votes';
 import { CostInputError, fenToYuan, readMethod } from '../domain/cost-input';
 import { apportion, CostError, type Amount, type Sharer } from '../domain/cost-sharing';
 import { hundredthsToArea } from '../domain/ratio';
 import type { Actor, Json } from '../domain/transcript';
-import { ServiceError } from './errors';
+import { notFound, ServiceError } from './errors';
 import { floorOf } from './households';
 import { record } from './transcript';
 
@@ -137,22 +138,60 @@ export async function onVoteClosed(db: Db, vote: VoteRow, actor: Actor, now = cl
 	const rows = (await amountsOf(db, scheme)).map(rowOf);
 	const hash = tableHash(rows);
 	await schemesDb.markChosen(db, scheme.id, vote.id, hash);
-	await record(
+	await recordChosen(
 		db,
 		vote.sessionId,
-		'cost_scheme_chosen',
+		scheme,
+		rows.length,
+		hash,
 		actor,
 		{
 			voteId: vote.id,
-			optionId: link.optionId,
+			optionId: link.optionId
+		},
+		now
+	);
+}
+
+/**
+ * The `cost_scheme_chosen` entry, whoever chose: a vote's option, or a moderator by hand
+ * (`by` null). The entry carries the hash of the per-household table, never the table.
+ */
+export async function recordChosen(
+	db: Db,
+	sessionId: string,
+	scheme: schemesDb.CostScheme,
+	households: number,
+	hash: string,
+	actor: Actor,
+	by: { voteId: string; optionId: string } | null,
+	now: Date
+) {
+	await record(
+		db,
+		sessionId,
+		'cost_scheme_chosen',
+		actor,
+		{
+			voteId: by?.voteId ?? null,
+			optionId: by?.optionId ?? null,
 			schemeId: scheme.id,
 			itemId: scheme.itemId,
 			title: scheme.title,
 			total: fenToYuan(scheme.totalFen),
 			method: scheme.method as Json,
-			households: rows.length,
+			households,
 			tableHash: hash
 		},
 		now
 	);
+}
+
+/** A scheme and its session, or 404 for either. */
+export async function schemeOf(ctx: { db: Db }, schemeId: string) {
+	const scheme = await schemesDb.find(ctx.db, schemeId);
+	if (!scheme) throw notFound('cost_scheme_not_found', 'cost scheme');
+	const session = await sessionsDb.find(ctx.db, scheme.sessionId);
+	if (!session) throw notFound('session_not_found', 'session');
+	return { scheme, session };
 }
