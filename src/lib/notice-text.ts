@@ -27,7 +27,8 @@ export interface NoticeParams {
 	opinion_created: { who: string; title: string; at: string };
 	opinion_response: { title: string; excerpt: string };
 	opinion_overdue: { title: string; at: string };
-	project_created: { title: string };
+	/** With `hands` and `at`: the community's notice (how many backed it, open until when). */
+	project_created: { title: string; hands?: string; at?: string };
 	project_milestone: { title: string; excerpt: string };
 	project_notice: { title: string; at: string };
 }
@@ -64,7 +65,10 @@ const TEXTS: { [K in NoticeKind]: (p: NoticeParams[K], o: Options) => string } =
 	opinion_created: (p, o) => m.notice_opinion_created(p, o),
 	opinion_response: (p, o) => m.notice_opinion_response(p, o),
 	opinion_overdue: (p, o) => m.notice_opinion_overdue(p, o),
-	project_created: (p, o) => m.notice_project_created(p, o),
+	project_created: (p, o) =>
+		p.hands !== undefined && p.at !== undefined
+			? m.notice_project_opened({ title: p.title, hands: p.hands, at: p.at }, o)
+			: m.notice_project_created({ title: p.title }, o),
 	project_milestone: (p, o) => m.notice_project_milestone(p, o),
 	project_notice: (p, o) => m.notice_project_notice(p, o)
 };

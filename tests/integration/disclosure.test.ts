@@ -133,6 +133,28 @@ describe('statements, minutes, closing and the transcript', () => {
 		expect(closedVote.data).toMatchObject({ ballots: [{ name: '王阿姨', choice: ['yes'] }] });
 		expect(verifyWithCli(transcript)).toEqual({ code: 0, out: transcript.head });
 
+		// A live reader's tail: only the entries past `after`, chained onto what it holds, and the
+		// head of the whole chain; a tail past the head is empty; a bad `after` is a clear 400.
+		const cut = 3;
+		const tail = expectStatus<TranscriptView>(
+			await anonymous.get(`/api/v1/sessions/${sid}/transcript?after=${cut}`),
+			200
+		);
+		expect(tail.after).toBe(cut);
+		expect(tail.entries).toEqual(transcript.entries.slice(cut));
+		expect(tail.entries[0]!.prevHash).toBe(transcript.entries[cut - 1]!.hash);
+		expect(tail.head).toBe(transcript.head);
+		const past = expectStatus<TranscriptView>(
+			await anonymous.get(`/api/v1/sessions/${sid}/transcript?after=${transcript.entries.length}`),
+			200
+		);
+		expect(past).toMatchObject({ entries: [], head: transcript.head });
+		for (const bad of ['-1', 'abc', '1.5', '99999999999999999999']) {
+			const answer = await anonymous.get(`/api/v1/sessions/${sid}/transcript?after=${bad}`);
+			expect(answer.status).toBe(400);
+			expect(answer.body).toMatchObject({ error: { code: 'invalid_payload' } });
+		}
+
 		// After the close the document is read-only for everyone: the open editor was dropped and
 		// came back read-only; what it writes now is answered but never applied.
 		await dropped;

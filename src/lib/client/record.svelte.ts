@@ -71,8 +71,32 @@ async function errorCode(response: Response): Promise<string> {
 }
 
 /**
+ * Where an answer's entries start and end in the chain, and whether they hide earlier words
+ * (`text_hidden`), which a tail read cannot show by appending.
+ */
+function chainOf(payload: unknown): {
+	prevHash: string;
+	seq: number;
+	hash: string;
+	hides: boolean;
+} {
+	const list = isRecord(payload) && Array.isArray(payload.entries) ? payload.entries : [];
+	const entries = (list as unknown[]).filter(isRecord);
+	const first = entries[0];
+	const last = entries.at(-1);
+	return {
+		prevHash: first && typeof first.prevHash === 'string' ? first.prevHash : '',
+		seq: last && typeof last.seq === 'number' ? last.seq : 0,
+		hash: last && typeof last.hash === 'string' ? last.hash : '',
+		hides: entries.some((e) => e.type === 'text_hidden')
+	};
+}
+
+/**
  * The statements and minutes of one session (REFERENCE.md §4), read from its transcript. The page
- * calls `refresh()` whenever the live head moves; only the answer to the latest call is kept.
+ * calls `refresh()` whenever the live head moves; after the first read only the tail past the
+ * newest entry held is fetched (`?after=<seq>`), so a long cloud session costs each phone its new
+ * entries, not the whole record per move. Only the answer to the latest call is kept.
  */
 export class SessionRecord {
 	/** Statements and minutes, oldest first (newest last). */
@@ -84,6 +108,9 @@ export class SessionRecord {
 
 	readonly sessionId: string;
 	#latest = 0;
+	/** The newest entry read (any type): the next read asks only for what follows it. */
+	#seq = 0;
+	#hash = '';
 	#inFlight: Promise<void> | null = null;
 	#again = false;
 
@@ -124,7 +151,9 @@ export class SessionRecord {
 	async #readOnce(): Promise<void> {
 		const ticket = ++this.#latest;
 		try {
-			const response = await fetch(`${this.#base}/transcript`, {
+			const tail = this.#seq > 0;
+			const url = `${this.#base}/transcript${tail ? `?after=${this.#seq}` : ''}`;
+			const response = await fetch(url, {
 				headers: { accept: 'application/json' },
 				credentials: 'same-origin'
 			});
@@ -135,7 +164,21 @@ export class SessionRecord {
 			}
 			const payload: unknown = await response.json();
 			if (ticket !== this.#latest) return;
-			this.entries = toRecordEntries(payload);
+			const chained = chainOf(payload);
+			// A tail that does not continue what we hold (or hides words we already show) is read
+			// again from entry 1: correctness first, the tail read is only the common case.
+			const continues = chained.seq === 0 || chained.prevHash === this.#hash;
+			if (tail && (!continues || chained.hides)) {
+				this.#seq = 0;
+				this.#hash = '';
+				return await this.#readOnce();
+			}
+			const fresh = toRecordEntries(payload);
+			this.entries = tail ? [...this.entries, ...fresh] : fresh;
+			if (chained.seq > this.#seq) {
+				this.#seq = chained.seq;
+				this.#hash = chained.hash;
+			}
 			this.error = null;
 			this.loaded = true;
 		} catch {

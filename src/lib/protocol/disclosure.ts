@@ -37,4 +37,6 @@ export interface TranscriptView {
 	origin?: string;
 	/** The newest signed head of this session (null while it has no entries). */
 	signedHead: SignedHeadView | null;
+	/** Set when the reader asked for the tail (`?after=<seq>`): `entries` are those past it. */
+	after?: number;
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { chain, GENESIS, type Entry, type EntryBody, type Json } from '../domain/transcript';
 import type { Db } from './client';
 import { transcriptEntries, transcriptHeads } from './schema';
@@ -49,11 +49,16 @@ export async function append(
 	return entry;
 }
 
-export async function list(db: Db, sessionId: string): Promise<Entry[]> {
+/** The session's entries in order; with `after`, only those whose seq is greater. */
+export async function list(db: Db, sessionId: string, after = 0): Promise<Entry[]> {
 	const rows = await db
 		.select()
 		.from(transcriptEntries)
-		.where(eq(transcriptEntries.sessionId, sessionId))
+		.where(
+			after > 0
+				? and(eq(transcriptEntries.sessionId, sessionId), gt(transcriptEntries.seq, after))
+				: eq(transcriptEntries.sessionId, sessionId)
+		)
 		.orderBy(asc(transcriptEntries.seq));
 	return rows.map((r) => ({
 		seq: r.seq,

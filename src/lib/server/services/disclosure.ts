@@ -136,23 +136,45 @@ export async function getTranscript(
 	ctx: Ctx,
 	viewer: Viewer,
 	sessionId: string,
-	opts: { sign?: boolean } = {}
+	opts: { sign?: boolean; after?: string | null } = {}
 ): Promise<TranscriptView> {
+	const after = afterSeq(opts.after);
 	const session = await sessionsService.get(ctx, viewer, sessionId);
 	const staff = isStaffOf(viewer, session.communityId);
 	const entries = await withContent(
 		ctx.db,
 		sessionId,
-		await transcript.list(ctx.db, sessionId),
+		await transcript.list(ctx.db, sessionId, after),
 		staff
 	);
-	const head = entries.at(-1)?.hash ?? '0'.repeat(64);
+	// A tail read (`?after=`) still answers the whole chain's head, so a reader that appends the
+	// tail to what it holds can check it ends where the server's chain does.
+	const head = after ? await transcript.head(ctx.db, sessionId) : null;
+	const headHash = head?.hash ?? entries.at(-1)?.hash ?? '0'.repeat(64);
+	const empty = head ? head.seq === 0 : !entries.length;
 	// A head read through the API is a head signed: whoever saves the answer holds a head the
 	// log witnessed. Pages show the newest one signed (at close, or by the periodic signer).
-	const signedHead = !entries.length
+	const signedHead = empty
 		? null
 		: opts.sign
 			? await signCurrentHead(ctx, sessionId)
 			: await latestSigned(ctx, sessionId);
-	return { sessionId, origin: ctx.config.origin, entries, head, signedHead };
+	const view: TranscriptView = {
+		sessionId,
+		origin: ctx.config.origin,
+		entries,
+		head: headHash,
+		signedHead
+	};
+	if (after) view.after = after;
+	return view;
+}
+
+/** `?after=<seq>`: absent or empty reads from entry 1; anything but a whole number ≥ 0 is refused. */
+function afterSeq(raw: string | null | undefined): number {
+	if (raw === null || raw === undefined || raw === '') return 0;
+	const after = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+	if (!Number.isSafeInteger(after))
+		throw new ServiceError(400, 'invalid_payload', 'after: a whole number ≥ 0');
+	return after;
 }

@@ -129,11 +129,18 @@ export async function create(
 			},
 			{ kind: 'opinion', id: opinionId, authorId: null, text: opinion.text }
 		);
-		const text = `「${opinion.title}」已有 ${hands} 人举手，正式立项；云上议事开放至 ${shanghaiTime(closesAt)}`;
 		await notify(
 			tx,
 			{ audience: 'community', communityId: opinion.communityId },
-			{ kind: 'project_created', text, url: projectUrl(projectId), at: now }
+			{
+				...notice('project_created', {
+					title: opinion.title,
+					hands: String(hands),
+					at: shanghaiTime(closesAt)
+				}),
+				url: projectUrl(projectId),
+				at: now
+			}
 		);
 		for (const memberId of await opinionsDb.backers(tx, opinionId)) {
 			await notify(
