@@ -14,6 +14,7 @@ import {
 	createSessionWithInvites,
 	emitAck,
 	eventually,
+	followEvents,
 	expectStatus,
 	joinAs,
 	nextEvent,
@@ -197,10 +198,14 @@ describe.skipIf(skip)('several nodes behind a proxy', () => {
 		);
 		const alice = await joinAs(a, tokenOf(link.url), '4号楼孙阿姨');
 		const watcher = await socketClient(b, moderator);
+		// A reader without a sign-in on node B follows the same board as server-sent events.
+		const visitor = await followEvents(b.url(`/api/v1/communities/${COMMUNITY}/opinions/events`));
 		try {
 			expect(await emitAck(watcher, 'board:watch', { communityId: COMMUNITY })).toEqual({
 				ok: true
 			});
+			expect(await visitor.next()).toMatchObject({ event: 'ready' });
+			const visitorHears = visitor.next();
 			const posted = nextEvent(watcher, 'board:changed');
 			const opinion = expectStatus(
 				await alice.post<{ id: string }>(`/api/v1/communities/${COMMUNITY}/opinions`, {
@@ -210,6 +215,7 @@ describe.skipIf(skip)('several nodes behind a proxy', () => {
 				201
 			);
 			expect(await posted).toEqual({ communityId: COMMUNITY });
+			expect(await visitorHears).toEqual({ event: 'changed', data: { communityId: COMMUNITY } });
 			const raised = nextEvent(watcher, 'board:changed');
 			expectStatus(await alice.post(`/api/v1/opinions/${opinion.id}/hands`), 200);
 			await raised;
@@ -222,6 +228,7 @@ describe.skipIf(skip)('several nodes behind a proxy', () => {
 			expect(rows.find((r) => r.id === opinion.id)?.hands).toBe(1);
 		} finally {
 			watcher.disconnect();
+			await visitor.close();
 		}
 	});
 

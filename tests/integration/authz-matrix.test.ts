@@ -219,6 +219,11 @@ const CASES: Case[] = [
 		allow: ALL
 	},
 	{
+		route: 'GET /api/v1/communities/[communityId]/opinions/events',
+		path: (f) => `/api/v1/communities/${f.communityA}/opinions/events`,
+		allow: ALL
+	},
+	{
 		route: 'POST /api/v1/communities/[communityId]/photos',
 		path: (f) => `/api/v1/communities/${f.communityA}/photos`,
 		allow: [...COMMUNITY_MEMBER, ...CONSOLE],

@@ -1,5 +1,5 @@
 /**
- * README's "a runtime role that cannot rewrite history", followed to the letter on a real
+ * docs/OPERATING.md's "a runtime role that cannot rewrite history", followed to the letter on a real
  * Postgres server: migrations run as the owner role, the server then runs as a role that only
  * reads and appends, a meeting still works end to end, and that role cannot disable the
  * append-only triggers or change an entry. Needs DATABASE_URL (a superuser, to create the roles).
@@ -22,15 +22,15 @@ import {
 
 const adminUrl = process.env.DATABASE_URL;
 
-/** The GRANT/REVOKE statements of README.md's role setup (its sql block), in order. */
+/** The GRANT/REVOKE statements of docs/OPERATING.md's role setup (its sql block), in order. */
 function readmeGrants(): string[] {
-	const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+	const readme = readFileSync(path.join(ROOT, 'docs', 'OPERATING.md'), 'utf8');
 	const block = /```sql\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
 	const lines = block
 		.split('\n')
 		.map((l) => l.replace(/--.*$/, '').trim())
 		.filter((l) => /^(GRANT|REVOKE)\b/.test(l));
-	expect(lines.length, 'README.md has the GRANT lines').toBeGreaterThan(3);
+	expect(lines.length, 'docs/OPERATING.md has the GRANT lines').toBeGreaterThan(3);
 	return lines;
 }
 
@@ -42,7 +42,7 @@ function urlAs(role: string, password: string, database: string): string {
 	return url.toString();
 }
 
-describe.skipIf(!adminUrl)('Postgres roles as README sets them up', () => {
+describe.skipIf(!adminUrl)('Postgres roles as docs/OPERATING.md sets them up', () => {
 	const suffix = randomBytes(4).toString('hex');
 	const owner = `yishi_owner_${suffix}`;
 	const app = `yishi_app_${suffix}`;
@@ -65,7 +65,7 @@ describe.skipIf(!adminUrl)('Postgres roles as README sets them up', () => {
 			database: urlAs(owner, password, database)
 		});
 		await first.dispose();
-		// The GRANT and REVOKE lines of README.md as written there, as the owner, in the new database.
+		// The GRANT and REVOKE lines of docs/OPERATING.md as written there, as the owner, in the new database.
 		const asOwner = postgres(urlAs(owner, password, database), { max: 1, onnotice: () => {} });
 		try {
 			for (const line of readmeGrants()) await asOwner.unsafe(line.replaceAll('yishi_app', app));
@@ -116,7 +116,7 @@ describe.skipIf(!adminUrl)('Postgres roles as README sets them up', () => {
 		expect(transcript.entries.map((e) => e.type)).toContain('vote_closed');
 		expect(transcript.signedHead).not.toBeNull();
 
-		// What the README promises: the application's own login cannot take the guard off.
+		// What docs/OPERATING.md promises: the application's own login cannot take the guard off.
 		const asApp = postgres(urlAs(app, password, database), { max: 1, onnotice: () => {} });
 		try {
 			for (const attack of [

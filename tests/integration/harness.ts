@@ -550,7 +550,10 @@ export class ApiClient {
 		});
 		const setCookies = res.headers.getSetCookie();
 		this.storeCookies(setCookies);
-		const text = await res.text();
+		// A server-sent event stream never ends: what matters here is its status and headers.
+		const streaming = (res.headers.get('content-type') ?? '').startsWith('text/event-stream');
+		if (streaming) await res.body?.cancel();
+		const text = streaming ? '' : await res.text();
 		let parsed: unknown = text;
 		if (text && (res.headers.get('content-type') ?? '').includes('json')) {
 			try {
@@ -994,4 +997,43 @@ export async function eventually<T>(
 		}
 		await new Promise((r) => setTimeout(r, 50));
 	}
+}
+
+/**
+ * A server-sent event stream read as a browser's EventSource would: each `next()` resolves with
+ * the next event (`event:` name and parsed `data:`); comment lines (keepalives) are skipped.
+ */
+export async function followEvents(url: string) {
+	const controller = new AbortController();
+	const response = await fetch(url, {
+		headers: { accept: 'text/event-stream' },
+		signal: controller.signal
+	});
+	const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+	let buffer = '';
+	const next = async (): Promise<{ event: string; data: unknown }> => {
+		for (;;) {
+			const end = buffer.indexOf('\n\n');
+			if (end >= 0) {
+				const block = buffer.slice(0, end);
+				buffer = buffer.slice(end + 2);
+				const lines = block.split('\n').filter((l) => !l.startsWith(':'));
+				const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
+				const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
+				if (event) return { event, data: data ? JSON.parse(data) : null };
+				continue;
+			}
+			const { value, done } = await reader.read();
+			if (done) throw new Error('the event stream ended');
+			buffer += value;
+		}
+	};
+	return {
+		headers: response.headers,
+		next,
+		async close() {
+			controller.abort();
+			await reader.cancel().catch(() => {});
+		}
+	};
 }

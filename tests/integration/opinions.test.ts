@@ -15,6 +15,7 @@ import {
 	emitAck,
 	type ClientSocket,
 	tokenOf,
+	followEvents,
 	userClient,
 	type ServerHandle
 } from './harness';
@@ -689,5 +690,52 @@ describe.each(availableStores())('raise-hands cycle (%s)', (store) => {
 		await expect(
 			socketClient(server, new ApiClient(server), { timeoutMs: 5_000 })
 		).rejects.toThrow();
+	});
+
+	it('a reader without a sign-in follows the board as server-sent events', async () => {
+		const admin = await adminClient(server);
+		const moderator = await userClient(server, admin, 'moderator');
+		const link = expectStatus(
+			await moderator.post<{ url: string }>(`/api/v1/communities/${COMMUNITY}/invites`, {
+				role: 'resident'
+			}),
+			201
+		);
+		const alice = await joinCommunity(server, tokenOf(link.url), '5号楼刘阿姨');
+		const visitor = new ApiClient(server);
+
+		const unknown = await fetch(server.url('/api/v1/communities/no-such/opinions/events'));
+		expect(unknown.status).toBe(404);
+		expect(await unknown.json()).toMatchObject({ error: { code: 'community_not_found' } });
+
+		const stream = await followEvents(
+			server.url(`/api/v1/communities/${COMMUNITY}/opinions/events`)
+		);
+		try {
+			expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+			expect(await stream.next()).toEqual({ event: 'ready', data: { communityId: COMMUNITY } });
+
+			const changed = stream.next();
+			const posted = expectStatus(
+				await alice.post<{ id: string }>(`/api/v1/communities/${COMMUNITY}/opinions`, {
+					title: '垃圾分类点太远',
+					text: '老人提着垃圾要走五分钟。'
+				}),
+				201
+			);
+			expect(await changed).toEqual({ event: 'changed', data: { communityId: COMMUNITY } });
+			const rows = expectStatus(
+				await visitor.get<OpinionRow[]>(`/api/v1/communities/${COMMUNITY}/opinions`),
+				200
+			);
+			expect(rows.some((r) => r.id === posted.id)).toBe(true);
+
+			// A hand is a change too: the visitor hears of it without a socket.
+			const hand = stream.next();
+			expectStatus(await alice.post(`/api/v1/opinions/${posted.id}/hands`), 200);
+			expect(await hand).toMatchObject({ event: 'changed' });
+		} finally {
+			await stream.close();
+		}
 	});
 });

@@ -30,6 +30,8 @@ export class LiveBoard {
 	/** Only the answer to the latest fetch may replace the list. */
 	#seq = 0;
 	#stopWatching: () => void;
+	/** Following without a sign-in: the server-sent event stream in place of the socket. */
+	#events: EventSource | null = null;
 
 	constructor(communityId: string) {
 		this.communityId = communityId;
@@ -51,6 +53,7 @@ export class LiveBoard {
 		if (this.#destroyed) return;
 		this.#destroyed = true;
 		this.#stopWatching();
+		this.#events?.close();
 		this.#socket.disconnect();
 		this.#socket.off();
 	}
@@ -97,6 +100,11 @@ export class LiveBoard {
 	};
 
 	#onConnectError = (error: Error & { description?: unknown }) => {
+		// No sign-in on this device: the board is public, so follow it as server-sent events.
+		if (error.description === 401 && this.#followWithoutSignIn()) {
+			this.#socket.disconnect();
+			return;
+		}
 		// No valid session or a foreign Origin (REFERENCE.md §3): retrying would spin forever.
 		if (error.description === 401 || error.description === 403) {
 			this.error = {
@@ -107,9 +115,32 @@ export class LiveBoard {
 		}
 	};
 
+	/**
+	 * `GET …/opinions/events`: `ready` once following (fetch the list), `changed` after every
+	 * change. EventSource reconnects by itself and `ready` comes again, so nothing missed matters.
+	 */
+	#followWithoutSignIn(): boolean {
+		if (this.#destroyed || this.#events || typeof EventSource === 'undefined') return false;
+		const events = new EventSource(
+			`/api/v1/communities/${encodeURIComponent(this.communityId)}/opinions/events`
+		);
+		events.addEventListener('ready', () => {
+			this.error = null;
+			void this.refresh();
+		});
+		events.addEventListener('changed', () => void this.refresh());
+		events.addEventListener('error', () => {
+			// CLOSED: the server refused (e.g. no such community) and the browser gave up.
+			if (events.readyState === EventSource.CLOSED && !this.#destroyed)
+				this.error = { code: 'unavailable', message: 'the board cannot be followed live' };
+		});
+		this.#events = events;
+		return true;
+	}
+
 	/** Back from a frozen tab or a dead network: reconnect now, or prove the link still lives. */
 	#resume = () => {
-		if (this.#destroyed || this.error) return;
+		if (this.#destroyed || this.error || this.#events) return;
 		if (this.#socket.connected) this.#watch();
 		else this.#reconnectNow();
 	};

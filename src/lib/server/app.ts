@@ -72,7 +72,8 @@ const quietHooks: RealtimeHooks = {
 	sessionClosed: quiet,
 	notified: quiet,
 	commentsChanged: quiet,
-	boardChanged: quiet
+	boardChanged: quiet,
+	watchBoard: () => quiet
 };
 
 /** Starts the app once per process: store opened and migrated, first admin bootstrapped. */

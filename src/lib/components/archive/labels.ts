@@ -7,7 +7,12 @@ import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
 import { formatDuration, itemStatusLabel } from '$lib/components/meeting/format';
 import { roleLabel } from '$lib/components/role-labels';
-import type { ItemStatus, PublicActor, PublicEntry, TimelineKind } from './record';
+import type {
+	ItemStatus,
+	PublicActor,
+	PublicEntry,
+	TimelineKind
+} from '$lib/protocol/public-record';
 import { STANCE_LOOK } from '$lib/components/comments/stance';
 import type { Stance } from '$lib/protocol';
 import { isEntryType, type EntryType } from '$lib/protocol/transcript';

@@ -15,7 +15,7 @@ import {
 	sessionKindLabel,
 	statusLabel
 } from './labels';
-import type { ArchiveRecord, RecordVote } from './record';
+import type { ArchiveRecord, RecordVote } from '$lib/protocol/public-record';
 
 /** Escapes what Markdown (and the HTML it may become) would read as markup. */
 export function escapeMarkdown(text: string): string {

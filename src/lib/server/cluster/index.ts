@@ -48,6 +48,8 @@ export const CHANNELS = {
 	authEnded: 'auth-ended',
 	/** A session closed: `{docNames}` (editors reconnect read-only). */
 	sessionClosed: 'session-closed',
+	/** A community's board changed: its id (readers following it without a socket re-fetch). */
+	board: 'board',
 	/** The test clock moved: `{offsetMs}`. */
 	clock: 'clock',
 	/** A deadline was set or moved on a node that does not run the deadline loop. */

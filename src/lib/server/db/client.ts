@@ -133,7 +133,7 @@ async function migrateLocked(
 	const lock = postgres(url, { max: 1, onnotice: () => {} });
 	try {
 		await lock`select pg_advisory_lock(${LOCKS.migrations})`;
-		// A runtime role that only reads and appends (README, "Trust") may not create drizzle's
+		// A runtime role that only reads and appends (docs/OPERATING.md, "Trust") may not create drizzle's
 		// schema or table even when nothing is pending: it then never calls the migrator at all.
 		if (await upToDate(lock, migrationsFolder)) return;
 		try {
@@ -141,7 +141,7 @@ async function migrateLocked(
 		} catch (error) {
 			if ((error as { code?: string }).code !== '42501') throw error;
 			throw new Error(
-				'the role in DATABASE_URL may not apply the pending migrations: start once with the owning role (README.md, "Trust: key custody and database roles")',
+				'the role in DATABASE_URL may not apply the pending migrations: start once with the owning role (docs/OPERATING.md, "Trust: key custody and database roles")',
 				{ cause: error }
 			);
 		}

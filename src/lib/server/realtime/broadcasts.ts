@@ -125,7 +125,7 @@ export function createBroadcasts(ctx: Ctx, io: IoServer, presence: Pick<Presence
 
 	const hooks: Omit<
 		RealtimeHooks,
-		'disconnectAuthSession' | 'notified' | 'commentsChanged' | 'boardChanged'
+		'disconnectAuthSession' | 'notified' | 'commentsChanged' | 'boardChanged' | 'watchBoard'
 	> = {
 		onlineParticipantIds: (sessionId) => presence.online(sessionId),
 		async participantList(sessionId) {

@@ -75,7 +75,7 @@ export function createLiveEvents(
 	const ctx: Ctx = { ...ctxWithoutRealtime, realtime: hooks };
 	const broadcasts = createBroadcasts(ctx, io, presence);
 	const commentsOut = createCommentBroadcasts(io);
-	const boardOut = createBoardBroadcasts(io);
+	const boardOut = createBoardBroadcasts(io, cluster.state.bus, ctxWithoutRealtime.log);
 	Object.assign(hooks, broadcasts.hooks, commentsOut.hooks, boardOut.hooks, {
 		disconnectAuthSession(authSessionId: string) {
 			io.to(deviceRoom(authSessionId)).emit('session:ended', { reason: 'logout' });
@@ -316,7 +316,9 @@ export function createLiveEvents(
 		async close() {
 			broadcasts.stop();
 			commentsOut.stop();
-			boardOut.stop();
+			await boardOut
+				.stop()
+				.catch((err: unknown) => ctx.log.warn({ err }, 'board bus unsubscribe failed'));
 			await unlink();
 			// Not disconnectSockets(): a client told "io server disconnect" never retries, while one
 			// that loses its transport reconnects by itself (through the proxy, to a live node).

@@ -50,6 +50,12 @@ export interface RealtimeHooks {
 	 * its watchers get `board:changed {communityId}`. Call after the change committed.
 	 */
 	boardChanged(communityId: string): void;
+	/**
+	 * Calls `listener` whenever a community's board changed, on whichever node the change was
+	 * made (the readers without a sign-in, who follow it as a server-sent event stream). Returns
+	 * the function that stops it.
+	 */
+	watchBoard(communityId: string, listener: () => void): () => void;
 }
 
 /** A committed notification as the realtime layer routes it. */

@@ -142,6 +142,19 @@ export async function watch(ctx: Ctx, communityId: string): Promise<{ communityI
 	return { communityId: community.id };
 }
 
+/**
+ * Follows a public board without a socket: `listener` runs after every change to it, made on
+ * any node. Returns the function that stops following. An unknown community is a 404.
+ */
+export async function followBoard(
+	ctx: Ctx,
+	communityId: string,
+	listener: () => void
+): Promise<() => void> {
+	const { communityId: id } = await watch(ctx, communityId);
+	return ctx.realtime.watchBoard(id, listener);
+}
+
 async function requireOpinion(ctx: Ctx, id: string) {
 	const opinion = await opinionsDb.find(ctx.db, id);
 	if (!opinion) throw notFound('opinion_not_found', 'opinion');

@@ -2,7 +2,7 @@
  * Loads a session's public record for the archive pages and the Markdown export. Access is the
  * services' own: the transcript is readable by members and staff, and by anyone once closed.
  */
-import { buildRecord, type ArchiveRecord } from '$lib/components/archive/record';
+import { buildRecord, type ArchiveRecord } from '$lib/protocol/public-record';
 import type { Ctx, Viewer } from './context';
 import { mask } from './archive';
 import * as disclosure from './disclosure';

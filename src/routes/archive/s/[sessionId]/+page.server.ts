@@ -1,5 +1,5 @@
-import type { TimelineKind } from '$lib/components/archive/record';
-import { TIMELINE_KINDS } from '$lib/components/archive/record';
+import type { TimelineKind } from '$lib/protocol/public-record';
+import { TIMELINE_KINDS } from '$lib/protocol/public-record';
 import * as comments from '$lib/server/services/comments';
 import * as costSchemes from '$lib/server/services/cost-schemes';
 import * as outcomes from '$lib/server/services/outcomes';

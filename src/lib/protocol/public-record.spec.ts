@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TranscriptEntryView, VoteView } from '$lib/protocol';
-import { buildRecord, foldPresence, kindOf, stateAt } from './record';
+import type { TranscriptEntryView } from './disclosure';
+import type { VoteView } from './meeting';
+import { buildRecord, foldPresence, kindOf, stateAt } from './public-record';
 
 const mask = (key: string) => `${key.slice(0, 3)}***`;
 const clerk = { id: 'u-clerk', name: 'clerk1', role: 'clerk' };

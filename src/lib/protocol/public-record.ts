@@ -8,8 +8,9 @@
  * are masked (the caller passes the mask), secret ballots have no list at all. The verifiable
  * JSON export is the place for the raw entries.
  */
-import type { Rule, RuleCheck, TranscriptEntryView, VoteView } from '$lib/protocol';
-import { isEntryType, type EntryType } from '$lib/protocol/transcript';
+import type { TranscriptEntryView } from './disclosure';
+import type { Rule, RuleCheck, VoteView } from './meeting';
+import { isEntryType, type EntryType } from './transcript';
 
 export type TimelineKind =
 	'speech' | 'minutes' | 'agenda' | 'floor' | 'vote' | 'proposal' | 'escalation' | 'attendance';
