@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { inboundSchemas, MAX_SOCKET_MESSAGE_BYTES, type Ack } from '$lib/protocol';
 import type { Ctx, RealtimeHooks, Viewer } from '../services/context';
 import { ServiceError } from '../services/errors';
+import { findBadInput } from '../domain/input-guard';
 import { isStoreUnavailable, STORE_UNAVAILABLE } from '../db/availability';
 import * as participants from '../db/participants';
 import * as realtimeSessions from '../db/realtime-sessions';
@@ -257,6 +258,10 @@ export function createLiveEvents(
 		} catch {
 			return reply({ ok: false, error: { code: 'rate_limited', message: 'slow down' } });
 		}
+		// The same guard every HTTP body passes (src/lib/server/services/errors.ts): NUL, lone
+		// surrogates, huge numbers, prototype keys and deep nesting are refused before a schema.
+		const bad = findBadInput(payload);
+		if (bad) return reply({ ok: false, error: { code: bad.code, message: bad.message } });
 		const parsed = v.safeParse(inboundSchemas[event], payload);
 		if (!parsed.success) {
 			return reply({
