@@ -21,6 +21,7 @@ export interface NoticeParams {
 	escalation_overdue: { title: string; at: string };
 	escalation_answered: { title: string };
 	vote_notice: { question: string };
+	session_notice: { title: string };
 	vote_opened: { question: string; at?: string };
 	vote_closed: { question: string; passed: 'yes' | 'no' };
 	vote_reminder: { question: string };
@@ -53,6 +54,7 @@ const TEXTS: { [K in NoticeKind]: (p: NoticeParams[K], o: Options) => string } =
 	escalation_overdue: (p, o) => m.notice_escalation_overdue(p, o),
 	escalation_answered: (p, o) => m.notice_escalation_answered(p, o),
 	vote_notice: (p, o) => m.notice_vote_notice(p, o),
+	session_notice: (p, o) => m.notice_session_notice(p, o),
 	vote_opened: (p, o) =>
 		p.at
 			? m.notice_vote_opened_until({ question: p.question, at: p.at }, o)

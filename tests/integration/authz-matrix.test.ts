@@ -738,6 +738,12 @@ const CASES: Case[] = [
 		json: () => ({ text: '矩阵公告' })
 	},
 	{
+		route: 'POST /api/v1/sessions/[id]/notice',
+		path: (f) => `/api/v1/sessions/${f.session.id}/notice`,
+		allow: RUN,
+		json: () => ({ text: '矩阵会议公告' })
+	},
+	{
 		route: 'GET /api/v1/notices/[id]',
 		path: () => '/api/v1/notices/no-such-notice',
 		allow: ALL,

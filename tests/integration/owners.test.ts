@@ -479,6 +479,90 @@ describe.each(availableStores())("owners' procedure: the lift levy (%s)", (store
 		expect(a.result.passed).toBe(false);
 	});
 
+	it('a notice of the whole meeting covers every vote without its own, once its period has run', async () => {
+		const fx = await createSessionWithInvites(server, {
+			roles: ['owner'],
+			items: [{ title: '电梯更换' }, { title: '门禁系统' }]
+		});
+		const [first, second] = fx.session.items;
+		expectStatus(
+			await admin.request('PATCH', `/api/v1/communities/${COMMUNITY}`, {
+				json: { noticeDays: 15 }
+			}),
+			200
+		);
+		const levy = (itemId: string, question: string) =>
+			fx.moderator.post(`/api/v1/items/${itemId}/votes`, {
+				question,
+				kind: 'yes_no_abstain',
+				secret: true,
+				tally: 'hidden',
+				eligibility: 'households',
+				rule: { kind: 'civil_code_278', matter: 'ordinary' }
+			});
+		const covered = expectStatus<{ id: string }>(await levy(first!.id, '是否同意更换电梯？'), 201);
+		// A body that is not what a notice takes is refused, and nothing is published.
+		expect(
+			errorCode(await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/notice`, { place: 7 }))
+		).toBe('invalid_payload');
+		const notice = expectStatus<{ id: string; publishedAt: string; openFrom: string }>(
+			await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/notice`, {
+				text: '召开业主大会，审议电梯更换及费用分摊',
+				place: '小区会所二楼'
+			}),
+			201
+		);
+		expect(Date.parse(notice.openFrom) - Date.parse(notice.publishedAt)).toBe(15 * DAY * 1000);
+		const listed = expectStatus<Record<string, unknown>[]>(
+			await new ApiClient(server).get(`/api/v1/communities/${COMMUNITY}/notices`),
+			200
+		).find((n) => n.id === notice.id)!;
+		expect(listed).toMatchObject({ sessionId: fx.session.id, openFrom: notice.openFrom });
+		expect(listed).not.toHaveProperty('voteId');
+		const detail = expectStatus<{ content: { kind: string; items: { title: string }[] } }>(
+			await new ApiClient(server).get(`/api/v1/notices/${notice.id}`),
+			200
+		);
+		expect(detail.content.kind).toBe('session');
+		expect(detail.content.items.map((i) => i.title)).toEqual(fx.session.items.map((i) => i.title));
+		// A vote created after the notice is covered too; one with a notice of its own follows that.
+		const later = expectStatus<{ id: string }>(
+			await levy(first!.id, '是否同意使用维修资金？'),
+			201
+		);
+		const own = expectStatus<{ id: string }>(await levy(second!.id, '是否同意加装门禁？'), 201);
+		await advance(10 * DAY);
+		const ownNotice = expectStatus<{ id: string }>(
+			await fx.moderator.post(`/api/v1/votes/${own.id}/notice`, { text: '门禁单独公告' }),
+			201
+		);
+		expect(errorCode(await fx.moderator.post(`/api/v1/votes/${covered.id}/open`, {}))).toBe(
+			'notice_period'
+		);
+		await advance(5 * DAY);
+		expectStatus(await fx.moderator.post(`/api/v1/votes/${covered.id}/open`, {}), 200);
+		expectStatus(await fx.moderator.post(`/api/v1/votes/${later.id}/open`, {}), 200);
+		expect(errorCode(await fx.moderator.post(`/api/v1/votes/${own.id}/open`, {}))).toBe(
+			'notice_period'
+		);
+		expectStatus(await fx.moderator.post(`/api/v1/votes/${covered.id}/close`, {}), 200);
+		const a = expectStatus<AnnouncementView>(
+			await new ApiClient(server).get(`/api/v1/votes/${covered.id}/announcement`),
+			200
+		);
+		expect(a.notice?.id).toBe(notice.id);
+		expect(a.earlyReason ?? null).toBeNull();
+		expect(ownNotice.id).not.toBe(notice.id);
+		const transcript = expectStatus<{ entries: { type: string; data: Record<string, unknown> }[] }>(
+			await fx.moderator.get(`/api/v1/sessions/${fx.session.id}/transcript`),
+			200
+		);
+		expect(
+			transcript.entries.find((e) => e.type === 'notice_published' && e.data.noticeId === notice.id)
+				?.data
+		).toMatchObject({ voteId: null, openFrom: notice.openFrom });
+	});
+
 	it('ranked, score and approval votes: winners, rounds and paper ballots for people', async () => {
 		const fx = await createSessionWithInvites(server, { roles: ['resident'] });
 		const people = await Promise.all(

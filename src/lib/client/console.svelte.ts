@@ -220,6 +220,15 @@ export class ConsoleActions {
 		});
 	}
 
+	/** A notice of the whole meeting: every vote of the session without its own notice follows it. */
+	publishSessionNotice(sessionId: string, body: { text?: string; place?: string; link?: string }) {
+		return this.#send<{ id: string; publishedAt: string; openFrom: string }>({
+			method: 'POST',
+			path: `/sessions/${seg(sessionId)}/notice`,
+			json: body
+		});
+	}
+
 	/** What the vote still lacks and who has not voted (扫楼). */
 	turnout(voteId: string) {
 		return this.#send<TurnoutView>({ method: 'GET', path: `/votes/${seg(voteId)}/turnout` });

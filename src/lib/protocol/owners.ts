@@ -56,6 +56,15 @@ export interface NoticeContent {
 	howToVote: string;
 	howToAppointProxy: string;
 	noticeDays: number;
+	/**
+	 * A notice of a whole session (`kind: "session"`) lists its agenda instead of one matter: each
+	 * item with its proposal at that moment and the votes planned on it.
+	 */
+	items?: {
+		title: string;
+		proposal: string;
+		votes: { question: string; kind: string; rule: unknown }[];
+	}[];
 }
 
 export interface NoticeDetail extends NoticeView {

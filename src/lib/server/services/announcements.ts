@@ -21,7 +21,7 @@ export async function announcementOf(
 	vote: votes.VoteHead,
 	tally: TallyView
 ): Promise<AnnouncementView> {
-	const notice = await noticesDb.latestForVote(db, vote.id);
+	const notice = await noticesDb.thatApplies(db, vote);
 	const origins = await proxiesDb.ballotOrigins(db, vote.id);
 	const result = tally.result!;
 	return {

@@ -125,6 +125,102 @@ export async function publish(
 	return { id: notice.id, publishedAt: now.toISOString(), openFrom: openFrom.toISOString() };
 }
 
+/**
+ * A notice of a whole session (a meeting of owners announced as one): its agenda, each item's
+ * proposal at this moment and the votes already planned on it. Every vote of the session that
+ * has no notice of its own follows it (`db/notices.ts` thatApplies).
+ */
+export async function publishForSession(
+	ctx: Ctx,
+	viewer: Viewer,
+	sessionId: string,
+	input: unknown,
+	now = clock.now()
+): Promise<{ id: string; publishedAt: string; openFrom: string }> {
+	const user = await requireCan(ctx, viewer, 'session.run', { sessionId });
+	const body = parse(noticeCreateSchema, input ?? {});
+	const session = await sessions.find(ctx.db, sessionId);
+	if (!session) throw notFound('session_not_found', 'session');
+	if (session.status === 'closed')
+		throw new ServiceError(409, 'session_closed', 'this session is closed');
+	const community = (await orgs.findCommunity(ctx.db, session.communityId))!;
+	const planned = await votes.listHeadsForSession(ctx.db, sessionId);
+	// Read before the transaction: loading a document uses the store (PGlite has one connection).
+	const items: NonNullable<NoticeContent['items']> = [];
+	for (const item of session.items) {
+		items.push({
+			title: item.title,
+			proposal: (await snapshot(ctx, item.docName)).text,
+			votes: planned
+				.filter((v) => v.itemId === item.id && v.status !== 'closed')
+				.map((v) => ({ question: v.question, kind: v.kind, rule: v.rule }))
+		});
+	}
+	const content: NoticeContent = {
+		title: session.title,
+		text: body.text || session.title,
+		proposal: '',
+		rule: null,
+		kind: 'session',
+		options: [],
+		eligibility: '',
+		secret: false,
+		closesAt: session.closesAt?.toISOString() ?? null,
+		place: body.place || null,
+		link: body.link || null,
+		room: `${ctx.config.origin}/s/${sessionId}`,
+		howToVote: HOW_TO_VOTE,
+		howToAppointProxy: HOW_TO_PROXY,
+		noticeDays: community.noticeDays,
+		items
+	};
+	const hash = contentHash(content as unknown as Json);
+	const openFrom = openFromOf(now, community.noticeDays);
+	const notice = await ctx.db.transaction(async (tx) => {
+		const row = await noticesDb.insert(tx, {
+			id: newId(),
+			communityId: community.id,
+			sessionId,
+			voteId: null,
+			title: content.title,
+			text: content.text,
+			content,
+			contentHash: hash,
+			publishedAt: now,
+			openFrom,
+			createdBy: user.id
+		});
+		await record(
+			tx,
+			sessionId,
+			'notice_published',
+			actorOfUser(user),
+			{
+				noticeId: row.id,
+				voteId: null,
+				title: content.title,
+				contentHash: hash,
+				publishedAt: now.toISOString(),
+				openFrom: openFrom.toISOString()
+			},
+			now
+		);
+		await notify(
+			tx,
+			{ audience: 'community', communityId: community.id },
+			{
+				...sentence('session_notice', { title: session.title }),
+				url: `/notices/${row.id}`,
+				at: now
+			}
+		);
+		return row;
+	});
+	ctx.realtime.transcriptChanged(sessionId);
+	ctx.log.info({ sessionId, noticeId: notice.id }, 'session notice published');
+	return { id: notice.id, publishedAt: now.toISOString(), openFrom: openFrom.toISOString() };
+}
+
 export async function listForCommunity(ctx: Ctx, communityId: string): Promise<NoticeView[]> {
 	if (!(await orgs.findCommunity(ctx.db, communityId)))
 		throw notFound('community_not_found', 'community');

@@ -193,7 +193,7 @@ export async function open(
 		const session = (await sessions.find(tx, row.sessionId))!;
 		requireStarted(session, now);
 		const community = await orgs.findCommunity(tx, session.communityId);
-		const notice = await noticesDb.latestForVote(tx, voteId);
+		const notice = await noticesDb.thatApplies(tx, row);
 		const problem = noticeProblem({
 			ruleKind: (row.rule as Rule).kind,
 			noticeDays: community?.noticeDays ?? 0,
