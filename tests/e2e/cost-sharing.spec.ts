@@ -119,3 +119,68 @@ test('a phone sees its household’s amount under two schemes and votes between 
 	});
 	await expect(area.getByText('已选定')).toBeVisible();
 });
+
+test('an owner proposes a scheme from the phone when the moderator allows it, and sees its amount', async ({
+	browser
+}) => {
+	// Its own server: the register of the test above is in use by its vote.
+	const own = await startServer();
+	try {
+		const admin = await adminClient(own);
+		const session = expectStatus<SessionView>(
+			await admin.post('/api/v1/sessions', {
+				title: '5号楼外墙维修',
+				kind: 'live',
+				items: [{ title: '维修费用怎么分' }]
+			}),
+			201
+		);
+		const itemId = session.items[0]!.id;
+		expectStatus(
+			await admin.request('POST', `/api/v1/communities/${session.communityId}/households`, {
+				body: 'building,unit,area,owner\n5号楼,101,60.00,p1\n5号楼,201,70.00,p2\n5号楼,301,80.00,p3\n',
+				headers: { 'content-type': 'text/csv' }
+			}),
+			200
+		);
+		const households = expectStatus<{ unit: string; seatCode: string }[]>(
+			await admin.get(`/api/v1/communities/${session.communityId}/households`),
+			200
+		);
+		const invite = expectStatus<InviteView>(
+			await admin.post(`/api/v1/sessions/${session.id}/invites`, { role: 'owner' }),
+			201
+		);
+		expectStatus(await admin.post(`/api/v1/sessions/${session.id}/current`, { itemId }), 200);
+		expectStatus(
+			await admin.post(`/api/v1/sessions/${session.id}/settings`, { costDrafting: true }),
+			200
+		);
+
+		const phone = await joinOnPhone(
+			browser,
+			own.publicUrl(`/join/${tokenOf(invite.url)}`),
+			'二楼业主',
+			PHONE
+		);
+		await phone.getByText('提出分摊方案').click();
+		await phone.getByLabel('方案名称').fill('按户均摊');
+		await phone.getByLabel('分摊总额（元）').fill('3000');
+		await phone.getByLabel('分摊方式').selectOption('household');
+		await phone.getByRole('button', { name: '提交方案' }).click();
+		await expect(phone.getByText('方案「按户均摊」已提交，已列在下方。')).toBeVisible();
+		// With a scheme on the item, the phone offers to take its household's seat.
+		await phone.getByLabel('表决票编码').fill(households.find((h) => h.unit === '201')!.seatCode);
+		await phone.getByRole('button', { name: '入座' }).click();
+		// 3 000 yuan over three households: 1 000 each, on the phone that proposed it.
+		await expect(phone.getByText('您家（5号楼 2**）应缴 1,000.00 元')).toBeVisible();
+
+		const schemes = expectStatus<{ title: string; authorRole: string }[]>(
+			await admin.get(`/api/v1/items/${itemId}/cost-schemes`),
+			200
+		);
+		expect(schemes).toEqual([expect.objectContaining({ title: '按户均摊', authorRole: 'owner' })]);
+	} finally {
+		await own.dispose();
+	}
+});
