@@ -28,6 +28,11 @@ const config = {
 		// Forms are checked against ORIGIN in hooks.server.ts (REFERENCE.md §1), where the
 		// origin comes from configuration instead of the request's Host header.
 		csrf: { trustedOrigins: [] },
+		// Every stylesheet a page needs goes into its HTML: a room links some 18 small files
+		// (each lazily loaded panel brings its own, which SvelteKit links up front so nothing
+		// flashes), and on a phone with half a second of latency their requests held the first
+		// paint back by 2.4 s (tests/bench/scenarios/slow4g.js). The largest is 11 KB.
+		inlineStyleThreshold: 16_384,
 		// The worker only shows Web Push messages; it is registered when someone turns push
 		// reminders on (src/lib/client/push.ts), never on every page.
 		serviceWorker: { register: false },

@@ -84,6 +84,10 @@ export function evaluateTargets(r) {
 	const room = get(r, 'app.pageWeight.room');
 	add('js-initial', '7', 'participant room initial JS ≤ 100 KB gz', room?.initial?.gzKb ?? null, 100, room ? `${fmt(room.initial.gzKb)} KB` : '—');
 	add('js-editor', '7', 'participant room with editor ≤ 160 KB gz', room?.loaded?.gzKb ?? null, 160, room ? `${fmt(room.loaded.gzKb)} KB` : '—');
+	const slow = get(r, 'app.slow4g');
+	add('slow4g-join', '8', 'Slow 4G + 4× CPU: tap 加入 → proposal visible ≤ 2.5 s (p50)', slow?.joinToProposal?.p50 ?? null, 2500, slow?.joinToProposal ? `${ms(slow.joinToProposal.p50)} (cold reload ${ms(slow.coldReload.p50)}, warm ${ms(slow.warmReload.p50)}; ${slow.runs} runs)` : '—');
+	add('slow4g-js', '8', 'Slow 4G: room JS before 编辑 ≤ 100 KB on the wire', slow?.beforeEdit?.scriptsKb ?? null, 100, slow?.beforeEdit ? `${fmt(slow.beforeEdit.scriptsKb)} KB (${slow.beforeEdit.files} files; editor chunks ${slow.beforeEdit.editorChunks.length}; cold reload ${fmt(slow.beforeEdit.coldReloadScriptsKb)} KB)` : '—');
+	add('slow4g-fonts', '8', 'no web fonts', slow?.beforeEdit?.fonts ?? null, 0, slow?.beforeEdit ? String(slow.beforeEdit.fonts) : '—');
 	return t;
 }
 

@@ -66,7 +66,7 @@ const PROFILE = flag('--profile');
 const want = (phase) => !ONLY || ONLY.includes(phase);
 
 function readHelp() {
-	return 'usage: npm run bench [-- --quick] [--out <dir>] [--only app|pages,join,editing,yjs,fanout,acks,rooms,churn] [--profile] [--no-build]';
+	return 'usage: npm run bench [-- --quick] [--out <dir>] [--only app|pages,slow4g,join,editing,yjs,fanout,acks,rooms,churn] [--profile] [--no-build]';
 }
 
 /** Everything that depends on --quick. */
@@ -470,8 +470,8 @@ async function main() {
 	});
 	const pglite = existsSync(templateDir) ? { templateDir } : {};
 
-	// `app` is four parts that `--only` can also name one by one: pages, join, editing, yjs.
-	const APP_PARTS = ['pages', 'join', 'editing', 'yjs'];
+	// `app` is five parts that `--only` can also name one by one: pages, slow4g, join, editing, yjs.
+	const APP_PARTS = ['pages', 'slow4g', 'join', 'editing', 'yjs'];
 	const wantPart = (part) => want('app') || ONLY.includes(part);
 	if (APP_PARTS.some(wantPart)) {
 		await attempt(report, 'app', async () => {
@@ -480,6 +480,8 @@ async function main() {
 				const servers = { main: server };
 				if (P.pages && wantPart('pages'))
 					await attemptInto(app, 'pageWeight', () => runScenario('pageweight', servers, P.pages));
+				if (wantPart('slow4g'))
+					await attemptInto(app, 'slow4g', () => runScenario('slow4g', servers, P.slow4g ?? {}));
 				if (wantPart('join'))
 					await attemptInto(app, 'join', () => runScenario('join', servers, P.join));
 				if (wantPart('editing'))

@@ -140,7 +140,7 @@ async function browserJoins(ctx, server, rooms) {
 			const invitePage = performance.now() - t0;
 			await page.fill('input[name=name]', '浏览器居民');
 			const t1 = performance.now();
-			await Promise.all([page.waitForURL(/\/s\//, { timeout: 30_000 }), page.click('button[type=submit]')]);
+			await Promise.all([page.waitForURL(/\/s\//, { timeout: 30_000 }), page.getByRole('button', { name: '加入', exact: true }).click()]);
 			const roomPage = performance.now() - t1;
 			await page.waitForSelector('.ProseMirror', { timeout: 60_000 });
 			const editorShown = performance.now() - t1;

@@ -95,7 +95,7 @@ export async function run(ctx) {
 		const page = await phone.newPage();
 		out.join = await weigh(page, `${server.origin}/join/${encodeURIComponent(token)}`);
 		await page.fill('input[name=name]', '页面居民');
-		await Promise.all([page.waitForURL(/\/s\//), page.click('button[type=submit]')]);
+		await Promise.all([page.waitForURL(/\/s\//), page.getByRole('button', { name: '加入', exact: true }).click()]);
 		out.room = await weigh(page, `${server.origin}/s/${session.id}`);
 		await phone.close();
 
