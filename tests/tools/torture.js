@@ -4,11 +4,13 @@
  *     malformed socket.io packets on authenticated connections, and 20 × `kill -9` of the app
  *     while 100 voters vote (on PGlite, and on Postgres when DATABASE_URL is set);
  *   - the odd-input battery of tests/integration/authz-matrix.test.ts (every route × odd bodies),
- *     YISHI_BATTERY_HTTP_ROUNDS times over.
+ *     YISHI_BATTERY_HTTP_ROUNDS times over;
+ *   - the XSS corpus of tests/e2e/xss.spec.ts in Chromium with YISHI_BATTERY_XSS_FULL=1: every
+ *     page also in large mode (长辈版), en and zh-TW.
  * Each prints its figures on lines starting `battery:` / `odd-input battery:`; this script
  * repeats them at the end. Sizes can be overridden with the same YISHI_BATTERY_* variables.
  *
- * Plain ESM, no dependencies beyond vitest; builds first when the build is stale.
+ * Plain ESM, no dependencies beyond vitest and Playwright; builds first when the build is stale.
  */
 import { spawn } from 'node:child_process';
 import { ensureBuild, ROOT } from '../../src/cli/ensure-build.js';
@@ -19,18 +21,19 @@ const env = {
 	YISHI_BATTERY_PACKETS: process.env.YISHI_BATTERY_PACKETS ?? '100000',
 	YISHI_BATTERY_KILLS: process.env.YISHI_BATTERY_KILLS ?? '20',
 	YISHI_BATTERY_VOTERS: process.env.YISHI_BATTERY_VOTERS ?? '100',
-	YISHI_BATTERY_HTTP_ROUNDS: process.env.YISHI_BATTERY_HTTP_ROUNDS ?? '3'
+	YISHI_BATTERY_HTTP_ROUNDS: process.env.YISHI_BATTERY_HTTP_ROUNDS ?? '3',
+	YISHI_BATTERY_XSS_FULL: process.env.YISHI_BATTERY_XSS_FULL ?? '1'
 };
 
 /**
- * Runs vitest on one file, echoing its output and keeping the figure lines.
- * @param {string} file
+ * Runs a test command, echoing its output and keeping the figure lines.
+ * @param {string[]} args for npx
  * @param {string[]} figures
  * @returns {Promise<number>}
  */
-function vitest(file, figures) {
+function runFigures(args, figures) {
 	return new Promise((resolve) => {
-		const child = spawn('npx', ['vitest', 'run', '--project', 'integration', file], {
+		const child = spawn('npx', args, {
 			cwd: ROOT,
 			env,
 			stdio: ['ignore', 'pipe', 'inherit']
@@ -47,13 +50,25 @@ function vitest(file, figures) {
 	});
 }
 
+/**
+ * @param {string} file
+ * @param {string[]} figures
+ */
+const vitest = (file, figures) =>
+	runFigures(['vitest', 'run', '--project', 'integration', file], figures);
+
 await ensureBuild();
 const started = Date.now();
 /** @type {string[]} */
 const figures = [];
 const codes = [
 	await vitest('tests/integration/battery.test.ts', figures),
-	await vitest('tests/integration/authz-matrix.test.ts', figures)
+	await vitest('tests/integration/authz-matrix.test.ts', figures),
+	// The XSS corpus in Chromium, each page also in large mode, en and zh-TW.
+	await runFigures(
+		['playwright', 'test', '-c', 'tests/playwright.config.ts', 'tests/e2e/xss.spec.ts'],
+		figures
+	)
 ];
 console.log(`\n=== torture: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 for (const line of figures) console.log(line);
