@@ -80,17 +80,39 @@ export class ItemAmendments {
 		return this.#post(`/api/v1/amendments/${encodeURIComponent(id)}/${decision}`);
 	}
 
-	/** A yes/no vote of the participants on this amendment: passing it merges the text. */
-	async putToVote(id: string, question: string): Promise<AmendmentResult> {
-		const created = await this.#post(`/api/v1/items/${encodeURIComponent(this.itemId)}/votes`, {
-			question,
-			kind: 'yes_no_abstain',
-			secret: false,
-			tally: 'live',
-			eligibility: 'participants',
-			rule: { kind: 'majority_cast' },
-			amendmentId: id
-		});
-		return created;
+	/**
+	 * A yes/no/abstain vote of the participants on this amendment: passing it merges the text.
+	 * Only yes/no: with options, the server's "passed" means "one option won", which would merge
+	 * the amendment even when "keep the text" won.
+	 */
+	async putToVote(
+		id: string,
+		question: string,
+		choice: { rule: 'majority' | 'two_thirds'; secret: boolean }
+	): Promise<AmendmentResult> {
+		try {
+			const created = await fetch(`/api/v1/items/${encodeURIComponent(this.itemId)}/votes`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({
+					question,
+					kind: 'yes_no_abstain',
+					secret: choice.secret,
+					tally: 'live',
+					eligibility: 'participants',
+					rule:
+						choice.rule === 'two_thirds'
+							? { kind: 'threshold', ratio: '2/3', base: 'cast' }
+							: { kind: 'majority_cast' },
+					amendmentId: id
+				})
+			});
+			if (!created.ok) return failure(created);
+			const vote = (await created.json()) as { id: string };
+			// Votes are created as drafts: "put to a vote" means the phones can vote at once.
+			return this.#post(`/api/v1/votes/${encodeURIComponent(vote.id)}/open`);
+		} catch {
+			return { ok: false, code: 'offline' };
+		}
 	}
 }
