@@ -85,9 +85,19 @@ export function evaluateTargets(r) {
 	add('js-initial', '7', 'participant room initial JS ≤ 100 KB gz', room?.initial?.gzKb ?? null, 100, room ? `${fmt(room.initial.gzKb)} KB` : '—');
 	add('js-editor', '7', 'participant room with editor ≤ 160 KB gz', room?.loaded?.gzKb ?? null, 160, room ? `${fmt(room.loaded.gzKb)} KB` : '—');
 	const slow = get(r, 'app.slow4g');
-	add('slow4g-join', '8', 'Slow 4G + 4× CPU: tap 加入 → proposal visible ≤ 2.5 s (p50)', slow?.joinToProposal?.p50 ?? null, 2500, slow?.joinToProposal ? `${ms(slow.joinToProposal.p50)} (cold reload ${ms(slow.coldReload.p50)}, warm ${ms(slow.warmReload.p50)}; ${slow.runs} runs)` : '—');
-	add('slow4g-js', '8', 'Slow 4G: room JS before 编辑 ≤ 100 KB on the wire', slow?.beforeEdit?.scriptsKb ?? null, 100, slow?.beforeEdit ? `${fmt(slow.beforeEdit.scriptsKb)} KB (${slow.beforeEdit.files} files; editor chunks ${slow.beforeEdit.editorChunks.length}; cold reload ${fmt(slow.beforeEdit.coldReloadScriptsKb)} KB)` : '—');
-	add('slow4g-fonts', '8', 'no web fonts', slow?.beforeEdit?.fonts ?? null, 0, slow?.beforeEdit ? String(slow.beforeEdit.fonts) : '—');
+	add('slow4g-join', '9', 'Slow 4G + 4× CPU: tap 加入 → proposal visible ≤ 2.5 s (p50)', slow?.joinToProposal?.p50 ?? null, 2500, slow?.joinToProposal ? `${ms(slow.joinToProposal.p50)} (cold reload ${ms(slow.coldReload.p50)}, warm ${ms(slow.warmReload.p50)}; ${slow.runs} runs)` : '—');
+	add('slow4g-js', '9', 'Slow 4G: room JS before 编辑 ≤ 100 KB on the wire', slow?.beforeEdit?.scriptsKb ?? null, 100, slow?.beforeEdit ? `${fmt(slow.beforeEdit.scriptsKb)} KB (${slow.beforeEdit.files} files; editor chunks ${slow.beforeEdit.editorChunks.length}; cold reload ${fmt(slow.beforeEdit.coldReloadScriptsKb)} KB)` : '—');
+	add('slow4g-fonts', '9', 'no web fonts', slow?.beforeEdit?.fonts ?? null, 0, slow?.beforeEdit ? String(slow.beforeEdit.fonts) : '—');
+	const cl = r.cluster;
+	const clNote = cl?.skipped ? `not measured: ${cl.skipped}` : cl?.error ? `error: ${cl.error.slice(0, 80)}` : null;
+	const cf = cl?.fanout;
+	add('cluster-fanout', '8', `cross-node fan-out p50 ≤ 1.3× one node (N=${cf?.cross?.n ?? cl?.params?.fanoutN ?? 1000})`, cf?.ratioP50 ?? null, 1.3, clNote ?? `${fmt(cf?.ratioP50, 2)}× (A→B ${ms(cf?.cross?.fanout?.p50)})`, {
+		baseline: cf ? `one node ${ms(cf.single?.fanout?.p50)}` : undefined
+	});
+	const ce = cl?.editing;
+	add('cluster-edit', '8', 'edit A→B across nodes p99 ≤ 2× one node', ce?.ratioP99 ?? null, 2, clNote ?? `${fmt(ce?.ratioP99, 2)}× (${ms(ce?.cross?.latency?.p99)})`, {
+		baseline: ce ? `one node ${ms(ce.single?.latency?.p99)}` : undefined
+	});
 	return t;
 }
 
@@ -363,6 +373,45 @@ export function renderMarkdown(r) {
 			'',
 			`Cold start (spawn → \`/healthz\` 200): fresh PGlite directory (initdb + migrations) **${ms(cs.freshMs)}** (server RSS then ${mb(cs.freshMem)}, ${mb(cs.freshMemAfterGc)} after gc); restart on that directory **${ms(cs.restartMs)}** (RSS ${mb(cs.restartMem)})${cs.postgresMs ? `; Postgres **${ms(cs.postgresMs)}** (RSS ${mb(cs.postgresMem)})` : ''}.`
 		);
+
+	// 8
+	const cl = r.cluster;
+	const cf = cl?.fanout;
+	const ce = cl?.editing;
+	out.push('', '## 8. Cluster: two nodes (Redis) against one, in the same run', '');
+	if (cl?.skipped) out.push(`Not measured: ${cl.skipped}.`);
+	else if (cl?.error) out.push(`Failed: ${cl.error}`);
+	else if (cl) {
+		const row = (label, x) =>
+			x.skipped
+				? [label, x.n, '—', '—', '—', `${fmt((x.joinMs + x.connectMs) / 1000)} s`, x.skipped]
+				: [label, x.receivers, ms(x.fanout.p50), ms(x.fanout.p99), ms(x.ack.p50), `${fmt((x.joinMs + x.connectMs) / 1000)} s`, Object.entries(x.mem).map(([k, m]) => `${k} ${fmt(m.vmRssKb / 1024, 0)} MB`).join(', ')];
+		out.push(
+			'A lone node on Postgres (`single`) and two nodes sharing another database and a private redis-server (`a`, `b`), all running at once on this machine; clients connect to a node directly. Fan-out = ballot cast at t0 → the tally counting it at the LAST receiver.',
+			'',
+			table(
+				['case', 'receivers', 'fan-out p50', 'p99', 'ack p50', 'fill (join + connect)', 'node RSS after gc'],
+				[
+					row('fan-out, one node', cf.single),
+					row('fan-out, cast on A → all receivers on B', cf.cross),
+					row(`room of ${cl.params.room}, one node`, cl.room.single),
+					row(`room of ${cl.params.room}, split over A and B (cast on A)`, cl.room.split)
+				]
+			),
+			'',
+			`Cross-node ÷ one node: fan-out p50 ${fmt(cf.ratioP50, 2)}×, p99 ${fmt(cf.ratioP99, 2)}×; room split ÷ one node: p50 ${fmt(cl.room.ratioP50, 2)}×, p99 ${fmt(cl.room.ratioP99, 2)}×, fill ${fmt(cl.room.fillRatio, 2)}×.`,
+			'',
+			table(
+				['edit A → B', 'keystrokes', 'p50', 'p90', 'p99', 'max', 'lost'],
+				[
+					['both on one node', ce.single.latency.n, ms(ce.single.latency.p50), ms(ce.single.latency.p90), ms(ce.single.latency.p99), ms(ce.single.latency.max), ce.single.lost],
+					['A on node a, B on node b', ce.cross.latency.n, ms(ce.cross.latency.p50), ms(ce.cross.latency.p90), ms(ce.cross.latency.p99), ms(ce.cross.latency.max), ce.cross.lost]
+				]
+			),
+			'',
+			`Edit across nodes ÷ one node: p50 ${fmt(ce.ratioP50, 2)}×, p99 ${fmt(ce.ratioP99, 2)}×. Three app processes, redis-server, Postgres and the load client share the machine's ${r.meta.cpus} cores: on a small machine the cross-node figures include that contention, not only the extra hop.`
+		);
+	} else out.push('Not run.');
 
 	// profiles
 	const profiles = [];

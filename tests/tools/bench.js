@@ -7,7 +7,7 @@
  *   npm run bench                  full run (< 15 min on 2 cores)
  *   npm run bench -- --quick       smaller N, shorter runs (< 2 min once built)
  *   npm run bench -- --out <dir>   report directory (default bench/)
- *   npm run bench -- --only fanout,acks   only these phases (app, fanout, acks, rooms, churn;
+ *   npm run bench -- --only fanout,acks   only these phases (app, fanout, acks, rooms, churn, cluster;
  *                                  app's parts one by one: pages, join, editing, yjs)
  *   npm run bench -- --profile     CPU-profile the server during the hot phases (adds ~5 % load;
  *                                  .cpuprofile files in <out>/profiles, top functions in the JSON)
@@ -19,6 +19,11 @@
  * (tests/bench/probe.js), and drives it from load clients in separate processes
  * (tests/bench/driver.js). Figures that depend on the machine are reported next to baselines
  * measured in the same run. Output: <out>/report.md and <out>/report.json.
+ *
+ * The cluster phase (with Postgres and a `redis-server` binary) starts a lone node and two nodes
+ * sharing a database and a private redis-server on a random port, and compares them in the same
+ * run. BENCH_CLUSTER_ROOM scales its big room down (default 5 000 people; 500 in --quick) when
+ * the machine cannot hold it; the report says what was run.
  */
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -35,12 +40,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILD_INPUTS } from '../../src/cli/ensure-build.js';
-import { postgresAvailable, startServer } from '../bench/lib/server.js';
+import { createPgDatabase, freePort, postgresAvailable, startServer } from '../bench/lib/server.js';
 import { sleep } from '../bench/lib/stats.js';
 import { renderMarkdown, evaluateTargets } from '../bench/report.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BUILD_DIR = 'node_modules/.cache/yishi-bench-build';
+// A git worktree that links node_modules from another checkout shares this cache with it:
+// BENCH_BUILD_DIR (relative to the repository) keeps its bench build apart, e.g. `build`.
+const BUILD_DIR = process.env.BENCH_BUILD_DIR || 'node_modules/.cache/yishi-bench-build';
 const KIT_DIR = '.svelte-kit-bench';
 const ENTRY = path.join(ROOT, BUILD_DIR, 'server.js');
 
@@ -66,7 +73,7 @@ const PROFILE = flag('--profile');
 const want = (phase) => !ONLY || ONLY.includes(phase);
 
 function readHelp() {
-	return 'usage: npm run bench [-- --quick] [--out <dir>] [--only app|pages,slow4g,join,editing,yjs,fanout,acks,rooms,churn] [--profile] [--no-build]';
+	return 'usage: npm run bench [-- --quick] [--out <dir>] [--only app|pages,slow4g,join,editing,yjs,fanout,acks,rooms,churn,cluster] [--profile] [--no-build]';
 }
 
 /** Everything that depends on --quick. */
@@ -87,7 +94,17 @@ const P = QUICK
 			// One settled sample per step: the per-participant figure is not judged in --quick.
 			acks: { rate: 200, seconds: 1, voters: 100, memSteps: 1, memTries: 1 },
 			rooms: { count: 100, split: false },
-			churn: { pool: 100, connected: 50, perSecond: 20, warmupS: 2, seconds: 4, sampleS: 1 }
+			churn: { pool: 100, connected: 50, perSecond: 20, warmupS: 2, seconds: 4, sampleS: 1 },
+			cluster: {
+				fanoutN: 200,
+				ballots: 30,
+				gapMs: 120,
+				keystrokes: 100,
+				perSecond: 40,
+				room: clusterRoom(500),
+				roomBallots: 10,
+				connectBudgetMs: 120_000
+			}
 		}
 	: {
 			pages: { archivePath: process.env.BENCH_ARCHIVE_PATH || '/archive/s/:id' },
@@ -104,8 +121,24 @@ const P = QUICK
 			},
 			acks: { rate: 200, seconds: 5, voters: 200 },
 			rooms: { count: 1000, split: true },
-			churn: { pool: 400, connected: 200, perSecond: 50, warmupS: 10, seconds: 90 }
+			churn: { pool: 400, connected: 200, perSecond: 50, warmupS: 10, seconds: 90 },
+			cluster: {
+				fanoutN: 1000,
+				ballots: 50,
+				gapMs: 120,
+				keystrokes: 300,
+				perSecond: 20,
+				room: clusterRoom(5000),
+				roomBallots: 10,
+				connectBudgetMs: 300_000
+			}
 		};
+
+/** The cluster phase's big room: BENCH_CLUSTER_ROOM scales it down on a machine that cannot hold it. */
+function clusterRoom(fallback) {
+	const n = Number(process.env.BENCH_CLUSTER_ROOM);
+	return Number.isInteger(n) && n > 0 ? n : fallback;
+}
 
 /** BENCH_PARAMS='{"fanout":{"levels":[1000]}}' overrides parameters (deep merge), for diagnosis. */
 function merge(into, over) {
@@ -264,6 +297,44 @@ async function stopBaseline({ pid }) {
  * Forks a driver for one scenario and serves its calls. `servers` maps a key to a server
  * handle (its probe is `probe:<key>`).
  */
+/**
+ * A redis-server of the bench's own on a random port, without persistence (never the machine's
+ * 6379); null when there is no binary.
+ */
+async function startRedis() {
+	const bin = process.env.REDIS_SERVER || 'redis-server';
+	if (spawnSync(bin, ['--version']).status !== 0) return null;
+	const port = await freePort();
+	const child = spawn(
+		bin,
+		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+		{
+			stdio: ['ignore', 'pipe', 'pipe']
+		}
+	);
+	children.add(child);
+	child.once('exit', () => children.delete(child));
+	await new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
+		child.stdout.on('data', (chunk) => {
+			if (/Ready to accept connections/i.test(chunk.toString())) {
+				clearTimeout(timer);
+				resolve();
+			}
+		});
+		child.once('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
+	});
+	return {
+		url: `redis://127.0.0.1:${port}`,
+		async stop() {
+			if (child.exitCode !== null) return;
+			const done = new Promise((r) => child.once('exit', r));
+			child.kill('SIGKILL');
+			await done;
+		}
+	};
+}
+
 /** Load averages seen around each scenario (others share this machine). */
 const loadSeen = {};
 
@@ -537,6 +608,8 @@ async function main() {
 	}
 	rmSync(templateDir, { recursive: true, force: true });
 
+	if (want('cluster')) await attempt(report, 'cluster', () => runCluster(hasPg));
+
 	report.meta.durationS = Math.round((performance.now() - started) / 1000);
 	report.meta.loadAvgAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
 	report.meta.calibrationEndMs = calibrate();
@@ -549,6 +622,25 @@ async function main() {
 		`[bench] wrote ${path.relative(ROOT, OUT)}/report.md and report.json in ${report.meta.durationS} s`
 	);
 	console.log(md.split('\n## ')[0] + '\n## ' + md.split('\n## ')[1]);
+}
+
+/** A lone node and two nodes sharing Postgres and Redis, all up at once; see scenarios/cluster.js. */
+async function runCluster(hasPg) {
+	if (!hasPg) return { skipped: 'no Postgres answered at BENCH_PG_URL' };
+	const redis = await startRedis();
+	if (!redis) return { skipped: 'no redis-server binary (apt-get install -y redis-server)' };
+	const shared = await createPgDatabase();
+	const node = { store: 'postgres', databaseUrl: shared.url, env: { REDIS_URL: redis.url } };
+	try {
+		return await withServer({ store: 'postgres' }, (single) =>
+			withServer(node, (a) =>
+				withServer(node, (b) => runScenario('cluster', { single, a, b }, P.cluster, 30 * 60_000))
+			)
+		);
+	} finally {
+		await redis.stop();
+		await shared.drop();
+	}
 }
 
 async function attemptInto(target, key, fn) {

@@ -42,6 +42,15 @@ export async function postgresAvailable() {
 	}
 }
 
+/** A fresh database on BENCH_PG_URL's server, for several nodes to share; answers its URL and a drop. */
+export async function createPgDatabase(prefix = 'yishi_bench_cluster') {
+	const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
+	await pgAdmin(`CREATE DATABASE "${name}"`);
+	const url = new URL(PG_ADMIN);
+	url.pathname = `/${name}`;
+	return { url: url.toString(), drop: () => pgAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {}) };
+}
+
 async function pgAdmin(statement) {
 	const sql = postgres(PG_ADMIN, { max: 1, connect_timeout: 5, onnotice: () => {} });
 	try {
@@ -52,7 +61,7 @@ async function pgAdmin(statement) {
 }
 
 /**
- * @param {{root:string, entry:string, store?:'pglite'|'postgres', dataDir?:string, templateDir?:string,
+ * @param {{root:string, entry:string, store?:'pglite'|'postgres', databaseUrl?:string, dataDir?:string, templateDir?:string,
  *          env?:Record<string,string>, cpuProf?:string, log?:(s:string)=>void}} opts
  */
 export async function startServer(opts) {
@@ -66,7 +75,7 @@ export async function startServer(opts) {
 	let database = null;
 	const env = {};
 	for (const [k, v] of Object.entries(process.env)) {
-		if (v !== undefined && !/^(PORT|HOST|ORIGIN|DATA_DIR|DATABASE_URL|LOG_LEVEL|NODE_OPTIONS|YISHI_)/.test(k))
+		if (v !== undefined && !/^(PORT|HOST|ORIGIN|DATA_DIR|DATABASE_URL|REDIS_URL|LOG_LEVEL|NODE_OPTIONS|YISHI_)/.test(k))
 			env[k] = v;
 	}
 	Object.assign(env, {
@@ -79,7 +88,10 @@ export async function startServer(opts) {
 		YISHI_ADMIN_PASSWORD: ADMIN_PASSWORD,
 		...opts.env
 	});
-	if (store === 'postgres') {
+	if (store === 'postgres' && opts.databaseUrl) {
+		// A database shared with other nodes (the cluster phase): created and dropped by the caller.
+		env.DATABASE_URL = opts.databaseUrl;
+	} else if (store === 'postgres') {
 		database = `yishi_bench_${process.pid}_${Date.now().toString(36)}`;
 		await pgAdmin(`CREATE DATABASE "${database}"`);
 		const url = new URL(PG_ADMIN);

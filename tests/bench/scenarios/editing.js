@@ -16,7 +16,8 @@ import { joinMany, profiled } from '../lib/room.js';
 import { ratio, sleep, summarize } from '../lib/stats.js';
 import { fillProposal, lastText, provider, whenSynced } from '../lib/yjs.js';
 
-async function type(ctx, a, b, count, perSecond) {
+/** A types `count` keystrokes at `perSecond`; answers B's receive latencies (also used by cluster.js). */
+export async function type(ctx, a, b, count, perSecond) {
 	const text = lastText(a.doc);
 	const lat = [];
 	let received = 0;

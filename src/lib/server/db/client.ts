@@ -81,6 +81,100 @@ function preparing(sql: Sql): Sql {
 	});
 }
 
+/**
+ * How long a connection attempt may take before the query fails with CONNECT_TIMEOUT (postgres.js
+ * waits 30 s by default): while Postgres is unreachable a ballot is refused within seconds, not
+ * left hanging.
+ */
+const CONNECT_TIMEOUT_S = 5;
+/** How often a pool that lost connections probes Postgres before renewing itself. */
+const PROBE_EVERY_MS = 1_000;
+/** How long the replaced pool may finish its running queries before they are cut. */
+const RETIRE_TIMEOUT_S = 5;
+
+/**
+ * A postgres.js pool that replaces itself after Postgres was lost. postgres.js 3.4.x leaves a
+ * connection unusable when its socket closes while a write is still pending: `closed()` cancels
+ * the pending write but keeps its timer handle, so that connection never flushes a write again
+ * (and when the write fires first it throws on the null socket, trap 12). Its pool reuses the
+ * same `max` connection objects forever, so after an outage some queries would hang for good
+ * (tests/integration/postgres-outage.test.ts found ballots left without an answer). So once a
+ * connection closed, a probe on a connection of its own asks Postgres every second; when it
+ * answers, a fresh pool takes over and the old one is ended (its queries get a
+ * CONNECTION_DESTROYED error after RETIRE_TIMEOUT_S, which callers report as store_unavailable).
+ * A connection closed by postgres.js itself at the end of its `max_lifetime` also triggers a
+ * renewal: harmless, a fresh pool is what it would have built.
+ */
+function renewablePool(url: string, prepare: boolean) {
+	let suspected = false;
+	let probing: NodeJS.Timeout | null = null;
+	let closing = false;
+	const open = () => {
+		const client: Sql = postgres(url, {
+			max: 10,
+			connect_timeout: CONNECT_TIMEOUT_S,
+			onnotice: () => {},
+			// A retired pool's connections closing say nothing about the current one.
+			onclose: () => {
+				if (current?.client === client) suspect();
+			},
+			connection: { application_name: 'yishi' }
+		});
+		// drizzle sets its type parsers on the client it is given; a later pool needs them too.
+		drizzlePostgres(client, { schema });
+		return { client, wrapped: prepare ? preparing(client) : client };
+	};
+	let current: { client: Sql; wrapped: Sql } | undefined;
+	current = open();
+	const suspect = () => {
+		if (suspected || closing) return;
+		suspected = true;
+		probing = setInterval(() => void probe(), PROBE_EVERY_MS);
+		probing.unref();
+	};
+	let probeRunning = false;
+	const probe = async () => {
+		if (probeRunning || closing) return;
+		probeRunning = true;
+		const check = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+		try {
+			await check`select 1`;
+		} catch {
+			return; // still gone: ask again on the next tick
+		} finally {
+			await check.end({ timeout: 1 }).catch(() => {});
+			probeRunning = false;
+		}
+		if (closing || !suspected) return;
+		clearInterval(probing!);
+		probing = null;
+		suspected = false;
+		const old = current!;
+		current = open();
+		console.error(JSON.stringify({ level: 30, msg: 'postgres is back: connection pool renewed' }));
+		void old.client.end({ timeout: RETIRE_TIMEOUT_S }).catch(() => {});
+	};
+	const forward = new Proxy(function () {} as unknown as Sql, {
+		apply: (_t, _this, args: unknown[]) =>
+			(current!.wrapped as unknown as (...a: unknown[]) => unknown)(...args),
+		get: (_t, key) => {
+			const { wrapped } = current!;
+			const value: unknown = Reflect.get(wrapped, key);
+			return typeof value === 'function' ? value.bind(wrapped) : value;
+		}
+	});
+	return {
+		sql: forward,
+		raw: () => current!.client,
+		suspect,
+		async close() {
+			closing = true;
+			if (probing) clearInterval(probing);
+			await current!.client.end({ timeout: 5 });
+		}
+	};
+}
+
 const defaultMigrations = () => path.resolve(process.cwd(), 'drizzle');
 
 /** Opens the store and applies every migration in `drizzle/` before answering. */
@@ -88,13 +182,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 	const migrationsFolder = options.migrationsFolder ?? defaultMigrations();
 	if (options.databaseUrl) {
 		// Created here, not at import: postgres() parses the URL at once (src/lib/server/ARCHITECTURE.md trap 10).
-		const client = postgres(options.databaseUrl, {
-			max: 10,
-			onnotice: () => {},
-			connection: { application_name: 'yishi' }
-		});
-		guardPostgresCrash();
-		const db = drizzlePostgres(options.prepare === false ? client : preparing(client), { schema });
+		const pool = renewablePool(options.databaseUrl, options.prepare !== false);
+		guardPostgresCrash(pool.suspect);
+		const db = drizzlePostgres(pool.sql, { schema });
 		await migrateLocked(options.databaseUrl, migrationsFolder, () =>
 			migratePostgres(db, { migrationsFolder })
 		);
@@ -102,8 +192,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 			kind: 'postgres',
 			db: db as unknown as Db,
 			ping: async () => void (await db.execute(sql`select 1`)),
-			tryLock: (key) => tryLockOn(client, key),
-			close: () => client.end({ timeout: 5 })
+			tryLock: (key) => tryLockOn(pool.raw(), key),
+			close: () => pool.close()
 		};
 	}
 	const dataDir = options.dataDir ?? './data';
@@ -206,15 +296,19 @@ async function tryLockOn(client: Sql, key: number): Promise<HeldLock | null> {
  * postgres.js 3.4.x can throw a TypeError from a timer when Postgres dies mid-query (its
  * `nextWrite` writes to a socket that is already gone; porsager/postgres#1154, #1208). Left
  * alone it ends the process; it only concerns a connection that is closing anyway, so it is
- * logged and the connection pool reconnects. Any other uncaught error still ends the process.
+ * logged and the pool is told to renew itself (`renewablePool`: that connection object stays
+ * unusable). Any other uncaught error still ends the process.
  */
-function guardPostgresCrash(): void {
+function guardPostgresCrash(onBug: () => void): void {
 	const KEY = Symbol.for('yishi.pgCrashGuard');
-	const g = globalThis as unknown as Record<symbol, boolean>;
-	if (g[KEY]) return;
-	g[KEY] = true;
+	const g = globalThis as unknown as Record<symbol, Set<() => void> | undefined>;
+	const known = g[KEY];
+	if (known) return void known.add(onBug);
+	const listeners = new Set([onBug]);
+	g[KEY] = listeners;
 	process.on('uncaughtException', (error, origin) => {
 		if (isPostgresWriteBug(error)) {
+			for (const listener of listeners) listener();
 			console.error(
 				JSON.stringify({ level: 40, msg: 'postgres connection lost mid-write (guarded)' })
 			);
