@@ -84,6 +84,12 @@ export function evaluateTargets(r) {
 	const room = get(r, 'app.pageWeight.room');
 	add('js-initial', '7', 'participant room initial JS ≤ 100 KB gz', room?.initial?.gzKb ?? null, 100, room ? `${fmt(room.initial.gzKb)} KB` : '—');
 	add('js-editor', '7', 'participant room with editor ≤ 160 KB gz', room?.loaded?.gzKb ?? null, 160, room ? `${fmt(room.loaded.gzKb)} KB` : '—');
+	for (const store of ['pglite', 'postgres']) {
+		const s = get(r, `search.${store}`);
+		add(`search-${store}`, '8', `search p95 ≤ 50 ms, every query, ${s?.sessions ?? 1000} closed sessions (${store === 'pglite' ? 'PGlite' : 'Postgres'})`, s?.worstSearchP95 ?? null, 50, s?.error ? `error: ${s.error.slice(0, 80)}` : s ? `worst query ${ms(s.worstSearchP95)} (all ${ms(s.search.p95)})` : '—', {
+			baseline: s?.ilike ? `ILIKE scan p95 ${ms(s.ilike.p95)} (${fmt(s.ratioP95, 1)}× slower)` : undefined
+		});
+	}
 	return t;
 }
 
@@ -359,6 +365,30 @@ export function renderMarkdown(r) {
 			'',
 			`Cold start (spawn → \`/healthz\` 200): fresh PGlite directory (initdb + migrations) **${ms(cs.freshMs)}** (server RSS then ${mb(cs.freshMem)}, ${mb(cs.freshMemAfterGc)} after gc); restart on that directory **${ms(cs.restartMs)}** (RSS ${mb(cs.restartMem)})${cs.postgresMs ? `; Postgres **${ms(cs.postgresMs)}** (RSS ${mb(cs.postgresMem)})` : ''}.`
 		);
+
+	// 8
+	if (r.search) {
+		out.push('', '## 8. Search over an archive', '');
+		for (const store of ['pglite', 'postgres']) {
+			const s = r.search[store];
+			const label = store === 'pglite' ? 'PGlite' : 'Postgres';
+			if (!s) continue;
+			if (s.error) {
+				out.push(`${label}: ${s.error}`, '');
+				continue;
+			}
+			out.push(
+				`**${label}**: ${s.sessions} closed sessions, ${s.documents} indexed texts (seeded in ${fmt(s.seedMs / 1000)} s); ${s.reps} runs of each query (${s.ilikeReps ?? s.reps} of the scan). Search = \`GET /api/v1/search\` end to end; ILIKE = the scan it replaced, SQL only, on the same store. All queries: search p50 ${ms(s.search.p50)}, **p95 ${ms(s.search.p95)}**; ILIKE p50 ${ms(s.ilike.p50)}, p95 ${ms(s.ilike.p95)} — **${fmt(s.ratioP95, 1)}×**.`,
+				'',
+				table(
+					['query', 'case', 'results', 'search p50', 'search p95', 'ILIKE p50', 'ILIKE p95'],
+					s.queries.map((x) => [`${x.q}${x.filter ? ` (${x.filter})` : ''}`, x.label, String(x.results), ms(x.search.p50), ms(x.searchP95), ms(x.ilike.p50), ms(x.ilikeP95)])
+				),
+				''
+			);
+			if (s.indexScans) out.push(`Index scans on search_documents during the run: ${s.indexScans.map((x) => `${x.index} ${x.scans}`).join(', ')}.`, '');
+		}
+	}
 
 	// profiles
 	const profiles = [];

@@ -7,7 +7,7 @@
  *   npm run bench                  full run (< 15 min on 2 cores)
  *   npm run bench -- --quick       smaller N, shorter runs (< 2 min once built)
  *   npm run bench -- --out <dir>   report directory (default bench/)
- *   npm run bench -- --only fanout,acks   only these phases (app, fanout, acks, rooms, churn;
+ *   npm run bench -- --only fanout,acks   only these phases (app, fanout, acks, rooms, churn, search;
  *                                  app's parts one by one: pages, join, editing, yjs)
  *   npm run bench -- --profile     CPU-profile the server during the hot phases (adds ~5 % load;
  *                                  .cpuprofile files in <out>/profiles, top functions in the JSON)
@@ -40,7 +40,9 @@ import { sleep } from '../bench/lib/stats.js';
 import { renderMarkdown, evaluateTargets } from '../bench/report.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BUILD_DIR = 'node_modules/.cache/yishi-bench-build';
+// node_modules may be a symlink shared by several worktrees: BENCH_BUILD_DIR (relative to the
+// worktree) keeps one worktree's bench build from replacing another's.
+const BUILD_DIR = process.env.BENCH_BUILD_DIR || 'node_modules/.cache/yishi-bench-build';
 const KIT_DIR = '.svelte-kit-bench';
 const ENTRY = path.join(ROOT, BUILD_DIR, 'server.js');
 
@@ -66,7 +68,7 @@ const PROFILE = flag('--profile');
 const want = (phase) => !ONLY || ONLY.includes(phase);
 
 function readHelp() {
-	return 'usage: npm run bench [-- --quick] [--out <dir>] [--only app|pages,join,editing,yjs,fanout,acks,rooms,churn] [--profile] [--no-build]';
+	return 'usage: npm run bench [-- --quick] [--out <dir>] [--only app|pages,join,editing,yjs,fanout,acks,rooms,churn,search] [--profile] [--no-build]';
 }
 
 /** Everything that depends on --quick. */
@@ -87,7 +89,8 @@ const P = QUICK
 			// One settled sample per step: the per-participant figure is not judged in --quick.
 			acks: { rate: 200, seconds: 1, voters: 100, memSteps: 1, memTries: 1 },
 			rooms: { count: 100, split: false },
-			churn: { pool: 100, connected: 50, perSecond: 20, warmupS: 2, seconds: 4, sampleS: 1 }
+			churn: { pool: 100, connected: 50, perSecond: 20, warmupS: 2, seconds: 4, sampleS: 1 },
+			search: { sessions: 200, reps: 5, ilikeReps: 3 }
 		}
 	: {
 			pages: { archivePath: process.env.BENCH_ARCHIVE_PATH || '/archive/s/:id' },
@@ -104,7 +107,8 @@ const P = QUICK
 			},
 			acks: { rate: 200, seconds: 5, voters: 200 },
 			rooms: { count: 1000, split: true },
-			churn: { pool: 400, connected: 200, perSecond: 50, warmupS: 10, seconds: 90 }
+			churn: { pool: 400, connected: 200, perSecond: 50, warmupS: 10, seconds: 90 },
+			search: { sessions: 1000, reps: 20, ilikeReps: 5 }
 		};
 
 /** BENCH_PARAMS='{"fanout":{"levels":[1000]}}' overrides parameters (deep merge), for diagnosis. */
@@ -337,9 +341,11 @@ function runScenarioInner(scenario, servers, params, timeoutMs) {
 						if (!server) throw new Error(`no server ${msg.target}`);
 						result = await server.probe(msg.cmd, msg.args);
 					} else throw new Error(`unknown target ${msg.target}`);
-					child.send({ type: 'call-result', id: msg.id, result });
+					// The driver may be gone by then (killed at its time limit): nothing to answer.
+					if (child.connected) child.send({ type: 'call-result', id: msg.id, result });
 				} catch (error) {
-					child.send({ type: 'call-result', id: msg.id, error: String(error?.message ?? error) });
+					if (child.connected)
+						child.send({ type: 'call-result', id: msg.id, error: String(error?.message ?? error) });
 				}
 			} else if (msg.type === 'done' || msg.type === 'failed') {
 				settled = true;
@@ -532,6 +538,25 @@ async function main() {
 				)
 			);
 		}
+	}
+	// Search over an archive, on each store (a fresh one each: the archive is seeded into it).
+	if (want('search')) {
+		await attempt(report, 'search', async () => {
+			const search = {};
+			await attemptInto(search, 'pglite', () =>
+				withServer(pglite, (server) =>
+					runScenario('search', { main: server }, P.search, 25 * 60_000)
+				)
+			);
+			if (hasPg) {
+				await attemptInto(search, 'postgres', () =>
+					withServer({ store: 'postgres' }, (server) =>
+						runScenario('search', { main: server }, P.search, 25 * 60_000)
+					)
+				);
+			} else search.postgres = { error: 'no Postgres answered at BENCH_PG_URL' };
+			return search;
+		});
 	}
 	rmSync(templateDir, { recursive: true, force: true });
 
