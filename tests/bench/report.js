@@ -98,6 +98,12 @@ export function evaluateTargets(r) {
 	add('cluster-edit', '8', 'edit A→B across nodes p99 ≤ 2× one node', ce?.ratioP99 ?? null, 2, clNote ?? `${fmt(ce?.ratioP99, 2)}× (${ms(ce?.cross?.latency?.p99)})`, {
 		baseline: ce ? `one node ${ms(ce.single?.latency?.p99)}` : undefined
 	});
+	for (const store of ['pglite', 'postgres']) {
+		const s = get(r, `search.${store}`);
+		add(`search-${store}`, '10', `search p95 ≤ 50 ms, every query, ${s?.sessions ?? 1000} closed sessions (${store === 'pglite' ? 'PGlite' : 'Postgres'})`, s?.worstSearchP95 ?? null, 50, s?.error ? `error: ${s.error.slice(0, 80)}` : s ? `worst query ${ms(s.worstSearchP95)} (all ${ms(s.search.p95)})` : '—', {
+			baseline: s?.ilike ? `ILIKE scan p95 ${ms(s.ilike.p95)} (${fmt(s.ratioP95, 1)}× slower)` : undefined
+		});
+	}
 	return t;
 }
 
@@ -412,6 +418,28 @@ export function renderMarkdown(r) {
 			`Edit across nodes ÷ one node: p50 ${fmt(ce.ratioP50, 2)}×, p99 ${fmt(ce.ratioP99, 2)}×. Three app processes, redis-server, Postgres and the load client share the machine's ${r.meta.cpus} cores: on a small machine the cross-node figures include that contention, not only the extra hop.`
 		);
 	} else out.push('Not run.');
+	if (r.search) {
+		out.push('', '## 10. Search over an archive', '');
+		for (const store of ['pglite', 'postgres']) {
+			const s = r.search[store];
+			const label = store === 'pglite' ? 'PGlite' : 'Postgres';
+			if (!s) continue;
+			if (s.error) {
+				out.push(`${label}: ${s.error}`, '');
+				continue;
+			}
+			out.push(
+				`**${label}**: ${s.sessions} closed sessions, ${s.documents} indexed texts (seeded in ${fmt(s.seedMs / 1000)} s); ${s.reps} runs of each query (${s.ilikeReps ?? s.reps} of the scan). Search = \`GET /api/v1/search\` end to end; ILIKE = the scan it replaced, SQL only, on the same store. All queries: search p50 ${ms(s.search.p50)}, **p95 ${ms(s.search.p95)}**; ILIKE p50 ${ms(s.ilike.p50)}, p95 ${ms(s.ilike.p95)} — **${fmt(s.ratioP95, 1)}×**.`,
+				'',
+				table(
+					['query', 'case', 'results', 'search p50', 'search p95', 'ILIKE p50', 'ILIKE p95'],
+					s.queries.map((x) => [`${x.q}${x.filter ? ` (${x.filter})` : ''}`, x.label, String(x.results), ms(x.search.p50), ms(x.searchP95), ms(x.ilike.p50), ms(x.ilikeP95)])
+				),
+				''
+			);
+			if (s.indexScans) out.push(`Index scans on search_documents during the run: ${s.indexScans.map((x) => `${x.index} ${x.scans}`).join(', ')}.`, '');
+		}
+	}
 
 	// profiles
 	const profiles = [];

@@ -7,7 +7,7 @@
  *   npm run bench                  full run (< 15 min on 2 cores)
  *   npm run bench -- --quick       smaller N, shorter runs (< 2 min once built)
  *   npm run bench -- --out <dir>   report directory (default bench/)
- *   npm run bench -- --only fanout,acks   only these phases (app, fanout, acks, rooms, churn, cluster;
+ *   npm run bench -- --only fanout,acks   only these phases (app, fanout, acks, rooms, churn, cluster, search;
  *                                  app's parts one by one: pages, join, editing, yjs)
  *   npm run bench -- --profile     CPU-profile the server during the hot phases (adds ~5 % load;
  *                                  .cpuprofile files in <out>/profiles, top functions in the JSON)
@@ -73,7 +73,7 @@ const PROFILE = flag('--profile');
 const want = (phase) => !ONLY || ONLY.includes(phase);
 
 function readHelp() {
-	return 'usage: npm run bench [-- --quick] [--out <dir>] [--only app|pages,slow4g,join,editing,yjs,fanout,acks,rooms,churn,cluster] [--profile] [--no-build]';
+	return 'usage: npm run bench [-- --quick] [--out <dir>] [--only app|pages,slow4g,join,editing,yjs,fanout,acks,rooms,churn,cluster,search] [--profile] [--no-build]';
 }
 
 /** Everything that depends on --quick. */
@@ -104,7 +104,8 @@ const P = QUICK
 				room: clusterRoom(500),
 				roomBallots: 10,
 				connectBudgetMs: 120_000
-			}
+			},
+			search: { sessions: 200, reps: 5, ilikeReps: 3 }
 		}
 	: {
 			pages: { archivePath: process.env.BENCH_ARCHIVE_PATH || '/archive/s/:id' },
@@ -131,7 +132,8 @@ const P = QUICK
 				room: clusterRoom(5000),
 				roomBallots: 10,
 				connectBudgetMs: 300_000
-			}
+			},
+			search: { sessions: 1000, reps: 20, ilikeReps: 5 }
 		};
 
 /** The cluster phase's big room: BENCH_CLUSTER_ROOM scales it down on a machine that cannot hold it. */
@@ -408,9 +410,11 @@ function runScenarioInner(scenario, servers, params, timeoutMs) {
 						if (!server) throw new Error(`no server ${msg.target}`);
 						result = await server.probe(msg.cmd, msg.args);
 					} else throw new Error(`unknown target ${msg.target}`);
-					child.send({ type: 'call-result', id: msg.id, result });
+					// The driver may be gone by then (killed at its time limit): nothing to answer.
+					if (child.connected) child.send({ type: 'call-result', id: msg.id, result });
 				} catch (error) {
-					child.send({ type: 'call-result', id: msg.id, error: String(error?.message ?? error) });
+					if (child.connected)
+						child.send({ type: 'call-result', id: msg.id, error: String(error?.message ?? error) });
 				}
 			} else if (msg.type === 'done' || msg.type === 'failed') {
 				settled = true;
@@ -605,6 +609,25 @@ async function main() {
 				)
 			);
 		}
+	}
+	// Search over an archive, on each store (a fresh one each: the archive is seeded into it).
+	if (want('search')) {
+		await attempt(report, 'search', async () => {
+			const search = {};
+			await attemptInto(search, 'pglite', () =>
+				withServer(pglite, (server) =>
+					runScenario('search', { main: server }, P.search, 25 * 60_000)
+				)
+			);
+			if (hasPg) {
+				await attemptInto(search, 'postgres', () =>
+					withServer({ store: 'postgres' }, (server) =>
+						runScenario('search', { main: server }, P.search, 25 * 60_000)
+					)
+				);
+			} else search.postgres = { error: 'no Postgres answered at BENCH_PG_URL' };
+			return search;
+		});
 	}
 	rmSync(templateDir, { recursive: true, force: true });
 

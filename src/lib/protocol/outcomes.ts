@@ -108,6 +108,16 @@ export const SEARCH_KINDS = [
 ] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 
+/** Results on one page of a search (`limit`), and how far paging reaches (the ranked set). */
+export const SEARCH_PAGE_MAX = 50;
+export const SEARCH_RANKED_MAX = 400;
+
+export interface SearchPageView {
+	results: SearchResultView[];
+	/** The `offset` of the next page, or null when there is none. */
+	nextOffset: number | null;
+}
+
 export interface SearchResultView {
 	kind: SearchKind;
 	title: string;

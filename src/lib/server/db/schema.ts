@@ -1010,6 +1010,12 @@ export const searchDocuments = pgTable(
 		url: text('url').notNull(),
 		tokens: text('tokens').notNull(),
 		tsv: tsvector('tsv').notNull(),
+		/**
+		 * The title's lexemes alone (weight A of `tsv`), kept by the database: small enough to
+		 * stay in the row, so search can tell title hits from body hits for every match without
+		 * reading the large, out-of-line `tsv` (db/search.ts ranks only a bounded set).
+		 */
+		titleTsv: tsvector('title_tsv').generatedAlwaysAs(sql`ts_filter(tsv, '{a}')`),
 		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
 	},
 	(t) => [

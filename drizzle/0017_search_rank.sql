@@ -1,0 +1,1 @@
+ALTER TABLE "search_documents" ADD COLUMN "title_tsv" "tsvector" GENERATED ALWAYS AS (ts_filter(tsv, '{a}')) STORED;
