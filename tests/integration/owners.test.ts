@@ -492,7 +492,7 @@ describe.each(availableStores())("owners' procedure: the lift levy (%s)", (store
 			200
 		);
 		const levy = (itemId: string, question: string) =>
-			fx.moderator.post(`/api/v1/items/${itemId}/votes`, {
+			fx.moderator.post<{ id: string }>(`/api/v1/items/${itemId}/votes`, {
 				question,
 				kind: 'yes_no_abstain',
 				secret: true,
