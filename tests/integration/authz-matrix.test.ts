@@ -178,6 +178,24 @@ const CASES: Case[] = [
 		allow: RUN,
 		json: () => ({ opinionHandThreshold: 1 })
 	},
+	// The community's WeCom group robot (its key is a secret of the moderators)
+	{
+		route: 'GET /api/v1/communities/[communityId]/channels',
+		path: (f) => `/api/v1/communities/${f.communityA}/channels`,
+		allow: RUN
+	},
+	{
+		route: 'PUT /api/v1/communities/[communityId]/channels',
+		path: (f) => `/api/v1/communities/${f.communityA}/channels`,
+		allow: RUN,
+		json: () => ({ wecomDigest: false })
+	},
+	{
+		route: 'POST /api/v1/communities/[communityId]/channels/test',
+		path: (f) => `/api/v1/communities/${f.communityA}/channels/test`,
+		allow: RUN,
+		note: 'no webhook is set in the matrix: 409 channel_not_set for those allowed'
+	},
 	// The household register
 	{
 		route: 'POST /api/v1/communities/[communityId]/households',
@@ -668,6 +686,25 @@ const CASES: Case[] = [
 		raw: () => form({ opinionHandThreshold: '1', opinionResponseHours: '4' })
 	},
 	{
+		route: 'ACTION /c/[communityId]/channels?/save',
+		path: (f) => `/c/${f.communityA}/channels?/save`,
+		allow: RUN,
+		raw: () => form({ wecomWebhook: '' })
+	},
+	{
+		route: 'ACTION /c/[communityId]/channels?/clear',
+		path: (f) => `/c/${f.communityA}/channels?/clear`,
+		allow: RUN,
+		raw: () => form({})
+	},
+	{
+		route: 'ACTION /c/[communityId]/channels?/test',
+		path: (f) => `/c/${f.communityA}/channels?/test`,
+		allow: RUN,
+		raw: () => form({}),
+		note: 'no webhook is set in the matrix: 409 for those allowed'
+	},
+	{
 		route: 'ACTION /c/[communityId]/links?/create',
 		path: (f) => `/c/${f.communityA}/links?/create`,
 		allow: RUN,
@@ -988,6 +1025,11 @@ const CASES: Case[] = [
 	{
 		route: 'PAGE /c/[communityId]/links/[inviteId]/poster',
 		path: (f) => `/c/${f.communityA}/links/${f.communityInviteId}/poster`,
+		allow: RUN
+	},
+	{
+		route: 'PAGE /c/[communityId]/channels',
+		path: (f) => `/c/${f.communityA}/channels`,
 		allow: RUN
 	},
 	{

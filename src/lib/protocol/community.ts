@@ -124,3 +124,33 @@ export interface ProjectView {
 	/** Whether the asking member already rated (absent for non-members). */
 	myRating?: number;
 }
+
+/**
+ * `PUT /api/v1/communities/:id/channels`: the WeCom group robot's webhook (null clears it) and
+ * whether the daily digest goes there too. Either may be left out to keep it as it is.
+ */
+export const communityChannelsSchema = v.object({
+	wecomWebhook: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(500)))),
+	wecomDigest: v.optional(v.boolean())
+});
+export type CommunityChannelsInput = v.InferOutput<typeof communityChannelsSchema>;
+
+/** One message to the group robot, as the delivery log shows it. */
+export interface ChannelDeliveryView {
+	id: string;
+	kind: string;
+	status: 'pending' | 'delivered' | 'failed';
+	attempts: number;
+	lastStatus: number | null;
+	lastError: string | null;
+	createdAt: string;
+	deliveredAt: string | null;
+}
+
+/** What moderators see of a community's channels: the webhook masked, never its key. */
+export interface CommunityChannelsView {
+	communityId: string;
+	wecomWebhook: string | null;
+	wecomDigest: boolean;
+	deliveries: ChannelDeliveryView[];
+}

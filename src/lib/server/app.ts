@@ -19,6 +19,7 @@ import { viewerFromRequest } from './realtime/handshake';
 import * as accounts from './services/accounts';
 import * as proposals from './services/proposals';
 import * as webhooks from './services/webhooks';
+import * as channels from './services/channels';
 import type { Ctx, RealtimeHooks } from './services/context';
 import * as opinionsService from './services/opinions';
 import * as escalations from './services/escalations';
@@ -38,7 +39,8 @@ function dueJobs(ctx: Ctx): Job[] {
 		...deadlineJobs(ctx),
 		opinionsService.overdueJob(ctx),
 		escalations.remindersJob(ctx),
-		transparency.signingJob(ctx)
+		transparency.signingJob(ctx),
+		channels.digestJob(ctx)
 	];
 }
 
@@ -132,11 +134,12 @@ async function create(): Promise<App> {
 	const subscriptions: Promise<() => Promise<void>>[] = [];
 	// Webhooks: every node delivers, each delivery claimed by one pass (services/webhooks.ts).
 	let delivering: Promise<unknown> | null = null;
+	// WeCom group messages the same way (services/channels.ts).
 	const deliveries = setInterval(() => {
-		delivering ??= webhooks
-			.deliverDue(ctx)
-			.catch((err: unknown) => log.error({ err }, 'webhook pass failed'))
-			.finally(() => (delivering = null));
+		delivering ??= Promise.all([
+			webhooks.deliverDue(ctx).catch((err: unknown) => log.error({ err }, 'webhook pass failed')),
+			channels.deliverDue(ctx).catch((err: unknown) => log.error({ err }, 'wecom pass failed'))
+		]).finally(() => (delivering = null));
 	}, 2_000);
 	deliveries.unref();
 

@@ -735,6 +735,37 @@ export const communityChannels = pgTable('community_channels', {
 	updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
 });
 
+/**
+ * Messages to a community's WeCom group robot, one row each, queued in the transaction of the
+ * notification they carry (services/channels.ts). `dedupeKey` makes a message exist once however
+ * many nodes try to queue it (the daily digest); every attempt updates the row (the log).
+ * `kind` + `params` are rendered in the community's language when the message is sent.
+ */
+export const channelDeliveries = pgTable(
+	'channel_deliveries',
+	{
+		id: text('id').primaryKey(),
+		communityId: text('community_id')
+			.notNull()
+			.references(() => communities.id, { onDelete: 'cascade' }),
+		dedupeKey: text('dedupe_key').notNull().unique(),
+		kind: text('kind').notNull(),
+		params: jsonb('params').notNull(),
+		url: text('url'),
+		status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+		attempts: integer('attempts').notNull().default(0),
+		lastError: text('last_error'),
+		lastStatus: integer('last_status'),
+		nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull(),
+		deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('channel_due_idx').on(t.status, t.nextAttemptAt),
+		index('channel_community_idx').on(t.communityId, t.createdAt)
+	]
+);
+
 // ---------------------------------------------------------------------------------------------
 // Owners' procedure: notices (公告) and proxies (委托投票)
 

@@ -1,9 +1,12 @@
 /**
  * The daily digest of a cloud session: plain text a moderator pastes into the residents' WeChat
  * group — what changed that Shanghai calendar day, what is still open and until when, and the
- * room link. Written in the deployment's language (zh-CN), like the notifications.
+ * room link. Every sentence is a Paraglide message, said in the language asked for: the
+ * reader's on the console, the community's (zh-CN) in its WeCom group (services/channels.ts).
  */
 import { formatShanghai, shanghaiDate, shanghaiDayRange, timeLeft } from '$lib/deadlines';
+import { m } from '$lib/paraglide/messages.js';
+import { baseLocale, type Locale } from '$lib/paraglide/runtime.js';
 import * as clock from '../clock';
 import * as commentsDb from '../db/comments';
 import * as sessions from '../db/sessions';
@@ -21,23 +24,38 @@ interface ClosedData {
 	};
 }
 
-function left(until: Date, now: Date): string {
+function left(until: Date, now: Date, locale: Locale): string {
 	const t = timeLeft(until, now);
-	if (!t) return '已到期';
-	if (t.days > 0) return `还剩 ${t.days} 天 ${t.hours} 小时`;
-	if (t.hours > 0) return `还剩 ${t.hours} 小时 ${t.minutes} 分`;
-	return `还剩 ${t.minutes} 分钟`;
+	const o = { locale };
+	if (!t) return m.digest_expired({}, o);
+	if (t.days > 0) return m.digest_left_days({ days: t.days, hours: t.hours }, o);
+	if (t.hours > 0) return m.digest_left_hours({ hours: t.hours, minutes: t.minutes }, o);
+	return m.digest_left_minutes({ minutes: t.minutes }, o);
 }
 
+/** `GET /api/v1/sessions/:id/digest`: staff read it in their own language (default zh-CN). */
 export async function digest(
 	ctx: Ctx,
 	viewer: Viewer,
 	sessionId: string,
-	date: string | null
+	date: string | null,
+	locale: Locale = baseLocale
 ): Promise<{ date: string; text: string }> {
 	await requireCan(ctx, viewer, 'session.console', { sessionId });
+	const day = date ?? shanghaiDate(clock.now());
+	const text = await digestText(ctx, sessionId, day, locale);
+	return { date: day, text };
+}
+
+/** The digest of one session for one Shanghai day, said in `locale` (no access check). */
+export async function digestText(
+	ctx: Pick<Ctx, 'db' | 'config'>,
+	sessionId: string,
+	day: string,
+	locale: Locale
+): Promise<string> {
+	const o = { locale };
 	const now = clock.now();
-	const day = date ?? shanghaiDate(now);
 	const range = shanghaiDayRange(day);
 	if (!range) throw new ServiceError(400, 'invalid_date', 'date: YYYY-MM-DD (Asia/Shanghai)');
 	const session = await sessions.find(ctx.db, sessionId);
@@ -51,48 +69,76 @@ export async function digest(
 
 	const lines: string[] = [];
 	lines.push(
-		`【议事日报】${session.title} · ${formatShanghai(range.start).split(' ').slice(0, 2).join(' ')}`
+		m.digest_title(
+			{
+				title: session.title,
+				day: formatShanghai(range.start, locale).split(' ').slice(0, -1).join(' ')
+			},
+			o
+		)
 	);
-	if (session.status === 'closed') lines.push('本次议事已结束，结果可在议事室查看。');
+	if (session.status === 'closed') lines.push(m.digest_session_over({}, o));
 	else if (session.closesAt)
-		lines.push(`议事截止：${formatShanghai(session.closesAt)}（${left(session.closesAt, now)}）`);
+		lines.push(
+			m.digest_closes(
+				{
+					at: formatShanghai(session.closesAt, locale),
+					left: left(session.closesAt, now, locale)
+				},
+				o
+			)
+		);
 
 	const changes: string[] = [];
 	for (const item of session.items) {
 		const n = counts.find((c) => c.itemId === item.id)?.n ?? 0;
-		if (n > 0) changes.push(`「${item.title}」新增评论 ${n} 条`);
+		if (n > 0) changes.push(m.digest_comments({ title: item.title, n }, o));
 	}
 	for (const e of entries) {
 		const data = e.data as ClosedData & { to?: string };
-		if (e.type === 'vote_opened') changes.push(`表决「${data.question}」开始`);
+		const question = data.question ?? '';
+		if (e.type === 'vote_opened') changes.push(m.digest_vote_opened({ question }, o));
 		if (e.type === 'vote_closed') {
 			const p = data.tally?.participation;
-			const turnout = p ? `，投票 ${p.headcount}/${p.eligibleHeadcount} 人` : '';
+			const turnout = p
+				? m.digest_turnout({ headcount: p.headcount ?? 0, eligible: p.eligibleHeadcount ?? 0 }, o)
+				: '';
 			changes.push(
-				`表决「${data.question}」结束：${data.tally?.result?.passed ? '通过' : '未通过'}${turnout}`
+				data.tally?.result?.passed
+					? m.digest_vote_closed_passed({ question, turnout }, o)
+					: m.digest_vote_closed_failed({ question, turnout }, o)
 			);
 		}
 		if (e.type === 'session_extended' && data.to)
-			changes.push(`议事延长至 ${formatShanghai(data.to)}`);
-		if (e.type === 'session_closed') changes.push('议事结束');
+			changes.push(m.digest_extended({ at: formatShanghai(data.to, locale) }, o));
+		if (e.type === 'session_closed') changes.push(m.digest_closed({}, o));
 	}
 	lines.push(
 		'',
-		'今日动态：',
-		...(changes.length ? changes.map((c) => `· ${c}`) : ['· 今日无新动态'])
+		m.digest_changes({}, o),
+		...(changes.length ? changes : [m.digest_no_changes({}, o)]).map((c) => `· ${c}`)
 	);
 
 	const open = (await votes.listForSession(ctx.db, sessionId)).filter((v) => v.status === 'open');
 	lines.push(
 		'',
-		'正在表决：',
+		m.digest_open_votes({}, o),
 		...(open.length
-			? open.map(
-					(v) =>
-						`· 「${v.question}」${v.closesAt ? `${formatShanghai(v.closesAt)}截止（${left(v.closesAt, now)}）` : ''}`
+			? open.map((v) =>
+					v.closesAt
+						? m.digest_vote_until(
+								{
+									question: v.question,
+									at: formatShanghai(v.closesAt, locale),
+									left: left(v.closesAt, now, locale)
+								},
+								o
+							)
+						: m.digest_vote({ question: v.question }, o)
 				)
-			: ['· 暂无'])
+			: [m.digest_none({}, o)]
+		).map((line) => `· ${line}`)
 	);
-	lines.push('', `参与议事：${ctx.config.origin}/s/${sessionId}`);
-	return { date: day, text: lines.join('\n') + '\n' };
+	lines.push('', m.digest_join({ link: `${ctx.config.origin}/s/${sessionId}` }, o));
+	return lines.join('\n') + '\n';
 }

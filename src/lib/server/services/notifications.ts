@@ -12,6 +12,7 @@ import * as clock from '../clock';
 import { noticeText } from '$lib/notice-text';
 import type { Ctx, Viewer } from './context';
 import { parse, ServiceError } from './errors';
+import * as channels from './channels';
 import * as push from './push';
 import { readerOf, recipientOf } from './recipients';
 
@@ -24,7 +25,7 @@ export type Audience =
 
 export interface NewNotice {
 	kind: string;
-	/** One sentence a resident can read in the feed (zh-CN, the deployment's language). */
+	/** The zh-CN sentence (`notice()` of src/lib/notice-text.ts), for readers of no known kind. */
 	text: string;
 	/** Its words, to say it again in the reader's language (`notice()` of src/lib/notice-text.ts). */
 	params?: object;
@@ -53,6 +54,8 @@ export async function notify(db: Db, to: Audience, notice: NewNotice) {
 		url: notice.url ?? null,
 		at: notice.at ?? clock.now()
 	});
+	// In the same transaction: the group's message exists exactly when the notification does.
+	await channels.forNotification(db, row);
 	(globalThis as KickHolder)[KICK]?.();
 	return row;
 }

@@ -1,3 +1,4 @@
+import { getLocale } from '$lib/paraglide/runtime';
 import { digest } from '$lib/server/services/digest';
 import { pageError, requireStaff } from '../../../guards.server';
 import type { PageServerLoad } from './$types';
@@ -8,7 +9,8 @@ export const load: PageServerLoad = async (event) => {
 	const { ctx, viewer } = event.locals;
 	const raw = event.url.searchParams.get('date');
 	try {
-		const found = await digest(ctx, viewer, event.params.id, raw && raw.trim() ? raw.trim() : null);
+		const date = raw && raw.trim() ? raw.trim() : null;
+		const found = await digest(ctx, viewer, event.params.id, date, getLocale());
 		return { sessionId: event.params.id, ...found };
 	} catch (e) {
 		pageError(e, event.url);
