@@ -49,8 +49,13 @@ const VOTERS = (() => {
 	const n = Number(process.env.YISHI_OUTAGE_VOTERS);
 	return Number.isInteger(n) && n > 0 ? n : 50;
 })();
-/** Longer than any bounded wait of the app: an ack missing after this counts as a hang. */
-const ACK_WAIT_MS = 30_000;
+/**
+ * Longer than any bounded wait of the app: an ack missing after this counts as a hang. Casts
+ * made while Postgres is gone queue for the pool's connections, each of which gives up after
+ * its 5 s connect timeout (src/lib/server/db/client.ts), so the last of 34 was answered after
+ * 28 s on a loaded 2-core machine: the bound leaves room for that, not for a hang.
+ */
+const ACK_WAIT_MS = 90_000;
 
 /** A TCP gate in front of Postgres that the test can cut and restore. */
 class PgGate {
@@ -211,17 +216,14 @@ describe.skipIf(skip)('Postgres cut and restored under voters', () => {
 		};
 		const castMs: number[] = [];
 
-		// Everyone casts at once; the gate is cut once a third are acknowledged (mid-vote).
-		let cutting: Promise<void> | undefined;
-		const cutAfter = Math.max(1, Math.floor(VOTERS / 3));
-		await Promise.all(
-			voters.map(async (_, i) => {
-				const answer = await cast(i);
-				if (answer?.ok && receipts.size === cutAfter) cutting = gate.cut();
-			})
-		);
-		await cutting;
-		expect(cutting, 'the gate was cut mid-vote').toBeDefined();
+		// A third vote; the gate is then cut while the second third's ballots are in flight (each
+		// is acknowledged — and then counted — or refused, never left hanging); the last third
+		// arrive while Postgres is gone. Cutting after a count of acks raced a fast machine, where
+		// every ballot was in before the cut.
+		const third = Math.max(1, Math.floor(VOTERS / 3));
+		const range = (from: number, to: number) => voters.map((_, i) => i).slice(from, to);
+		await Promise.all(range(0, third).map((i) => cast(i)));
+		await Promise.all([gate.cut(), ...range(third, 2 * third).map((i) => cast(i))]);
 		const beforeOutage = receipts.size;
 
 		// While Postgres is gone: every node is up and says so at once; writes are refused.
@@ -244,7 +246,8 @@ describe.skipIf(skip)('Postgres cut and restored under voters', () => {
 				expect(answer).toMatchObject({ ok: false, error: { code: 'store_unavailable' } });
 			})
 		);
-		expect(refusals.get('store_unavailable')).toBe(refusedBefore + waiting.length);
+		expect(waiting.length).toBeGreaterThanOrEqual(VOTERS - 2 * third);
+		expect(refusals.get('store_unavailable') ?? 0).toBe(refusedBefore + waiting.length);
 		for (const node of nodes) {
 			const h = await health(node);
 			expect(h.status).toBe(503);

@@ -15,6 +15,7 @@ import * as votes from '../db/votes';
 import { openFromOf } from '../domain/notice-period';
 import { contentHash, type Json } from '../domain/transcript';
 import { newId } from '../ids';
+import type { SessionUser } from '../auth/session';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
 import { notify } from './notifications';
@@ -78,51 +79,15 @@ export async function publish(
 		howToAppointProxy: HOW_TO_PROXY,
 		noticeDays: community.noticeDays
 	};
-	const hash = contentHash(content as unknown as Json);
-	const openFrom = openFromOf(now, community.noticeDays);
-	const notice = await ctx.db.transaction(async (tx) => {
-		const row = await noticesDb.insert(tx, {
-			id: newId(),
-			communityId: community.id,
-			sessionId: vote.sessionId,
-			voteId,
-			title: content.title,
-			text: content.text,
-			content,
-			contentHash: hash,
-			publishedAt: now,
-			openFrom,
-			createdBy: user.id
-		});
-		await record(
-			tx,
-			vote.sessionId,
-			'notice_published',
-			actorOfUser(user),
-			{
-				noticeId: row.id,
-				voteId,
-				title: content.title,
-				contentHash: hash,
-				publishedAt: now.toISOString(),
-				openFrom: openFrom.toISOString()
-			},
-			now
-		);
-		await notify(
-			tx,
-			{ audience: 'community', communityId: community.id },
-			{
-				...sentence('vote_notice', { question: vote.question }),
-				url: `/notices/${row.id}`,
-				at: now
-			}
-		);
-		return row;
+	return persist(ctx, user, {
+		communityId: community.id,
+		sessionId: vote.sessionId,
+		voteId,
+		content,
+		noticeDays: community.noticeDays,
+		sentence: sentence('vote_notice', { question: vote.question }),
+		now
 	});
-	ctx.realtime.transcriptChanged(vote.sessionId);
-	ctx.log.info({ voteId, noticeId: notice.id }, 'notice published');
-	return { id: notice.id, publishedAt: now.toISOString(), openFrom: openFrom.toISOString() };
 }
 
 /**
@@ -174,14 +139,43 @@ export async function publishForSession(
 		noticeDays: community.noticeDays,
 		items
 	};
+	return persist(ctx, user, {
+		communityId: community.id,
+		sessionId,
+		voteId: null,
+		content,
+		noticeDays: community.noticeDays,
+		sentence: sentence('session_notice', { title: session.title }),
+		now
+	});
+}
+
+/**
+ * Stores a notice with its content hash, commits to it in the session's transcript and tells
+ * the community, in one transaction.
+ */
+async function persist(
+	ctx: Ctx,
+	user: SessionUser,
+	n: {
+		communityId: string;
+		sessionId: string;
+		voteId: string | null;
+		content: NoticeContent;
+		noticeDays: number;
+		sentence: ReturnType<typeof sentence>;
+		now: Date;
+	}
+): Promise<{ id: string; publishedAt: string; openFrom: string }> {
+	const { content, now } = n;
 	const hash = contentHash(content as unknown as Json);
-	const openFrom = openFromOf(now, community.noticeDays);
+	const openFrom = openFromOf(now, n.noticeDays);
 	const notice = await ctx.db.transaction(async (tx) => {
 		const row = await noticesDb.insert(tx, {
 			id: newId(),
-			communityId: community.id,
-			sessionId,
-			voteId: null,
+			communityId: n.communityId,
+			sessionId: n.sessionId,
+			voteId: n.voteId,
 			title: content.title,
 			text: content.text,
 			content,
@@ -192,12 +186,12 @@ export async function publishForSession(
 		});
 		await record(
 			tx,
-			sessionId,
+			n.sessionId,
 			'notice_published',
 			actorOfUser(user),
 			{
 				noticeId: row.id,
-				voteId: null,
+				voteId: n.voteId,
 				title: content.title,
 				contentHash: hash,
 				publishedAt: now.toISOString(),
@@ -207,17 +201,16 @@ export async function publishForSession(
 		);
 		await notify(
 			tx,
-			{ audience: 'community', communityId: community.id },
-			{
-				...sentence('session_notice', { title: session.title }),
-				url: `/notices/${row.id}`,
-				at: now
-			}
+			{ audience: 'community', communityId: n.communityId },
+			{ ...n.sentence, url: `/notices/${row.id}`, at: now }
 		);
 		return row;
 	});
-	ctx.realtime.transcriptChanged(sessionId);
-	ctx.log.info({ sessionId, noticeId: notice.id }, 'session notice published');
+	ctx.realtime.transcriptChanged(n.sessionId);
+	ctx.log.info(
+		{ sessionId: n.sessionId, voteId: n.voteId, noticeId: notice.id },
+		'notice published'
+	);
 	return { id: notice.id, publishedAt: now.toISOString(), openFrom: openFrom.toISOString() };
 }
 
