@@ -327,7 +327,7 @@ function launch(group: StoreGroup, port: number, startTimeoutMs: number): Promis
 	const describeOutput = () =>
 		`--- last stdout lines ---\n${tail(stdout)}\n--- last stderr lines ---\n${tail(stderr)}`;
 
-	const waitForLog = (match: (line: LogLine) => boolean, timeoutMs = 10_000) => {
+	const waitForLog = (match: (line: LogLine) => boolean, timeoutMs = 20_000) => {
 		const seen = logs.find(match);
 		if (seen) return Promise.resolve(seen);
 		return new Promise<LogLine>((resolve, reject) => {
@@ -764,7 +764,7 @@ export function rawSocket(
 }
 
 /** Resolves once `socket` connects; rejects with the `connect_error` (or a timeout). */
-export function connected(socket: ClientSocket, timeoutMs = 10_000): Promise<ClientSocket> {
+export function connected(socket: ClientSocket, timeoutMs = 20_000): Promise<ClientSocket> {
 	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
 			cleanup();
@@ -806,7 +806,7 @@ export function emitAck<E extends keyof ClientToServerEvents>(
 	socket: ClientSocket,
 	event: E,
 	payload: Parameters<ClientToServerEvents[E]>[0],
-	timeoutMs = 10_000
+	timeoutMs = 20_000
 ): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]> {
 	// socket.io's typed emitWithAck cannot be called with a generic event name.
 	const untyped = socket as unknown as {
@@ -821,7 +821,7 @@ export function emitAck<E extends keyof ClientToServerEvents>(
 export function nextEvent<E extends keyof ServerToClientEvents>(
 	socket: ClientSocket,
 	event: E,
-	timeoutMs = 10_000,
+	timeoutMs = 20_000,
 	match: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true
 ): Promise<Parameters<ServerToClientEvents[E]>[0]> {
 	type Payload = Parameters<ServerToClientEvents[E]>[0];
@@ -889,7 +889,7 @@ export function yjsProvider(
 }
 
 /** Resolves once the provider finished its first sync with the server. */
-export function whenSynced(provider: WebsocketProvider, timeoutMs = 10_000): Promise<void> {
+export function whenSynced(provider: WebsocketProvider, timeoutMs = 20_000): Promise<void> {
 	if (provider.synced) return Promise.resolve();
 	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
@@ -917,7 +917,7 @@ export function whenSynced(provider: WebsocketProvider, timeoutMs = 10_000): Pro
  * sent before, and this provider has received everything the server sent it before. This is how
  * a test observes that something did NOT happen (an update dropped, not relayed) without sleeping.
  */
-export function roundTrip(provider: WebsocketProvider, timeoutMs = 10_000): Promise<void> {
+export function roundTrip(provider: WebsocketProvider, timeoutMs = 20_000): Promise<void> {
 	const ws = provider.ws;
 	if (!ws || ws.readyState !== ws.OPEN) {
 		return Promise.reject(new Error(`y-websocket ${provider.url} is not connected`));
@@ -950,7 +950,7 @@ export function roundTrip(provider: WebsocketProvider, timeoutMs = 10_000): Prom
 export function upgradeStatus(
 	url: string,
 	headers: Record<string, string>,
-	timeoutMs = 10_000
+	timeoutMs = 20_000
 ): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const ws = new WebSocket(url, { headers });
@@ -980,7 +980,7 @@ export function upgradeStatus(
 /** Polls `check` until it returns a truthy value (or throws after the timeout). */
 export async function eventually<T>(
 	check: () => T | Promise<T>,
-	timeoutMs = 10_000,
+	timeoutMs = 20_000,
 	what = 'condition'
 ): Promise<NonNullable<T>> {
 	const deadline = Date.now() + timeoutMs;
