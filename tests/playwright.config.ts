@@ -9,7 +9,9 @@ export default defineConfig({
 	testDir: './e2e',
 	outputDir: './test-results',
 	timeout: 180_000,
-	expect: { timeout: 15_000 },
+	// Hang bounds, not speed checks (speed is `npm run bench`): on a shared 2-core machine under a
+	// load average of 20, loading the editor's chunk after 编辑 took longer than 15 s.
+	expect: { timeout: 30_000 },
 	fullyParallel: false,
 	forbidOnly: !!process.env.CI,
 	retries: 0,
