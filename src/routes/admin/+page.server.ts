@@ -4,7 +4,8 @@ import { renameSchema } from '$lib/protocol/api';
 import * as accounts from '$lib/server/services/accounts';
 import { parse, ServiceError } from '$lib/server/services/errors';
 import * as orgs from '$lib/server/services/orgs';
-import { invalidField, pageError, requireAdmin } from '../guards.server';
+import { accountRefusal, readAccountForm } from '../accounts.server';
+import { pageError, requireAdmin } from '../guards.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -46,28 +47,18 @@ async function rename(event: RequestEvent, kind: 'street' | 'community') {
 
 export const actions = {
 	createUser: async (event) => {
-		const form = await event.request.formData();
-		const username = String(form.get('username') ?? '');
-		const role = String(form.get('role') ?? '');
-		const input = { username, password: String(form.get('password') ?? ''), role };
+		const { username, password, role } = readAccountForm(await event.request.formData());
 		const { ctx, viewer } = event.locals;
 		try {
-			const user = await accounts.createUser(ctx, viewer, input);
+			const user = await accounts.createUser(ctx, viewer, { username, password, role });
 			return { action: 'createUser' as const, created: user.username };
 		} catch (e) {
-			if (!(e instanceof ServiceError) || (e.status !== 400 && e.status !== 409)) {
-				pageError(e, event.url);
-			}
-			const field = e.status === 409 ? 'username' : (invalidField(e) ?? 'username');
-			const message =
-				e.status === 409
-					? m.admin_error_taken({ username: username.trim() })
-					: field === 'password'
-						? m.admin_error_password()
-						: field === 'role'
-							? m.admin_error_role()
-							: m.admin_error_username();
-			return fail(e.status, { action: 'createUser' as const, username, role, field, message });
+			const refusal = accountRefusal(e, { username, role });
+			if (!refusal) pageError(e, event.url);
+			return fail(e instanceof ServiceError ? e.status : 400, {
+				action: 'createUser' as const,
+				...refusal
+			});
 		}
 	},
 	renameStreet: (event) => rename(event, 'street'),

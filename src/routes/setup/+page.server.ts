@@ -3,7 +3,8 @@ import { m } from '$lib/paraglide/messages.js';
 import { setDeviceCookie, setSessionCookie } from '$lib/server/http';
 import * as accounts from '$lib/server/services/accounts';
 import { ServiceError } from '$lib/server/services/errors';
-import { invalidField } from '../guards.server';
+import { accountRefusal, readAccountForm } from '../accounts.server';
+import { pageError } from '../guards.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -13,11 +14,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 export const actions = {
 	default: async ({ request, locals, cookies, url }) => {
-		const form = await request.formData();
-		const username = String(form.get('username') ?? '');
-		const password = String(form.get('password') ?? '');
-		if (password !== String(form.get('password2') ?? '')) {
-			return fail(400, { username, field: 'password2', message: m.setup_error_mismatch() });
+		const { username, password, password2 } = readAccountForm(await request.formData());
+		if (password !== password2) {
+			return fail(400, {
+				username,
+				field: 'password2' as const,
+				message: m.setup_error_mismatch()
+			});
 		}
 		const { ctx } = locals;
 		let result: accounts.LoginResult;
@@ -27,11 +30,10 @@ export const actions = {
 				password
 			});
 		} catch (e) {
-			if (!(e instanceof ServiceError)) throw e;
-			if (e.code === 'setup_done') return fail(410, { spent: true });
-			const field = invalidField(e);
-			const message = field === 'username' ? m.admin_error_username() : m.admin_error_password();
-			return fail(400, { username, field: field ?? 'password', message });
+			if (e instanceof ServiceError && e.code === 'setup_done') return fail(410, { spent: true });
+			const refusal = accountRefusal(e, { username });
+			if (!refusal) pageError(e, url);
+			return fail(400, refusal);
 		}
 		setSessionCookie(cookies, result.token, result.session, ctx.config.secureCookies);
 		setDeviceCookie(cookies, result.deviceToken, ctx.config.secureCookies);

@@ -7,7 +7,7 @@ import * as invites from '$lib/server/services/invites';
 import * as sessions from '$lib/server/services/sessions';
 import { ServiceError } from '$lib/server/services/errors';
 import { pageError, requireStaff } from '../../guards.server';
-import { inviteRows } from './invite-views.server';
+import { inviteRefusal, inviteRows, readInviteForm } from '../../invites.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -58,18 +58,9 @@ async function escalationsOf(locals: App.Locals, sessionId: string) {
 	}));
 }
 
-/** "" or absent → none; other text becomes a number (NaN too) for the schema to judge. */
-function optionalInt(value: FormDataEntryValue | null): number | null {
-	const text = String(value ?? '').trim();
-	return text === '' ? null : Number(text);
-}
-
 export const actions = {
 	createInvite: async (event) => {
-		const form = await event.request.formData();
-		const role = String(form.get('role') ?? '');
-		const maxUses = optionalInt(form.get('maxUses'));
-		const expiresInMinutes = optionalInt(form.get('expiresInMinutes'));
+		const { role, maxUses, expiresInMinutes } = readInviteForm(await event.request.formData());
 		const { ctx, viewer } = event.locals;
 		let created: Awaited<ReturnType<typeof invites.create>>;
 		try {
@@ -79,10 +70,9 @@ export const actions = {
 				expiresInMinutes
 			});
 		} catch (e) {
-			if (!(e instanceof ServiceError) || e.status !== 400) pageError(e, event.url);
-			const field = /^maxUses/.test(e.message) ? 'maxUses' : 'role';
-			const message = field === 'maxUses' ? m.invite_error_max_uses() : m.invite_error_role();
-			return fail(400, { action: 'createInvite' as const, field, message, role });
+			const refusal = inviteRefusal(e, 'session', role);
+			if (!refusal) pageError(e, event.url);
+			return fail(400, { action: 'createInvite' as const, ...refusal });
 		}
 		redirect(303, `/sessions/${event.params.id}#invite-${created.id}`);
 	},

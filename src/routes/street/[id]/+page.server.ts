@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { isExpiryPreset } from '$lib/components/invite-form';
 import { checkLine } from '$lib/components/meeting/format';
 import { entryLine, isConsultRole, type CaseStep } from '$lib/components/street/labels';
 import { m } from '$lib/paraglide/messages.js';
@@ -8,7 +9,7 @@ import * as invites from '$lib/server/services/invites';
 import * as orgs from '$lib/server/services/orgs';
 import { readable } from '$lib/transcript-words';
 import { pageError } from '../../guards.server';
-import { inviteRows } from '../../sessions/[id]/invite-views.server';
+import { inviteFailure, inviteRows, readInviteForm } from '../../invites.server';
 import { requireStreet } from '../guard.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,7 +17,6 @@ type Case = Awaited<ReturnType<typeof escalations.get>>;
 type Entry = Case['transcript']['entries'][number];
 
 const STEPS: readonly CaseStep[] = ['accept', 'start', 'answer', 'close'];
-const INVITE_EXPIRY_MINUTES = new Set(['60', '1440', '10080', '']);
 
 const field = (value: unknown, key: string): unknown =>
 	value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
@@ -168,21 +168,21 @@ export const actions = {
 	},
 	invite: async (event) => {
 		requireStreet(event);
-		const form = await event.request.formData();
-		const role = String(form.get('role') ?? '');
-		const expiry = String(form.get('expiresInMinutes') ?? '');
-		if (!isConsultRole(role) || !INVITE_EXPIRY_MINUTES.has(expiry)) {
-			return fail(400, { action: 'invite' as const, message: m.street_invite_error_role(), role });
+		const { role, expiresInMinutes, expiry } = readInviteForm(await event.request.formData());
+		// Checked before the consultation is opened: a refused form opens nothing.
+		if (!isConsultRole(role) || !isExpiryPreset(expiry)) {
+			const wrong = isConsultRole(role) ? 'expiry' : 'role';
+			return fail(400, {
+				action: 'invite' as const,
+				...inviteFailure('consultation', wrong, role)
+			});
 		}
 		const { ctx, viewer } = event.locals;
 		let inviteId: string;
 		try {
 			// Idempotent: the case's existing consultation session, else a new one.
 			const { sessionId } = await escalations.openConsultation(ctx, viewer, event.params.id);
-			const created = await invites.create(ctx, viewer, sessionId, {
-				role,
-				expiresInMinutes: expiry === '' ? null : Number(expiry)
-			});
+			const created = await invites.create(ctx, viewer, sessionId, { role, expiresInMinutes });
 			inviteId = created.id;
 		} catch (e) {
 			pageError(e, event.url);

@@ -1,10 +1,8 @@
 import { fail } from '@sveltejs/kit';
-import { m } from '$lib/paraglide/messages.js';
 import * as clock from '$lib/server/clock';
 import * as communityService from '$lib/server/services/community';
-import { ServiceError } from '$lib/server/services/errors';
 import * as invites from '$lib/server/services/invites';
-import { inviteRows } from '../../../sessions/[id]/invite-views.server';
+import { inviteRefusal, inviteRows, readInviteForm } from '../../../invites.server';
 import { pageError, requireModerator } from '../../../guards.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -23,33 +21,22 @@ export const load: PageServerLoad = async (event) => {
 	}
 };
 
-const optionalInt = (raw: FormDataEntryValue | null) => {
-	const text = String(raw ?? '').trim();
-	return text === '' ? null : Number(text);
-};
-
 export const actions = {
 	create: async (event) => {
 		requireModerator(event);
-		const form = await event.request.formData();
-		const days = optionalInt(form.get('days'));
+		const { role, maxUses, expiresInMinutes } = readInviteForm(await event.request.formData());
 		try {
 			await communityService.createInvite(
 				event.locals.ctx,
 				event.locals.viewer,
 				event.params.communityId,
-				{
-					role: String(form.get('role') ?? 'resident'),
-					maxUses: optionalInt(form.get('maxUses')),
-					expiresInMinutes: days === null ? null : days * 24 * 60
-				}
+				{ role, maxUses, expiresInMinutes }
 			);
 			return { action: 'create' as const, created: true };
 		} catch (e) {
-			if (e instanceof ServiceError && e.status === 400) {
-				return fail(400, { action: 'create' as const, message: m.community_links_error() });
-			}
-			pageError(e, event.url);
+			const refusal = inviteRefusal(e, 'community', role);
+			if (!refusal) pageError(e, event.url);
+			return fail(400, { action: 'create' as const, ...refusal });
 		}
 	},
 	revoke: async (event) => {

@@ -1,7 +1,7 @@
 import * as invites from '$lib/server/services/invites';
 import * as sessions from '$lib/server/services/sessions';
 import { pageError, requireModerator } from '../../../guards.server';
-import { inviteRows } from '../invite-views.server';
+import { inviteRows } from '../../../invites.server';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
