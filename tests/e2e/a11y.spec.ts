@@ -638,22 +638,25 @@ async function smallTargets(page: Page, min: number): Promise<string[]> {
 	}, min);
 }
 
-/** With text at 1.4×, what sticks out of a 360 px screen (empty when nothing does). */
-async function overflowAt14(page: Page): Promise<string[]> {
-	return page.evaluate(async () => {
+/**
+ * With text at 1.4×, what sticks out of a `width` px screen (empty when nothing does). Measured
+ * against the screen's width, not `innerWidth`: a mobile browser zooms out to fit content wider
+ * than the screen, and `innerWidth` (the visual viewport) grows with it, so the page would
+ * always seem to fit.
+ */
+async function overflowAt14(page: Page, width: number): Promise<string[]> {
+	return page.evaluate(async (width) => {
 		const root = document.documentElement;
 		const base = parseFloat(getComputedStyle(root).fontSize);
 		root.style.setProperty('font-size', `${base * 1.4}px`, 'important');
 		await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 		const found: string[] = [];
-		if (root.scrollWidth > window.innerWidth) {
+		if (root.scrollWidth > width) {
 			for (const el of document.body.querySelectorAll('*')) {
 				const box = el.getBoundingClientRect();
-				if (box.right <= window.innerWidth + 1 || box.width === 0) continue;
+				if (box.right <= width + 1 || box.width === 0) continue;
 				// Report the innermost culprits only.
-				const child = [...el.children].some(
-					(c) => c.getBoundingClientRect().right > window.innerWidth + 1
-				);
+				const child = [...el.children].some((c) => c.getBoundingClientRect().right > width + 1);
 				if (child) continue;
 				const cls = [...el.classList]
 					.slice(0, 2)
@@ -671,11 +674,11 @@ async function overflowAt14(page: Page): Promise<string[]> {
 				);
 				if (found.length >= 5) break;
 			}
-			found.unshift(`scrollWidth ${root.scrollWidth} > ${window.innerWidth}`);
+			found.unshift(`scrollWidth ${root.scrollWidth} > ${width}`);
 		}
 		root.style.removeProperty('font-size');
 		return found;
-	});
+	}, width);
 }
 
 /** Loads `visit` and waits for its ready signal; what went wrong, if anything. */
@@ -700,7 +703,7 @@ async function check(
 	const found = opts.axe ? await axe(page) : [];
 	for (const t of await smallTargets(page, opts.min)) found.push(`target ${t}`);
 	if (opts.overflow) {
-		const overflow = await overflowAt14(page);
+		const overflow = await overflowAt14(page, PHONE.viewport.width);
 		if (overflow.length) found.push(`overflow at 1.4× ${overflow.join(' | ')}`);
 	}
 	return found;
