@@ -1000,50 +1000,126 @@ describe('contract §9–§12 as a foreign client drives it', () => {
 			}),
 			201
 		);
-		const calls: [string, string, ApiClient][] = [
-			['PATCH', `/api/v1/communities/${c.id}`, c.mod],
-			['POST', `/api/v1/votes/${vote.id}/notice`, c.mod],
-			['POST', `/api/v1/sessions/${sid}/notice`, c.mod],
-			['POST', `/api/v1/votes/${vote.id}/paper-ballots`, c.mod],
-			['POST', `/api/v1/sessions/${sid}/proxies`, phone],
-			['POST', `/api/v1/sessions/${sid}/seats`, phone],
-			['POST', `/api/v1/items/${itemId}/votes`, c.mod],
-			['POST', `/api/v1/items/${itemId}/amendments`, phone],
-			['POST', `/api/v1/items/${itemId}/outcome`, c.mod],
-			['POST', `/api/v1/items/${itemId}/progress`, c.mod],
-			['POST', `/api/v1/sessions/${sid}/settings`, c.mod],
-			['POST', `/api/v1/items/${itemId}/cost-schemes`, c.mod],
-			['POST', `/api/v1/items/${itemId}/cost-schemes/vote`, c.mod],
-			['POST', `/api/v1/votes/${vote.id}/open`, c.mod]
+		// Each call with bodies that are not JSON objects, and with its own fields of the wrong type.
+		const calls: [string, string, ApiClient, unknown[]][] = [
+			[
+				'PATCH',
+				`/api/v1/communities/${c.id}`,
+				c.mod,
+				[{ noticeDays: 1.5 }, { noticeDays: null }, { proxySeatCap: '5' }, { proxySeatCap: 1e6 }]
+			],
+			[
+				'POST',
+				`/api/v1/votes/${vote.id}/notice`,
+				c.mod,
+				[{ text: ['a'] }, { place: 7 }, { link: {} }]
+			],
+			['POST', `/api/v1/sessions/${sid}/notice`, c.mod, [{ text: 1 }, { link: [] }]],
+			[
+				'POST',
+				`/api/v1/votes/${vote.id}/paper-ballots`,
+				c.mod,
+				[
+					{ householdId: 5, choice: 'yes' },
+					{ householdId: c.unit('102').id, choice: 'maybe' },
+					{ householdId: c.unit('102').id, choice: { yes: '1' } },
+					{ householdId: 'nope', choice: 'yes' },
+					{ choice: 'yes' }
+				]
+			],
+			['POST', `/api/v1/sessions/${sid}/proxies`, phone, [{ voteId: {} }, { voteId: 7 }]],
+			['POST', `/api/v1/sessions/${sid}/seats`, phone, [{ seatCode: [] }, { seatCode: 5 }, {}]],
+			[
+				'POST',
+				`/api/v1/items/${itemId}/votes`,
+				c.mod,
+				[
+					{ question: 5, kind: 'single' },
+					{
+						question: 'q',
+						kind: 'score',
+						options: [{ label: 'a' }],
+						secret: false,
+						tally: 'live',
+						eligibility: 'participants',
+						amendmentId: 5
+					}
+				]
+			],
+			[
+				'POST',
+				`/api/v1/items/${itemId}/amendments`,
+				phone,
+				[
+					{ anchor: { start: [], end: 'x' }, text: 'y' },
+					{ anchor: null, text: 'y' }
+				]
+			],
+			[
+				'POST',
+				`/api/v1/items/${itemId}/outcome`,
+				c.mod,
+				[{ text: ['x'] }, { text: 'x', due: 5 }, { text: 'x', owner: {} }]
+			],
+			[
+				'POST',
+				`/api/v1/items/${itemId}/progress`,
+				c.mod,
+				[
+					{ text: 'x', status: 'started' },
+					{ text: 5, status: 'done' }
+				]
+			],
+			[
+				'POST',
+				`/api/v1/sessions/${sid}/settings`,
+				c.mod,
+				[{ streamUrl: 5 }, { blocQuotas: { resident: 'a' } }, { blocQuotas: [] }]
+			],
+			[
+				'POST',
+				`/api/v1/items/${itemId}/cost-schemes`,
+				c.mod,
+				[
+					{ title: 't', total: '1e3', method: { kind: 'area' } },
+					{ title: 't', total: 10, method: { kind: 'floor', coefficients: { 1: null } } },
+					{ title: 't', total: 10, method: { kind: 'area' }, households: [1] },
+					{ title: 't', total: 10, method: { kind: 'area', exempt: [{}] } }
+				]
+			],
+			[
+				'POST',
+				`/api/v1/items/${itemId}/cost-schemes/vote`,
+				c.mod,
+				[{ schemeIds: 'all' }, { schemeIds: [5] }]
+			],
+			['POST', `/api/v1/votes/${vote.id}/open`, c.mod, [{ reason: { x: [1] } }, { reason: 5 }]]
 		];
-		const bodies = [
-			'not json',
-			'[]',
-			'"text"',
-			'17',
-			'{"reason":{"x":[1]},"text":["a"],"noticeDays":1e400,"title":null}',
-			'{"seatCode":[],"voteId":{},"householdId":5,"choice":{"yes":"1"},"status":7}',
-			'{"total":"1e3","method":{"kind":"floor","coefficients":{"1":null}},"households":[1]}',
-			'{"anchor":{"start":[],"end":"x"},"text":"\\u0000"}'
-		];
-		for (const [method, path, client] of calls) {
+		for (const [method, path, client, wrong] of calls) {
+			const bodies = ['not json', '[]', '"text"', '17', ...wrong.map((w) => JSON.stringify(w))];
 			for (const body of bodies) {
 				const res = await client.request(method, path, {
 					body,
 					headers: { 'content-type': 'application/json' }
 				});
-				expect(
-					res.status,
-					`${method} ${path} ${body}: ${res.text.slice(0, 200)}`
-				).toBeGreaterThanOrEqual(400);
-				expect(res.status, `${method} ${path} ${body}: ${res.text.slice(0, 200)}`).toBeLessThan(
-					500
-				);
-				expect(codeOf(res), `${method} ${path} ${body}`).toMatch(/^[a-z_]+$/);
+				const what = `${method} ${path} ${body}: ${res.text.slice(0, 200)}`;
+				expect.soft(res.status, what).toBeGreaterThanOrEqual(400);
+				expect.soft(res.status, what).toBeLessThan(500);
+				expect.soft(codeOf(res), what).toMatch(/^[a-z_]+$/);
 			}
 		}
 		const longId = 'x'.repeat(300);
 		for (const path of [
+			'/api/v1/votes/%00/turnout',
+			'/api/v1/votes/%00/announcement',
+			'/api/v1/communities/%00/notices',
+			'/api/v1/cost-schemes/%00/households',
+			'/api/v1/cost-schemes/%00/mine',
+			'/api/v1/items/%00/cost-schemes',
+			'/api/v1/items/%00/amendments',
+			'/api/v1/items/%00/outcome',
+			'/api/v1/notices/%00',
+			'/c/%00',
 			`/api/v1/votes/${longId}/turnout`,
 			`/api/v1/votes/${longId}/announcement`,
 			`/api/v1/communities/${longId}/notices`,
@@ -1057,8 +1133,15 @@ describe('contract §9–§12 as a foreign client drives it', () => {
 			'/api/v1/search?q=%00'
 		]) {
 			const res = await c.mod.get(path);
-			expect(res.status, `${path}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
+			expect.soft(res.status, `${path}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
 		}
+		for (const path of [`/api/v1/votes/%00/open`, `/api/v1/votes/%00/notice`]) {
+			const res = await c.mod.post(path, {});
+			expect.soft(res.status, `${path}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
+		}
+		// A NUL in the address is refused before any route reads it (the store cannot hold one).
+		expectRefused(await phone.del('/api/v1/proxies/%00'), 400, 'invalid_text');
+		expectRefused(await c.mod.get(`/api/v1/votes/${vote.id}/turnout?x=%00`), 400, 'invalid_text');
 		for (const path of [`/api/v1/proxies/${longId}`, `/api/v1/proxies/${proxy.id}x`]) {
 			const res = await phone.del(path);
 			expect(res.status, path).toBe(404);
