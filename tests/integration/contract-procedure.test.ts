@@ -1159,4 +1159,125 @@ describe('contract §9–§12 as a foreign client drives it', () => {
 			});
 		expectStatus(await c.mod.get(`/api/v1/cost-schemes/${scheme.id}/households`), 200);
 	});
+	it('[C9-EDGE] the period binds civil_code_278 votes only; who may revoke; ties have winner null; decimal totals that floats get wrong', async () => {
+		const c = await community(
+			'边界社区',
+			['building,unit,area,owner', 'E,101,80.29,甲', 'E,102,70.15,乙', 'E,201,64.35,丙'].join('\n')
+		);
+		const sid = c.session.id;
+		const itemId = c.session.items[0]!.id;
+		expectStatus(
+			await c.mod.request('PATCH', `/api/v1/communities/${c.id}`, { json: { noticeDays: 15 } }),
+			200
+		);
+		const create = async (body: Record<string, unknown>) =>
+			expectStatus<{ id: string; options: { id: string }[] }>(
+				await c.mod.post(`/api/v1/items/${itemId}/votes`, {
+					question: '边界',
+					secret: false,
+					tally: 'live',
+					eligibility: 'participants',
+					...body
+				}),
+				201
+			);
+		// A vote under another rule needs no notice.
+		const plain = await create({
+			kind: 'yes_no_abstain',
+			rule: { kind: 'majority_cast' },
+			eligibility: 'households'
+		});
+		expectStatus(await c.mod.post(`/api/v1/votes/${plain.id}/open`, {}), 200);
+		expectStatus(await c.mod.post(`/api/v1/votes/${plain.id}/close`, {}), 200);
+
+		const ownerToken = await c.invite('owner');
+		const jia = await owner(ownerToken, '甲', c.unit('101').seatCode);
+		const yi = await owner(ownerToken, '乙', c.unit('102').seatCode);
+		const link = expectStatus<{ id: string; url: string }>(
+			await jia.post(`/api/v1/sessions/${sid}/proxies`, {}),
+			201
+		);
+		// Someone else cannot revoke it; the moderator can.
+		expectRefused(await yi.del(`/api/v1/proxies/${link.id}`), 403);
+		expect((await c.mod.del(`/api/v1/proxies/${link.id}`)).status).toBe(204);
+		const nobody = await joinAs(server, await c.invite('resident'), '没有房');
+		expectRefused(await nobody.post(`/api/v1/sessions/${sid}/proxies`, {}), 403, 'no_seat');
+		expectRefused(await nobody.get(`/api/v1/cost-schemes/x/mine`), 404);
+
+		// Ties: nobody wins, and the result says so with winner null.
+		const people = [jia, yi];
+		const socks = await Promise.all(people.map((p) => inRoom(p, sid)));
+		for (const [kind, choices] of [
+			['ranked', [['o1'], ['o2']]],
+			['approval', [['o1'], ['o2']]],
+			[
+				'score',
+				[
+					{ o1: 5, o2: 4 },
+					{ o1: 4, o2: 5 }
+				]
+			],
+			['single', ['o1', 'o2']]
+		] as [string, unknown[]][]) {
+			const vote = await create({
+				kind,
+				options: [{ label: '甲案' }, { label: '乙案' }],
+				...(kind === 'single' ? { rule: { kind: 'majority_cast' } } : {})
+			});
+			expect(vote.options.map((o) => o.id)).toEqual(['o1', 'o2']);
+			expectStatus(await c.mod.post(`/api/v1/votes/${vote.id}/open`, {}), 200);
+			for (let i = 0; i < 2; i++)
+				expect(
+					await emitAck(socks[i]!, 'ballot:cast', { voteId: vote.id, choice: choices[i] } as never)
+				).toMatchObject({ ok: true });
+			const closed = expectStatus<Tally>(
+				await c.mod.post(`/api/v1/votes/${vote.id}/close`, {}),
+				200
+			);
+			expect(closed.result, kind).toHaveProperty('winner', null);
+			expect(closed.result!.passed, kind).toBe(false);
+			if (kind === 'ranked')
+				expect(closed.result!.rounds).toEqual([{ counts: { o1: 1, o2: 1 }, eliminated: null }]);
+		}
+
+		// Totals whose cents a binary float does not hold (4.35 × 100 = 434.99999999999994).
+		for (const total of [4.35, 1.15, 0.29, 1_234_567.89, 64.35]) {
+			const scheme = expectStatus<{ id: string; total: number }>(
+				await c.mod.post(`/api/v1/items/${itemId}/cost-schemes`, {
+					title: `合计${total}`,
+					total,
+					method: { kind: 'area', cap: total < 10 ? 2.01 : undefined }
+				}),
+				201
+			);
+			expect(scheme.total).toBe(total);
+			const rows = expectStatus<{ amount: number }[]>(
+				await c.mod.get(`/api/v1/cost-schemes/${scheme.id}/households`),
+				200
+			);
+			expect(rows.reduce((sum, r) => sum + Math.round(r.amount * 100), 0)).toBe(
+				Math.round(total * 100)
+			);
+			for (const r of rows) expect(Number(r.amount.toFixed(2))).toBe(r.amount);
+		}
+		// The register's areas with such decimals are exact too (80.29 + 70.15 + 64.35 = 214.79).
+		const plainTally = expectStatus<Tally>(await c.mod.get(`/api/v1/votes/${plain.id}`), 200);
+		expect(plainTally.status).toBe('closed');
+		const levy = expectStatus<{ id: string }>(
+			await c.mod.post(`/api/v1/items/${itemId}/votes`, {
+				question: '面积',
+				kind: 'yes_no_abstain',
+				secret: false,
+				tally: 'live',
+				eligibility: 'households',
+				rule: { kind: 'majority_cast' }
+			}),
+			201
+		);
+		expectStatus(await c.mod.post(`/api/v1/votes/${levy.id}/open`, {}), 200);
+		expect(
+			expectStatus<Tally>(await c.mod.get(`/api/v1/votes/${levy.id}`), 200).participation
+				.eligibleArea
+		).toBe(214.79);
+	});
 });
