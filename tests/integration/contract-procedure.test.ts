@@ -787,6 +787,16 @@ describe('contract §9–§12 as a foreign client drives it', () => {
 			headers: { accept: 'text/html', cookie: 'yishi_large=1' }
 		});
 		expect(large.text).toMatch(/<html[^>]*data-large="1"/);
+		// …and on a participant's room page.
+		const resident = await joinAs(server, await c.invite('resident'), '居民');
+		const room = await resident.get(`/s/${c.session.id}`, { headers: { accept: 'text/html' } });
+		expect(room.status).toBe(200);
+		expect(room.text).toContain('长辈版');
+		resident.cookies.set('yishi_large', { name: 'yishi_large', value: '1', attributes: {} });
+		const largeRoom = await resident.get(`/s/${c.session.id}`, {
+			headers: { accept: 'text/html' }
+		});
+		expect(largeRoom.text).toMatch(/<html[^>]*data-large="1"/);
 		expect(
 			(await anyone.get('/c/no-such-community', { headers: { accept: 'text/html' } })).status
 		).toBe(404);
