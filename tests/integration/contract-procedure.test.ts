@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import {
 	ApiClient,
 	adminClient,
+	availableStores,
 	emitAck,
 	eventually,
 	expectStatus,
@@ -81,14 +82,14 @@ function expectRefused(res: ApiResponse, status: number, code?: string) {
 	if (code) expect(error?.code).toBe(code);
 }
 
-describe('contract §9–§12 as a foreign client drives it', () => {
+describe.each(availableStores())('contract §9–§12 as a foreign client drives it (%s)', (store) => {
 	let server: ServerHandle;
 	let admin: ApiClient;
 	const sockets: ClientSocket[] = [];
 	const providers: { destroy(): void }[] = [];
 
 	beforeAll(async () => {
-		server = await startServer();
+		server = await startServer({ store });
 		admin = await adminClient(server);
 	}, 120_000);
 	afterAll(async () => {
@@ -1289,5 +1290,28 @@ describe('contract §9–§12 as a foreign client drives it', () => {
 			expectStatus<Tally>(await c.mod.get(`/api/v1/votes/${levy.id}`), 200).participation
 				.eligibleArea
 		).toBe(214.79);
+	});
+	it('[C9-CAP-RACE] links taken up at once by one person: the cap holds, exactly five seats', async () => {
+		const csv = [
+			'building,unit,area,owner',
+			...[1, 2, 3, 4, 5, 6, 7].map((i) => `F,${i}01,90.00,业主${i}`)
+		].join('\n');
+		const c = await community('并发社区', csv);
+		const sid = c.session.id;
+		const ownerToken = await c.invite('owner');
+		const links: string[] = [];
+		for (let i = 1; i <= 7; i++) {
+			const o = await owner(ownerToken, `业主${i}`, c.unit(`${i}01`).seatCode);
+			links.push(
+				expectStatus<{ url: string }>(await o.post(`/api/v1/sessions/${sid}/proxies`, {}), 201).url
+			);
+		}
+		// The holder is a participant already (a resident), so every take-up counts against one cap.
+		const holder = await joinAs(server, await c.invite('resident'), '代理人');
+		const answers = await Promise.all(
+			links.map((url) => holder.clone().post(`/api/v1/join/${tokenOf(url)}`, { name: '代理人' }))
+		);
+		expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
+		for (const a of answers.filter((a) => a.status !== 200)) expectRefused(a, 409, 'proxy_cap');
 	});
 });
