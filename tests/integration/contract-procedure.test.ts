@@ -296,7 +296,7 @@ describe.each(availableStores())('contract §9–§12 as a foreign client drives
 		expect(Array.isArray(a.checks)).toBe(true);
 		expectRefused(await anyone.get('/api/v1/votes/no-such-vote/announcement'), 404);
 		expectRefused(await c.mod.get('/api/v1/votes/no-such-vote/turnout'), 404);
-	});
+	}, 120_000);
 
 	it('[C9-PROXY] the cap (default 5), seat_already_voted, householdId, and an owner who votes first takes the seat back', async () => {
 		const csv = [
@@ -440,7 +440,7 @@ describe.each(availableStores())('contract §9–§12 as a foreign client drives
 			200
 		);
 		expect(a).toMatchObject({ proxySeats: 3, paperSeats: 0 });
-	});
+	}, 120_000);
 
 	it('[C9-KINDS] ranked (the Tennessee capital example), score and approval: winners and rounds by hand; bad choices refused', async () => {
 		const c = await community('选项社区', 'building,unit,area,owner\nC,101,50.00,某');
@@ -715,7 +715,7 @@ describe.each(availableStores())('contract §9–§12 as a foreign client drives
 		expect(
 			expectStatus<unknown[]>(await anyone.get(`/api/v1/items/${itemId}/cost-schemes`), 200)
 		).toHaveLength(2);
-	});
+	}, 120_000);
 
 	it('[C12-BAD] bad amounts and methods are a 400 with a code, never a 500', async () => {
 		const c = await community('坏输入社区', SIX);
@@ -759,7 +759,7 @@ describe.each(availableStores())('contract §9–§12 as a foreign client drives
 			else expect(codeOf(res)).toBeTruthy();
 		}
 		expectRefused(await c.mod.get('/api/v1/cost-schemes/no-such/households'), 404);
-	});
+	}, 120_000);
 
 	it('[C10-PAGE] /c/<communityId> is public and links the archive, notices, board and projects; / links it', async () => {
 		const c = await community('页面社区', SIX);
@@ -801,7 +801,7 @@ describe.each(availableStores())('contract §9–§12 as a foreign client drives
 		expect(
 			(await anyone.get('/c/no-such-community', { headers: { accept: 'text/html' } })).status
 		).toBe(404);
-	});
+	}, 120_000);
 
 	it('[C11] amendments list status and supporters; a vote sets the item outcome; search answers {kind, title, snippet, url}', async () => {
 		const c = await community('成果社区', SIX, [
@@ -982,7 +982,7 @@ describe.each(availableStores())('contract §9–§12 as a foreign client drives
 		expect(items.map((r) => r.kind)).toEqual(['item']);
 		expect(items[0]).toMatchObject({ title: '垃圾分类亭', sessionId: sid, itemId: item.id });
 		expect(items[0]!.snippet).toContain('分类亭');
-	});
+	}, 120_000);
 	it('[C9-12-INPUT] malformed bodies and ids on every §9–§12 call: a 4xx with a code, never a 500', async () => {
 		const c = await community('畸形输入社区', SIX);
 		const sid = c.session.id;
@@ -1169,7 +1169,7 @@ describe.each(availableStores())('contract §9–§12 as a foreign client drives
 				error: { code: 'invalid_payload' }
 			});
 		expectStatus(await c.mod.get(`/api/v1/cost-schemes/${scheme.id}/households`), 200);
-	});
+	}, 120_000);
 	it('[C9-EDGE] the period binds civil_code_278 votes only; who may revoke; ties have winner null; decimal totals that floats get wrong', async () => {
 		const c = await community(
 			'边界社区',
@@ -1290,7 +1290,7 @@ describe.each(availableStores())('contract §9–§12 as a foreign client drives
 			expectStatus<Tally>(await c.mod.get(`/api/v1/votes/${levy.id}`), 200).participation
 				.eligibleArea
 		).toBe(214.79);
-	});
+	}, 120_000);
 	it('[C9-CAP-RACE] links taken up at once by one person: the cap holds, exactly five seats', async () => {
 		const csv = [
 			'building,unit,area,owner',
@@ -1313,5 +1313,5 @@ describe.each(availableStores())('contract §9–§12 as a foreign client drives
 		);
 		expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
 		for (const a of answers.filter((a) => a.status !== 200)) expectRefused(a, 409, 'proxy_cap');
-	});
+	}, 120_000);
 });
