@@ -54,6 +54,26 @@ const authHandle: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/**
+ * An address whose path or query carries text no store keeps (`/api/v1/votes/%00/turnout`,
+ * `?communityId=%00`) is refused with 400 `invalid_text` before any route reads an id from it:
+ * routes pass ids straight to the store, which fails on a NUL with a 500
+ * (src/lib/server/ARCHITECTURE.md trap 16).
+ */
+const addressTextHandle: Handle = ({ event, resolve }) => {
+	let path: string;
+	try {
+		path = decodeURIComponent(event.url.pathname);
+	} catch {
+		return errorResponse(400, 'invalid_payload', 'the address is not valid percent-encoding');
+	}
+	const params = [...event.url.searchParams].flat();
+	if (isWellFormedText(path) && params.every((text) => isWellFormedText(text))) {
+		return resolve(event);
+	}
+	return errorResponse(400, 'invalid_text', 'the address carries a NUL byte or a lone surrogate');
+};
+
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
 /**
@@ -138,6 +158,7 @@ const headersHandle: Handle = async ({ event, resolve }) => {
 
 export const handle = sequence(
 	headersHandle,
+	addressTextHandle,
 	storeHandle,
 	originHandle,
 	authHandle,

@@ -81,7 +81,15 @@ export const floorSettingsSchema = v.object({
 		)
 	),
 	blocQuotas: v.optional(
-		v.record(v.picklist(BLOCS), v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)))
+		v.pipe(
+			// v.record lets an array through as an empty map (src/lib/server/ARCHITECTURE.md trap 15).
+			v.unknown(),
+			v.check((x) => !Array.isArray(x), 'an object of seconds per role'),
+			v.record(
+				v.picklist(BLOCS),
+				v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400))
+			)
+		)
 	),
 	amending: v.optional(v.boolean()),
 	costDrafting: v.optional(v.boolean())

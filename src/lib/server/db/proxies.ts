@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { ballots, proxies, votes } from './schema';
 
@@ -23,6 +23,18 @@ export async function findByToken(db: Db, token: string): Promise<Proxy | null> 
 export async function lock(db: Db, id: string): Promise<Proxy | null> {
 	const rows = await db.select().from(proxies).where(eq(proxies.id, id)).for('update');
 	return rows[0] ?? null;
+}
+
+/**
+ * Serialises, across every process on the database, the transactions that give a holder seats
+ * in a session (taking up a link, confirming a paper form): each counts the seats the holder
+ * already has against the cap, and two counting at once would both see room for one more
+ * (Postgres' read committed; PGlite runs one transaction at a time anyway).
+ */
+export async function lockSessionGrants(db: Db, sessionId: string): Promise<void> {
+	await db.execute(
+		sql`select pg_advisory_xact_lock(hashtextextended(${`yishi:proxies:${sessionId}`}, 0))`
+	);
 }
 
 /** Every appointment of a session that is not revoked. */

@@ -19,9 +19,22 @@ export const notFound = (code: string, what: string) =>
 export const forbidden = (message = 'not allowed') => new ServiceError(403, 'forbidden', message);
 export const unauthorized = () => new ServiceError(401, 'unauthorized', 'sign in first');
 
+/** Schema types valibot checks with `typeof input === 'object'`, which arrays pass. */
+const OBJECT_SCHEMAS = new Set([
+	'object',
+	'loose_object',
+	'strict_object',
+	'object_with_rest',
+	'variant'
+]);
+
 /** Parses input with a schema, or throws `invalid_payload` naming the first bad field. */
 export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
 	requireGoodInput(input);
+	// An array is not the object the schema describes, though valibot lets `[]` through as `{}`
+	// with every optional field missing (src/lib/server/ARCHITECTURE.md trap 15).
+	if (Array.isArray(input) && OBJECT_SCHEMAS.has(schema.type))
+		throw new ServiceError(400, 'invalid_payload', 'expected a JSON object, not an array');
 	const result = v.safeParse(schema, input);
 	if (result.success) return result.output;
 	const issue = result.issues[0];

@@ -182,6 +182,7 @@ export async function confirm(ctx: Ctx, viewer: Viewer, proxyId: string, now = c
 	const session = await requireSession(ctx, found.sessionId);
 	const cap = await capOf(ctx, session.communityId);
 	const proxy = await ctx.db.transaction(async (tx) => {
+		await proxiesDb.lockSessionGrants(tx, found.sessionId);
 		const row = (await proxiesDb.lock(tx, proxyId))!;
 		if (row.status !== 'pending')
 			throw conflict('invalid_transition', `the appointment is ${row.status}`);
@@ -308,6 +309,7 @@ export async function joinByToken(
 	if (existing && existing.id === found.appointerId)
 		throw conflict('invalid_proxy', 'an owner cannot be their own proxy');
 	const result = await ctx.db.transaction(async (tx) => {
+		await proxiesDb.lockSessionGrants(tx, found.sessionId);
 		const row = (await proxiesDb.lock(tx, found.id))!;
 		if (row.holderId || row.status === 'revoked')
 			throw new ServiceError(410, 'invite_used_up', 'someone already took up this proxy link');

@@ -56,7 +56,8 @@ export async function searchPage(
 	filters: SearchFilters = {}
 ): Promise<SearchPageView> {
 	const q = (raw ?? '').trim();
-	requireGoodInput({ q });
+	// The community id reaches the store too: a NUL in it would be the store's error, a 500.
+	requireGoodInput({ q, communityId: filters.communityId });
 	if (q.length < 1 || q.length > 100) throw invalid('q: 1–100 characters');
 	const kind = filters.kind || null;
 	if (kind && !(SEARCH_KINDS as readonly string[]).includes(kind))
