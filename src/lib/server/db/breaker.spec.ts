@@ -96,7 +96,22 @@ describe('the store breaker (db/breaker.ts)', () => {
 		expect(store.aborted).toBe(1);
 	});
 
-	it('[STORE-9] a stopped breaker neither probes nor reports', async () => {
+	it('[STORE-9] after a false alarm the next hint waits for the period: a flapping pool is renewed once per period at most', async () => {
+		const { store, probe } = fakeStore();
+		const { breaker, events } = breakerOn(probe);
+		breaker.suspect();
+		await vi.advanceTimersByTimeAsync(10);
+		breaker.suspect();
+		expect(breaker.state).toBe('checking');
+		await vi.advanceTimersByTimeAsync(400);
+		expect(store.probes).toBe(1);
+		await vi.advanceTimersByTimeAsync(110);
+		expect(store.probes).toBe(2);
+		expect(events).toEqual(['false alarm', 'false alarm']);
+		expect(breaker.state).toBe('closed');
+	});
+
+	it('[STORE-10] a stopped breaker neither probes nor reports', async () => {
 		const { store, probe } = fakeStore();
 		const { breaker, events } = breakerOn(probe);
 		store.up = false;

@@ -39,6 +39,7 @@ export function createBreaker(options: BreakerOptions): Breaker {
 	let state: BreakerState = 'closed';
 	let stopped = false;
 	let next: ReturnType<typeof setTimeout> | null = null;
+	let answeredAt = -Infinity;
 
 	async function answers(): Promise<boolean> {
 		const controller = new AbortController();
@@ -59,6 +60,12 @@ export function createBreaker(options: BreakerOptions): Breaker {
 		}
 	}
 
+	function later(ms: number): void {
+		next = setTimeout(() => void probe(), ms);
+		// A node shutting down must not be kept alive by a probe.
+		(next as { unref?: () => void }).unref?.();
+	}
+
 	async function probe(): Promise<void> {
 		next = null;
 		const ok = await answers();
@@ -66,6 +73,7 @@ export function createBreaker(options: BreakerOptions): Breaker {
 		if (ok) {
 			const wasOpen = state === 'open';
 			state = 'closed';
+			answeredAt = Date.now();
 			options.onAnswer(wasOpen);
 			return;
 		}
@@ -73,9 +81,7 @@ export function createBreaker(options: BreakerOptions): Breaker {
 			state = 'open';
 			options.onOpen();
 		}
-		next = setTimeout(() => void probe(), options.probeEveryMs);
-		// A node shutting down must not be kept alive by a probe.
-		(next as { unref?: () => void }).unref?.();
+		later(options.probeEveryMs);
 	}
 
 	return {
@@ -85,7 +91,11 @@ export function createBreaker(options: BreakerOptions): Breaker {
 		suspect() {
 			if (stopped || state !== 'closed') return;
 			state = 'checking';
-			void probe();
+			// Connections that keep closing while Postgres answers the probe (a pool refused as
+			// too_many_connections, say) are checked, and the pool renewed, once per period at most.
+			const wait = answeredAt + options.probeEveryMs - Date.now();
+			if (wait > 0) later(wait);
+			else void probe();
 		},
 		stop() {
 			stopped = true;
