@@ -11,6 +11,8 @@ declare global {
 			viewer: Viewer;
 			/** 长辈版 is on for this request (its cookie). */
 			large: boolean;
+			/** This request met a lost store (hooks.server.ts: answered 503 `store_unavailable`). */
+			storeUnavailable?: boolean;
 		}
 	}
 }

@@ -1,5 +1,6 @@
 import { sequence } from '@sveltejs/kit/hooks';
-import { json, type Handle, type ServerInit } from '@sveltejs/kit';
+import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
 import { isWellFormedText } from '$lib/protocol/trust';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { getApp, startApp } from '$lib/server/app';
@@ -112,15 +113,36 @@ const formTextHandle: Handle = async ({ event, resolve }) => {
 	return errorResponse(400, 'invalid_text', message);
 };
 
-/** Postgres down (a restart, a failover): 503 with a code, never a 500 (db/availability.ts). */
+/**
+ * Postgres down (a restart, a failover): 503 with a code and a Retry-After, never a 500
+ * (db/availability.ts). A hook below this one that meets it throws through here; a page's load
+ * or a form's action does not: SvelteKit renders its error page with 500 and tells
+ * `handleError`, which marks the request, and the status is corrected here.
+ */
 const storeHandle: Handle = async ({ event, resolve }) => {
+	const { status, code, message, retryAfterSeconds } = STORE_UNAVAILABLE;
+	let response: Response;
 	try {
-		return await resolve(event);
+		response = await resolve(event);
 	} catch (error) {
 		if (!isStoreUnavailable(error)) throw error;
-		const { status, code, message, retryAfterSeconds } = STORE_UNAVAILABLE;
 		return errorResponse(status, code, message, { 'retry-after': String(retryAfterSeconds) });
 	}
+	if (response.status !== 500 || !event.locals.storeUnavailable) return response;
+	const headers = new Headers(response.headers);
+	headers.set('retry-after', String(retryAfterSeconds));
+	return new Response(response.body, { status, headers });
+};
+
+/** The error page of a request that met a lost store says so (and `storeHandle` answers 503). */
+export const handleError: HandleServerError = ({ error, event, message }) => {
+	if (isStoreUnavailable(error)) {
+		event.locals.storeUnavailable = true;
+		return { code: STORE_UNAVAILABLE.code, message: m.error_store_unavailable() };
+	}
+	// What SvelteKit does without this hook.
+	console.error(error);
+	return { message };
 };
 
 const i18nHandle: Handle = ({ event, resolve }) =>

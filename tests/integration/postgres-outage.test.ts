@@ -5,14 +5,16 @@
  * to the app. With a `redis-server` binary a second node behind a round-robin proxy shares the
  * same database and the voters are spread over both.
  *
- * What must hold: no node exits; `/healthz` answers 503 while the store is gone (its time is
- * printed); every cast gets an answer — a receipt or `store_unavailable`, never silence; after
- * the gate opens again the nodes recover by themselves (healthz 200, ballots accepted), and
- * every acknowledged ballot is in the database and counted.
+ * What must hold (REFERENCE.md "store down"): no node exits; `/healthz` answers 503 while the
+ * store is gone; every cast gets an answer — a receipt or `store_unavailable`, never silence,
+ * however often a phone tries again during the outage; HTTP writes and pages are refused 503
+ * `store_unavailable`, never 500; after the gate opens again the nodes recover by themselves
+ * (healthz 200) and the first cast of every voter after that is accepted; every acknowledged
+ * ballot is in the database and counted once. How fast refusals and recovery are is printed,
+ * not asserted (a loaded machine must not fail the test; the figures are for the reader).
  *
  * Runs only with DATABASE_URL (skipped loudly otherwise; a failure under REQUIRE_E2E=1 or
- * REQUIRE_CLUSTER=1). `YISHI_OUTAGE_VOTERS` sets how many voters (default 50).
- */
+ * REQUIRE_CLUSTER=1). `YISHI_OUTAGE_VOTERS` sets how many voters (default 50). */
 import net, { type AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +26,7 @@ import {
 	type PrivateRedis
 } from '../cluster/harness';
 import {
+	ApiClient,
 	createSessionWithInvites,
 	emitAck,
 	eventually,
@@ -31,7 +34,6 @@ import {
 	joinAs,
 	socketClient,
 	startServer,
-	type ApiClient,
 	type ClientSocket,
 	type ServerHandle
 } from './harness';
@@ -50,12 +52,13 @@ const VOTERS = (() => {
 	return Number.isInteger(n) && n > 0 ? n : 50;
 })();
 /**
- * Longer than any bounded wait of the app: an ack missing after this counts as a hang. Casts
- * made while Postgres is gone queue for the pool's connections, each of which gives up after
- * its 5 s connect timeout (src/lib/server/db/client.ts), so the last of 34 was answered after
- * 28 s on a loaded 2-core machine: the bound leaves room for that, not for a hang.
+ * Longer than any bounded wait of the app: an ack missing after this counts as a hang. The
+ * longest wait the app has is a connection attempt's 5 s timeout (src/lib/server/db/client.ts);
+ * while the store is known to be down a cast is refused without waiting for one at all.
  */
-const ACK_WAIT_MS = 90_000;
+const ACK_WAIT_MS = 30_000;
+/** How many times a voter without a receipt tries during the outage (a phone retrying). */
+const OUTAGE_ROUNDS = 3;
 
 /** A TCP gate in front of Postgres that the test can cut and restore. */
 class PgGate {
@@ -234,20 +237,50 @@ describe.skipIf(skip)('Postgres cut and restored under voters', () => {
 			expect(h.status).toBe(503);
 			downHealth.push(h.ms);
 		}
+		// Every voter without a receipt casts, and casts again on the refusal as a phone does: each
+		// attempt is refused, none waits for the store. (postgres.js backs off further after each
+		// failed connection attempt, up to 20 s: a later round is where a queued cast would wait.)
 		const waiting = voters.map((_, i) => i).filter((i) => !receipts.has(i));
-		const refusedBefore = refusals.get('store_unavailable') ?? 0;
-		const outageMs: number[] = [];
-		await Promise.all(
-			waiting.map(async (i) => {
-				const started = performance.now();
-				const answer = await cast(i);
-				outageMs.push(performance.now() - started);
-				expect(answer, `voter ${i} got an answer while Postgres was gone`).not.toBeNull();
-				expect(answer).toMatchObject({ ok: false, error: { code: 'store_unavailable' } });
-			})
-		);
 		expect(waiting.length).toBeGreaterThanOrEqual(VOTERS - 2 * third);
-		expect(refusals.get('store_unavailable') ?? 0).toBe(refusedBefore + waiting.length);
+		const refusedBefore = refusals.get('store_unavailable') ?? 0;
+		const roundMs: number[][] = [];
+		for (let round = 0; round < OUTAGE_ROUNDS; round++) {
+			const ms: number[] = [];
+			await Promise.all(
+				waiting.map(async (i) => {
+					const started = performance.now();
+					const answer = await cast(i);
+					ms.push(performance.now() - started);
+					expect(answer, `voter ${i} got an answer while Postgres was gone`).not.toBeNull();
+					expect(answer).toMatchObject({ ok: false, error: { code: 'store_unavailable' } });
+				})
+			);
+			roundMs.push(ms);
+		}
+		expect(refusals.get('store_unavailable') ?? 0).toBe(
+			refusedBefore + OUTAGE_ROUNDS * waiting.length
+		);
+
+		// HTTP: an API write, a page and a form post (a newcomer joining by the link, no cookie
+		// yet) are refused 503 `store_unavailable` with a Retry-After, never a 500.
+		const statement = await voters[waiting[0]!]!.post(
+			`/api/v1/sessions/${fx.session.id}/statements`,
+			{ text: '停电了还能发言吗' }
+		);
+		const newcomer = new ApiClient(front);
+		const joinPage = await newcomer.get(`/join/${fx.invites.resident!.token}`);
+		const joinForm = await newcomer.request('POST', `/join/${fx.invites.resident!.token}`, {
+			body: new URLSearchParams({ name: '新来的居民' }).toString(),
+			headers: { 'content-type': 'application/x-www-form-urlencoded' }
+		});
+		const httpStatuses = [statement, joinPage, joinForm].map((r) => r.status);
+		for (const [what, res] of Object.entries({ statement, joinPage, joinForm })) {
+			expect(res.status, `${what} while Postgres was gone`).toBe(503);
+			expect(res.headers.get('retry-after'), what).toBe('2');
+		}
+		expect(statement.body).toMatchObject({ error: { code: 'store_unavailable' } });
+		expect(joinForm.text).toContain('store_unavailable');
+
 		for (const node of nodes) {
 			const h = await health(node);
 			expect(h.status).toBe(503);
@@ -263,32 +296,30 @@ describe.skipIf(skip)('Postgres cut and restored under voters', () => {
 		}
 		const recoveryMs = performance.now() - restored;
 
-		// Those without a receipt cast again, as a phone does on a refusal. A cast whose commit
-		// landed but whose answer was lost with the connection is refused as already cast:
-		// counted once, never twice. Right after healthz turns 200 a cast may still meet a
-		// connection of the pool being replaced (store_unavailable): the phone tries again, and
-		// every cast is accepted within the bound.
+		// Those without a receipt cast again, as a phone does on a refusal: once healthz says
+		// 200 the node's pool is a fresh one, so the first cast of each is accepted (no refusal
+		// from a connection that died with the outage). A cast whose commit landed but whose
+		// answer was lost with the connection is refused as already cast: counted once, never
+		// twice.
 		let earlier = 0;
-		let retried = 0;
+		const afterRestore = new Map<string, number>();
+		const firstMs: number[] = [];
 		await Promise.all(
 			voters
 				.map((_, i) => i)
 				.filter((i) => !receipts.has(i))
-				.map((i) =>
-					eventually(
-						async () => {
-							const answer = await cast(i);
-							if (answer?.ok) return true;
-							if (answer && answer.error.code === 'already_voted') return ++earlier > 0;
-							expect(answer?.error.code).toBe('store_unavailable');
-							retried++;
-							return false;
-						},
-						60_000,
-						`voter ${i}'s ballot accepted after restore`
-					)
-				)
+				.map(async (i) => {
+					const started = performance.now();
+					const answer = await cast(i);
+					firstMs.push(performance.now() - started);
+					if (answer && !answer.ok) {
+						const code = answer.error.code;
+						if (code === 'already_voted') earlier++;
+						else afterRestore.set(code, (afterRestore.get(code) ?? 0) + 1);
+					}
+				})
 		);
+		expect(Object.fromEntries(afterRestore), 'first casts refused after restore').toEqual({});
 		expect(hangs).toBe(0);
 		for (const node of nodes) expect(node.running()).toBe(true);
 
@@ -315,12 +346,13 @@ describe.skipIf(skip)('Postgres cut and restored under voters', () => {
 		}
 		for (const s of sockets) s.disconnect();
 
-		const max = (xs: number[]) => Math.max(...xs).toFixed(0);
+		const max = (xs: number[]) => (xs.length ? Math.max(...xs).toFixed(0) : '-');
 		console.log(
 			`postgres-outage: ${nodes.length} node(s), ${VOTERS} voters; ${beforeOutage} acknowledged when the gate was cut; ` +
-				`healthz while down answered 503 in ≤ ${max(downHealth)} ms; ${waiting.length} casts during the outage refused store_unavailable in ≤ ${max(outageMs)} ms; ` +
-				`refusals ${JSON.stringify(Object.fromEntries(refusals))}; recovered (healthz 200 on every node) ${recoveryMs.toFixed(0)} ms after restore; ` +
-				`${earlier} casts had landed though their answer was lost; ${retried} refused again right after restore and retried; ${receipts.size} receipts all published, ${counted} counted; slowest ack ${max(castMs)} ms`
+				`healthz while down answered 503 in ≤ ${max(downHealth)} ms; ${waiting.length} voters × ${OUTAGE_ROUNDS} casts during the outage refused store_unavailable in ≤ ${roundMs.map(max).join(' / ')} ms (per round); ` +
+				`HTTP while down ${httpStatuses.join('/')}; refusals ${JSON.stringify(Object.fromEntries(refusals))}; recovered (healthz 200 on every node) ${recoveryMs.toFixed(0)} ms after restore; ` +
+				`first casts after restore answered in ≤ ${max(firstMs)} ms, ${[...afterRestore.values()].reduce((n, c) => n + c, 0)} refused; ${earlier} had landed though their answer was lost; ` +
+				`${receipts.size} receipts all published, ${counted} counted; slowest ack ${max(castMs)} ms`
 		);
 	}, 600_000);
 });

@@ -9,6 +9,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { createBreaker } from './breaker';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -18,8 +19,11 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Store {
 	readonly kind: 'pglite' | 'postgres';
 	readonly db: Db;
-	/** Answers when the store can run a query (used by /healthz). */
-	ping(): Promise<void>;
+	/**
+	 * Answers when the store runs a query within `timeoutMs` (used by /healthz). On Postgres a
+	 * failed ping is also a hint to the breaker (`renewablePool`).
+	 */
+	ping(timeoutMs: number): Promise<void>;
 	/**
 	 * Postgres: takes a session advisory lock on a connection of its own, held until `release`
 	 * or until that connection dies (the node died: Postgres frees the lock). Null when another
@@ -83,40 +87,57 @@ function preparing(sql: Sql): Sql {
 
 /**
  * How long a connection attempt may take before the query fails with CONNECT_TIMEOUT (postgres.js
- * waits 30 s by default): while Postgres is unreachable a ballot is refused within seconds, not
- * left hanging.
+ * waits 30 s by default). Only queries that meet a Postgres that has just gone wait this long:
+ * once the breaker below knows it is down, queries are refused without any attempt.
  */
 const CONNECT_TIMEOUT_S = 5;
-/** How often a pool that lost connections probes Postgres before renewing itself. */
-const PROBE_EVERY_MS = 1_000;
-/** How long the replaced pool may finish its running queries before they are cut. */
+/**
+ * How long postgres.js waits before a connection whose last attempt failed tries again. Its
+ * default grows with every failed attempt of the pool, up to 20 s (`backoff` in
+ * node_modules/postgres/src/index.js): a query handed to such a connection waited that long
+ * just to be refused. Pacing attempts while Postgres is down is the breaker's job instead.
+ */
+const RECONNECT_BACKOFF_S = 0.1;
+/** How often the breaker asks a Postgres known to be down whether it is back. */
+const PROBE_EVERY_MS = 500;
+/** A probe's connection attempt gives up after this (a host that drops packets says nothing). */
+const PROBE_CONNECT_TIMEOUT_S = 2;
+/** How long a pool replaced after a false alarm may finish its running queries. */
 const RETIRE_TIMEOUT_S = 5;
 
 /**
- * A postgres.js pool that replaces itself after Postgres was lost. postgres.js 3.4.x leaves a
- * connection unusable when its socket closes while a write is still pending: `closed()` cancels
- * the pending write but keeps its timer handle, so that connection never flushes a write again
- * (and when the write fires first it throws on the null socket, trap 12). Its pool reuses the
- * same `max` connection objects forever, so after an outage some queries would hang for good
- * (tests/integration/postgres-outage.test.ts found ballots left without an answer). So once a
- * connection closed, a probe on a connection of its own asks Postgres every second; when it
- * answers, a fresh pool takes over and the old one is ended (its queries get a
- * CONNECTION_DESTROYED error after RETIRE_TIMEOUT_S, which callers report as store_unavailable).
- * A connection closed by postgres.js itself at the end of its `max_lifetime` also triggers a
- * renewal: harmless, a fresh pool is what it would have built.
+ * A postgres.js pool behind a circuit breaker (db/breaker.ts), replaced by a fresh one whenever
+ * Postgres answers again after a hint that it was gone.
+ *
+ * Why replace it: postgres.js 3.4.x leaves a connection unusable when its socket closes while a
+ * write is still pending: `closed()` cancels the pending write but keeps its timer handle, so
+ * that connection never flushes a write again (and when the write fires first it throws on the
+ * null socket, trap 12). Its pool reuses the same `max` connection objects forever, so after an
+ * outage some queries would hang for good (tests/integration/postgres-outage.test.ts found
+ * ballots left without an answer).
+ *
+ * The hints: a connection of the current pool closed (which includes every failed connection
+ * attempt), the postgres.js crash guard, a failed health check (`ping`). A probe on a
+ * connection of its own then asks Postgres at once:
+ * - no answer: the breaker opens and the pool is ended at once — queries waiting in it fail
+ *   with CONNECTION_DESTROYED and every new query with CONNECTION_ENDED, both reported as
+ *   `store_unavailable` (db/availability.ts) within milliseconds; nothing queues behind
+ *   connection attempts. The probe asks again every PROBE_EVERY_MS, and its first answer puts a
+ *   fresh pool in place: no query after recovery meets a connection that died with the outage.
+ * - an answer (a false alarm, e.g. a connection closed by postgres.js at the end of its
+ *   `max_lifetime`): a fresh pool takes over and the old one finishes its running queries.
  */
 function renewablePool(url: string, prepare: boolean) {
-	let suspected = false;
-	let probing: NodeJS.Timeout | null = null;
 	let closing = false;
 	const open = () => {
 		const client: Sql = postgres(url, {
 			max: 10,
 			connect_timeout: CONNECT_TIMEOUT_S,
+			backoff: () => RECONNECT_BACKOFF_S,
 			onnotice: () => {},
 			// A retired pool's connections closing say nothing about the current one.
 			onclose: () => {
-				if (current?.client === client) suspect();
+				if (current.client === client) breaker.suspect();
 			},
 			connection: { application_name: 'yishi' }
 		});
@@ -124,53 +145,63 @@ function renewablePool(url: string, prepare: boolean) {
 		drizzlePostgres(client, { schema });
 		return { client, wrapped: prepare ? preparing(client) : client };
 	};
-	let current: { client: Sql; wrapped: Sql } | undefined;
-	current = open();
-	const suspect = () => {
-		if (suspected || closing) return;
-		suspected = true;
-		probing = setInterval(() => void probe(), PROBE_EVERY_MS);
-		probing.unref();
-	};
-	let probeRunning = false;
-	const probe = async () => {
-		if (probeRunning || closing) return;
-		probeRunning = true;
-		const check = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+	const probe = async (signal: AbortSignal) => {
+		const check = postgres(url, {
+			max: 1,
+			connect_timeout: PROBE_CONNECT_TIMEOUT_S,
+			onnotice: () => {},
+			connection: { application_name: 'yishi-probe' }
+		});
+		signal.addEventListener('abort', () => void check.end({ timeout: 0 }).catch(() => {}));
 		try {
 			await check`select 1`;
-		} catch {
-			return; // still gone: ask again on the next tick
 		} finally {
-			await check.end({ timeout: 1 }).catch(() => {});
-			probeRunning = false;
+			// Not awaited: a polite goodbye to Postgres must not delay the recovery it announces.
+			void check.end({ timeout: 1 }).catch(() => {});
 		}
-		if (closing || !suspected) return;
-		clearInterval(probing!);
-		probing = null;
-		suspected = false;
-		const old = current!;
-		current = open();
-		console.error(JSON.stringify({ level: 30, msg: 'postgres is back: connection pool renewed' }));
-		void old.client.end({ timeout: RETIRE_TIMEOUT_S }).catch(() => {});
 	};
+	const breaker = createBreaker({
+		probe,
+		probeEveryMs: PROBE_EVERY_MS,
+		probeTimeoutMs: PROBE_CONNECT_TIMEOUT_S * 1_000 + 1_000,
+		onOpen() {
+			console.error(
+				JSON.stringify({
+					level: 40,
+					msg: 'postgres does not answer: refusing queries until it does'
+				})
+			);
+			void current.client.end({ timeout: 0 }).catch(() => {});
+		},
+		onAnswer(wasOpen) {
+			if (closing) return;
+			const old = current;
+			current = open();
+			console.error(
+				JSON.stringify({ level: 30, msg: 'postgres is back: connection pool renewed' })
+			);
+			// After an outage the old pool is already ended; after a false alarm it finishes.
+			if (!wasOpen) void old.client.end({ timeout: RETIRE_TIMEOUT_S }).catch(() => {});
+		}
+	});
+	let current = open();
 	const forward = new Proxy(function () {} as unknown as Sql, {
 		apply: (_t, _this, args: unknown[]) =>
-			(current!.wrapped as unknown as (...a: unknown[]) => unknown)(...args),
+			(current.wrapped as unknown as (...a: unknown[]) => unknown)(...args),
 		get: (_t, key) => {
-			const { wrapped } = current!;
+			const { wrapped } = current;
 			const value: unknown = Reflect.get(wrapped, key);
 			return typeof value === 'function' ? value.bind(wrapped) : value;
 		}
 	});
 	return {
 		sql: forward,
-		raw: () => current!.client,
-		suspect,
+		raw: () => current.client,
+		suspect: () => breaker.suspect(),
 		async close() {
 			closing = true;
-			if (probing) clearInterval(probing);
-			await current!.client.end({ timeout: 5 });
+			breaker.stop();
+			await current.client.end({ timeout: 5 });
 		}
 	};
 }
@@ -191,7 +222,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 		return {
 			kind: 'postgres',
 			db: db as unknown as Db,
-			ping: async () => void (await db.execute(sql`select 1`)),
+			ping: async (timeoutMs) => {
+				try {
+					await within(db.execute(sql`select 1`), timeoutMs);
+				} catch (error) {
+					pool.suspect();
+					throw error;
+				}
+			},
 			tryLock: (key) => tryLockOn(pool.raw(), key),
 			close: () => pool.close()
 		};
@@ -204,10 +242,25 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 	return {
 		kind: 'pglite',
 		db: db as unknown as Db,
-		ping: async () => void (await db.execute(sql`select 1`)),
+		ping: (timeoutMs) => within(db.execute(sql`select 1`), timeoutMs),
 		tryLock: async () => ({ alive: async () => !client.closed, release: async () => {} }),
 		close: () => client.close()
 	};
+}
+
+/** `work`, or a rejection once `ms` passed without its answer. */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		await Promise.race([
+			work,
+			new Promise((_, reject) => {
+				timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+			})
+		]);
+	} finally {
+		clearTimeout(timer);
+	}
 }
 
 /**
