@@ -169,7 +169,7 @@ describe.each(availableStores())('CONTRACT §1–§8 as a foreign client drives 
 	};
 
 	beforeAll(async () => {
-		server = await startServer({ store });
+		server = await startServer({ store, env: { YISHI_TEST_CLOCK: '1' } });
 		admin = await adminClient(server);
 		anon = new ApiClient(server);
 	});
@@ -1267,6 +1267,280 @@ describe.each(availableStores())('CONTRACT §1–§8 as a foreign client drives 
 		// Staff still read it.
 		expect((await fx.moderator.get(`/api/v1/sessions/${fx.session.id}/transcript`)).text).toContain(
 			secret
+		);
+	});
+	it('[C5-QUEUE] hand:raise / hand:lower drive `queue {entries:[{participantId,kind,at}], speaking}`; a rejoin gets queue and tallies in state', async () => {
+		const fx = await createSessionWithInvites(server, { roles: ['resident'] });
+		const wang = await joinAs(server, fx.invites.resident!.token, '王');
+		const s = await open(wang);
+		expect((await emitAck(s, 'session:join', { sessionId: fx.session.id })).ok).toBe(true);
+		const raised = nextEvent(s, 'queue', 10_000, (q) => q.entries.length === 1);
+		expect(await emitAck(s, 'hand:raise', {})).toMatchObject({ ok: true });
+		const q = await raised;
+		expect(q.entries[0]).toEqual({
+			participantId: wang.participant.id,
+			kind: expect.any(String),
+			at: expect.any(String)
+		});
+		expect(Number.isNaN(Date.parse(q.entries[0]!.at))).toBe(false);
+		expect(q.speaking).toBeNull();
+		expect(await emitAck(s, 'hand:raise', { kind: 'loud' } as never)).toEqual({
+			ok: false,
+			error: { code: 'invalid_payload', message: expect.any(String) }
+		});
+
+		const vote = expectStatus<{ id: string }>(
+			await fx.moderator.post(`/api/v1/items/${fx.session.items[0]!.id}/votes`, {
+				question: '重连后还在',
+				kind: 'yes_no_abstain',
+				secret: false,
+				tally: 'live',
+				eligibility: 'participants',
+				rule: { kind: 'majority_cast' }
+			}),
+			201
+		);
+		expectStatus(await fx.moderator.post(`/api/v1/votes/${vote.id}/open`), 200);
+		expect((await emitAck(s, 'ballot:cast', { voteId: vote.id, choice: 'no' })).ok).toBe(true);
+		s.disconnect();
+		const again = await open(wang);
+		const rejoin = (await emitAck(again, 'session:join', { sessionId: fx.session.id })) as {
+			ok: true;
+			state: {
+				queue: { entries: { participantId: string }[] };
+				votes: { id: string; current: Tally }[];
+			};
+		};
+		expect(rejoin.ok).toBe(true);
+		expect(rejoin.state.queue.entries.map((e) => e.participantId)).toEqual([wang.participant.id]);
+		const mine = rejoin.state.votes.find((v) => v.id === vote.id)!;
+		expect(mine.current.counts!.no!.headcount).toBe(1);
+
+		const lowered = nextEvent(again, 'queue', 10_000, (x) => x.entries.length === 0);
+		expect(await emitAck(again, 'hand:lower', {})).toMatchObject({ ok: true });
+		expect((await lowered).entries).toEqual([]);
+	});
+
+	it('[C6-CLOUD] cloud session, extend, comments with their list shape, notifications and read → 204', async () => {
+		const closesAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+		const fx = await createSessionWithInvites(server, {
+			roles: ['resident', 'observer'],
+			kind: 'cloud',
+			extra: { closesAt }
+		});
+		const li = await joinAs(server, fx.invites.resident!.token, '李');
+		const later = new Date(Date.now() + 5 * 86_400_000).toISOString();
+		const ext = await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/extend`, {
+			closesAt: later
+		});
+		expect(ext.status).toBe(200);
+		expect(ext.body).toMatchObject({ id: fx.session.id, kind: 'cloud' });
+		expect(
+			(await li.post(`/api/v1/sessions/${fx.session.id}/extend`, { closesAt: later })).status
+		).toBe(403);
+		const itemId = fx.session.items[0]!.id;
+		const c = await li.post(`/api/v1/items/${itemId}/comments`, {
+			text: '支持',
+			stance: 'support'
+		});
+		expect(c.status).toBe(201);
+		expect(c.body).toEqual({ id: expect.any(String) });
+		const reply = expectStatus<{ id: string }>(
+			await fx.moderator.post(`/api/v1/items/${itemId}/comments`, {
+				text: '请说明理由',
+				stance: 'question',
+				replyTo: (c.body as { id: string }).id
+			}),
+			201
+		);
+		clientError(await li.post(`/api/v1/items/${itemId}/comments`, { text: 'x', stance: 'meh' }));
+		const obs = await joinAs(server, fx.invites.observer!.token, '观察');
+		expect(
+			(await obs.post(`/api/v1/items/${itemId}/comments`, { text: 'x', stance: 'support' })).status
+		).toBe(403);
+		const list = expectStatus<Record<string, unknown>[]>(
+			await li.get(`/api/v1/items/${itemId}/comments`),
+			200
+		);
+		expect(list).toContainEqual(
+			expect.objectContaining({
+				id: (c.body as { id: string }).id,
+				text: '支持',
+				stance: 'support',
+				author: expect.objectContaining({ name: '李', role: 'resident' }),
+				resolved: false,
+				at: expect.any(String)
+			})
+		);
+		expect(list.find((x) => x.id === reply.id)).toMatchObject({
+			replyTo: (c.body as { id: string }).id
+		});
+		expect([401, 403, 404]).toContain((await anon.get(`/api/v1/items/${itemId}/comments`)).status);
+		expect(
+			(await obs.post(`/api/v1/comments/${(c.body as { id: string }).id}/resolve`)).status
+		).toBe(403);
+		expect(
+			(await li.post(`/api/v1/comments/${(c.body as { id: string }).id}/resolve`)).status
+		).toBe(200);
+
+		const feed = await eventually(
+			async () => {
+				const r = expectStatus<{ unread: number; items: { id: number | string; kind: string }[] }>(
+					await li.get('/api/v1/notifications'),
+					200
+				);
+				return r.items.some((n) => n.kind === 'session_extended') ? r : null;
+			},
+			10_000,
+			'session_extended in the feed'
+		);
+		expect(feed.unread).toBeGreaterThan(0);
+		for (const n of feed.items) {
+			expect(n).toMatchObject({
+				id: expect.anything(),
+				kind: expect.any(String),
+				at: expect.any(String),
+				text: expect.any(String)
+			});
+		}
+		const read = await li.post('/api/v1/notifications/read', { upTo: feed.items[0]!.id });
+		expect(read.status).toBe(204);
+		expect(
+			expectStatus<{ unread: number }>(await li.get('/api/v1/notifications'), 200).unread
+		).toBe(0);
+		clientError(await li.post('/api/v1/notifications/read', {}));
+		expect((await anon.get('/api/v1/notifications')).status).toBe(401);
+	});
+
+	it('[C6-OPINIONS] a community link joins as {participant, communityId}; opinions, hands, not_enough_hands, project, ratings, already_rated', async () => {
+		const moderator = await userClient(server, admin, 'moderator');
+		const community = 'default-community';
+		const link = await moderator.post(`/api/v1/communities/${community}/invites`, {
+			role: 'resident'
+		});
+		expect(link.status).toBe(201);
+		const inv = link.body as { id: string; url: string };
+		expect(inv.url).toMatch(new RegExp(`^${server.origin}/join/[^/?#]+$`));
+		const joined = await new ApiClient(server).post(`/api/v1/join/${tokenOf(inv.url)}`, {
+			name: '周'
+		});
+		expect(joined.status).toBe(200);
+		expect(joined.body).toMatchObject({
+			participant: { id: expect.any(String), name: '周', role: 'resident' },
+			communityId: community
+		});
+		const zhou = await joinAs(server, tokenOf(inv.url), '周二');
+		const op = await zhou.post(`/api/v1/communities/${community}/opinions`, {
+			title: '增设快递柜',
+			text: '快递总丢'
+		});
+		expect(op.status).toBe(201);
+		const opinion = op.body as { id: string; deadline: string };
+		expect(opinion).toEqual({ id: expect.any(String), deadline: expect.any(String) });
+		clientError(await zhou.post(`/api/v1/communities/${community}/opinions`, { title: 'x' }));
+		const board = expectStatus<Record<string, unknown>[]>(
+			await anon.get(`/api/v1/communities/${community}/opinions`),
+			200
+		);
+		expect(board.find((o) => o.id === opinion.id)).toMatchObject({
+			id: opinion.id,
+			title: '增设快递柜',
+			text: '快递总丢',
+			hands: 0,
+			deadline: opinion.deadline,
+			overdue: false
+		});
+		const h1 = await zhou.post(`/api/v1/opinions/${opinion.id}/hands`);
+		expect(h1.status).toBe(200);
+		expect(h1.body).toEqual({ hands: 1 });
+		expect(expectStatus(await zhou.post(`/api/v1/opinions/${opinion.id}/hands`), 200)).toEqual({
+			hands: 1
+		});
+		expect(expectStatus(await zhou.del(`/api/v1/opinions/${opinion.id}/hands`), 200)).toEqual({
+			hands: 0
+		});
+		expect((await anon.post(`/api/v1/opinions/${opinion.id}/hands`)).status).toBe(401);
+		refused(
+			await moderator.post(`/api/v1/opinions/${opinion.id}/project`),
+			409,
+			'not_enough_hands'
+		);
+		expect(
+			(await moderator.post(`/api/v1/opinions/${opinion.id}/responses`, { text: '已联系物业' }))
+				.status
+		).toBe(201);
+		expect(
+			(await zhou.post(`/api/v1/opinions/${opinion.id}/responses`, { text: '我答' })).status
+		).toBe(403);
+		expectStatus(
+			await admin.request('PATCH', `/api/v1/communities/${community}`, {
+				json: { opinionHandThreshold: 1 }
+			}),
+			200
+		);
+		expectStatus(await zhou.post(`/api/v1/opinions/${opinion.id}/hands`), 200);
+		const made = await moderator.post(`/api/v1/opinions/${opinion.id}/project`);
+		expect(made.status).toBe(201);
+		const project = made.body as { projectId: string; sessionId: string };
+		expect(project).toEqual({ projectId: expect.any(String), sessionId: expect.any(String) });
+		expect(
+			(await moderator.post(`/api/v1/projects/${project.projectId}/milestones`, { text: '已选址' }))
+				.status
+		).toBe(201);
+		expect(
+			(await moderator.post(`/api/v1/projects/${project.projectId}/notice`, { days: 3 })).status
+		).toBe(200);
+		expect(
+			(
+				await zhou.post(`/api/v1/projects/${project.projectId}/ratings`, {
+					stars: 4,
+					comment: '好'
+				})
+			).status
+		).toBe(201);
+		refused(
+			await zhou.post(`/api/v1/projects/${project.projectId}/ratings`, { stars: 5 }),
+			409,
+			'already_rated'
+		);
+		clientError(await zhou.post(`/api/v1/projects/${project.projectId}/ratings`, { stars: 9 }));
+		const pub = expectStatus<Record<string, unknown>>(
+			await anon.get(`/api/v1/projects/${project.projectId}`),
+			200
+		);
+		expect(pub).toMatchObject({
+			id: project.projectId,
+			title: expect.any(String),
+			opinion: expect.anything(),
+			sessions: expect.any(Array),
+			milestones: expect.any(Array),
+			notice: expect.anything(),
+			rating: { average: 4, count: 1 }
+		});
+		expect((await anon.get('/api/v1/projects/not-an-id')).status).toBe(404);
+		expectStatus(
+			await admin.request('PATCH', `/api/v1/communities/${community}`, {
+				json: { opinionHandThreshold: 10 }
+			}),
+			200
+		);
+	});
+
+	// Last: it moves the server clock forward.
+	it('[C2-EXPIRED] an invite past expiresInMinutes is 410 invite_expired', async () => {
+		const fx = await createSessionWithInvites(server, { roles: [] });
+		const inv = expectStatus<{ url: string }>(
+			await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/invites`, {
+				role: 'resident',
+				expiresInMinutes: 5
+			}),
+			201
+		);
+		expectStatus(await admin.post('/api/v1/test/clock', { advanceSeconds: 6 * 60 }), 200);
+		refused(
+			await new ApiClient(server).post(`/api/v1/join/${tokenOf(inv.url)}`, { name: '迟到' }),
+			410,
+			'invite_expired'
 		);
 	});
 });
