@@ -92,6 +92,29 @@ const formTextHandle: Handle = async ({ event, resolve }) => {
 	return errorResponse(400, 'invalid_text', message);
 };
 
+/**
+ * The API speaks the contract's error body on every path under it (CONTRACT.md §2): an unknown
+ * call is 404 `not_found` and a known path asked with another method 405 `method_not_allowed`,
+ * not SvelteKit's HTML error page or its plain-text 405.
+ */
+const apiFallbackHandle: Handle = async ({ event, resolve }) => {
+	if (!event.url.pathname.startsWith('/api/')) return resolve(event);
+	if (event.route.id === null) {
+		return errorResponse(404, 'not_found', `no such call: ${event.url.pathname}`);
+	}
+	const response = await resolve(event);
+	if (response.status !== 405 || response.headers.get('content-type')?.includes('json')) {
+		return response;
+	}
+	const allow = response.headers.get('allow');
+	return errorResponse(
+		405,
+		'method_not_allowed',
+		`${event.request.method} is not a method of ${event.url.pathname}${allow ? ` (allowed: ${allow})` : ''}`,
+		allow ? { allow } : undefined
+	);
+};
+
 /** Postgres down (a restart, a failover): 503 with a code, never a 500 (db/availability.ts). */
 const storeHandle: Handle = async ({ event, resolve }) => {
 	try {
@@ -139,6 +162,7 @@ const headersHandle: Handle = async ({ event, resolve }) => {
 export const handle = sequence(
 	headersHandle,
 	storeHandle,
+	apiFallbackHandle,
 	originHandle,
 	authHandle,
 	formTextHandle,

@@ -5,12 +5,17 @@
  * methods, status codes, error codes, field names — where the other integration tests check the
  * behaviour behind them (/work/shared/design/CONTRACT.md; src/lib/protocol/REFERENCE.md).
  */
+import { execFile } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	ApiClient,
 	adminClient,
+	ROOT,
 	availableStores,
 	createSessionWithInvites,
 	emitAck,
@@ -110,6 +115,24 @@ function walk(entries: Entry[]): string {
 		prev = e.hash;
 	});
 	return prev;
+}
+
+/** `npm run verify -- <file> …` as a person runs it, without blocking this process's sockets. */
+function runVerify(
+	transcript: unknown,
+	extra: string[] = []
+): Promise<{ code: number; out: string; err: string }> {
+	const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'yishi-contract-')), 't.json');
+	writeFileSync(file, JSON.stringify(transcript));
+	return new Promise((resolve) => {
+		execFile(
+			'npm',
+			['run', '--silent', 'verify', '--', file, ...extra],
+			{ cwd: ROOT, encoding: 'utf8' },
+			(error, out, err) =>
+				resolve({ code: error ? Number(error.code ?? 1) : 0, out: out.trim(), err })
+		);
+	});
 }
 
 function ed25519(publicKeyBase64: string) {
@@ -233,6 +256,17 @@ describe.each(availableStores())('CONTRACT §1–§8 as a foreign client drives 
 			403,
 			'forbidden_origin'
 		);
+	});
+
+	it('[C2-ERRORS] every answer under /api/v1 is the contract’s error body: unknown calls 404, wrong methods 405', async () => {
+		for (const path of ['/api/v1/nothing-here', '/api/v1/sessions/x/nothing', '/api/v2/sessions']) {
+			refused(await anon.get(path), 404, 'not_found');
+			refused(await admin.post(path, {}), 404, 'not_found');
+		}
+		const wrong = await admin.request('PUT', '/api/v1/users', { json: {} });
+		refused(wrong, 405, 'method_not_allowed');
+		expect(wrong.headers.get('allow')).toContain('POST');
+		refused(await anon.request('DELETE', '/api/v1/transparency/key'), 405, 'method_not_allowed');
 	});
 
 	it('[C2-USERS] admin creates users: 201 {id, username, role}; 409 username_taken; others 401/403; bad role 400', async () => {
@@ -541,6 +575,23 @@ describe.each(availableStores())('CONTRACT §1–§8 as a foreign client drives 
 			expect(Number.isNaN(Date.parse(e.at))).toBe(false);
 		}
 		expect((await anon.get('/api/v1/sessions/not-an-id/transcript')).status).toBe(404);
+
+		// §4: `npm run verify` re-walks a saved answer offline — even when the origin the answer
+		// names cannot be reached from where it is checked.
+		const saved = { ...(t as unknown as Record<string, unknown>), origin: 'http://127.0.0.1:9' };
+		const ok = await runVerify(saved);
+		expect(ok.code, ok.err).toBe(0);
+		expect(ok.out.split('\n').pop()).toBe(t.head);
+		const key = expectStatus<{ publicKey: string }>(
+			await anon.get('/api/v1/transparency/key'),
+			200
+		).publicKey;
+		expect((await runVerify(saved, ['--key', key])).code).toBe(0);
+		const bad = structuredClone(t);
+		bad.entries[1]!.at = new Date(0).toISOString();
+		const broken = await runVerify(bad, ['--key', key]);
+		expect(broken.code).toBe(1);
+		expect(broken.err).toMatch(/\bseq 2\b/);
 	});
 
 	it('[C4-ESC] escalation: 201 {id, status:"submitted", deadline}; list and case shapes; 409 invalid_transition; public once answered', async () => {
@@ -703,6 +754,15 @@ describe.each(availableStores())('CONTRACT §1–§8 as a foreign client drives 
 			});
 		}
 		const byUnit = new Map(households.map((h) => [h.unit, h]));
+		expect(households.map((h) => h.owner).sort()).toEqual(['业主丙', '业主乙', '业主甲']);
+		// §8: owner values reach the community's moderators only; a clerk (who may import the
+		// register and print slips) reads one stable pseudonym per owner instead.
+		const clerk = await userClient(server, admin, 'clerk');
+		const clerkView = await clerk.get(`/api/v1/communities/${community}/households`);
+		expect(clerkView.status).toBe(200);
+		for (const name of ['业主甲', '业主乙', '业主丙']) expect(clerkView.text).not.toContain(name);
+		const pseudonyms = (clerkView.body as { id: string; owner: string }[]).map((h) => h.owner);
+		expect(new Set(pseudonyms).size).toBe(3);
 		const owner = await joinAs(server, fx.invites.owner!.token, '业主甲');
 		expect((await owner.get(`/api/v1/communities/${community}/households`)).status).toBe(403);
 		const seat = await owner.post(`/api/v1/sessions/${fx.session.id}/seats`, {
@@ -725,6 +785,20 @@ describe.each(availableStores())('CONTRACT §1–§8 as a foreign client drives 
 			}),
 			200
 		);
+
+		const seatsForClerk = await clerk.get(`/api/v1/sessions/${fx.session.id}/seats`);
+		expect(seatsForClerk.status).toBe(200);
+		expect(seatsForClerk.body).toHaveLength(2);
+		for (const name of ['业主甲', '业主乙']) expect(seatsForClerk.text).not.toContain(name);
+		expect(
+			(
+				(await fx.moderator.get(`/api/v1/sessions/${fx.session.id}/seats`)).body as {
+					ownerKey: string;
+				}[]
+			)
+				.map((x) => x.ownerKey)
+				.sort()
+		).toEqual(['业主乙', '业主甲']);
 
 		// Item status and current item (§5).
 		const st = await fx.moderator.post(`/api/v1/items/${item.id}/status`, { status: 'discussing' });
