@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import {
 	ApiClient,
 	adminClient,
@@ -23,10 +24,13 @@ import {
 	expectStatus,
 	joinAs,
 	nextEvent,
+	roundTrip,
 	socketClient,
 	startServer,
 	tokenOf,
 	userClient,
+	whenSynced,
+	yjsProvider,
 	type ClientSocket,
 	type ServerHandle
 } from './harness';
@@ -528,6 +532,45 @@ describe.each(availableStores())('CONTRACT §1–§8 as a foreign client drives 
 		).toBe(403);
 	});
 
+	it('[C3-DOC] /yjs/<docName>: the item body is in Y.XmlFragment("prosemirror"); edits travel; an observer’s do not', async () => {
+		const fx = await createSessionWithInvites(server, {
+			roles: ['resident', 'observer'],
+			items: [{ title: '加装电梯', body: '每户分摊按面积计算' }]
+		});
+		const docName = fx.session.items[0]!.docName;
+		const wang = await joinAs(server, fx.invites.resident!.token, '王');
+		const obs = await joinAs(server, fx.invites.observer!.token, '观察');
+		const docs = [new Y.Doc(), new Y.Doc()];
+		const providers = [
+			yjsProvider(server, wang, docName, docs[0]!),
+			yjsProvider(server, obs, docName, docs[1]!)
+		];
+		try {
+			await Promise.all(providers.map((p) => whenSynced(p)));
+			for (const d of docs) {
+				expect(d.getXmlFragment('prosemirror').toString()).toContain('每户分摊按面积计算');
+			}
+			const para = (text: string) => {
+				const p = new Y.XmlElement('paragraph');
+				p.insert(0, [new Y.XmlText(text)]);
+				return p;
+			};
+			docs[1]!.getXmlFragment('prosemirror').insert(0, [para('观察员偷改')]);
+			await roundTrip(providers[1]!);
+			docs[0]!.getXmlFragment('prosemirror').insert(0, [para('王的修改')]);
+			await roundTrip(providers[0]!);
+			await eventually(
+				() => docs[1]!.getXmlFragment('prosemirror').toString().includes('王的修改'),
+				10_000,
+				'the edit reaches the observer'
+			);
+			await roundTrip(providers[0]!);
+			expect(docs[0]!.getXmlFragment('prosemirror').toString()).not.toContain('观察员偷改');
+		} finally {
+			for (const p of providers) p.destroy();
+		}
+	});
+
 	it('[C4-CHAIN] statements, minutes and close: {id} answers; a chain anyone re-walks; public once closed', async () => {
 		const fx = await createSessionWithInvites(server, {
 			roles: ['resident'],
@@ -702,6 +745,28 @@ describe.each(availableStores())('CONTRACT §1–§8 as a foreign client drives 
 			title: expect.any(String),
 			snippet: expect.any(String)
 		});
+		// Only what is public: a session still open is not searchable, whoever asks.
+		const sealed = await createSessionWithInvites(server, {
+			roles: [],
+			title: '后来闭会的议题'
+		});
+		expectStatus(await sealed.moderator.post(`/api/v1/sessions/${sealed.session.id}/close`), 200);
+		const still = await createSessionWithInvites(server, { roles: [], title: '仍在进行的议事' });
+		await eventually(
+			async () => {
+				const r = await anon.get(`/api/v1/search?q=${encodeURIComponent('后来闭会的议题')}`);
+				return (r.body as { results: { sessionId: string }[] }).results.some(
+					(x) => x.sessionId === sealed.session.id
+				);
+			},
+			15_000,
+			'the index caught up with a later close'
+		);
+		const none = expectStatus<{ results: { sessionId?: string }[] }>(
+			await anon.get(`/api/v1/search?q=${encodeURIComponent('仍在进行的议事')}`),
+			200
+		);
+		expect(none.results.filter((x) => x.sessionId === still.session.id)).toEqual([]);
 		for (const q of ['', '%', '"', "'; drop table x;--", 'a'.repeat(2000)]) {
 			const r = await anon.get(`/api/v1/search?q=${encodeURIComponent(q)}`);
 			expect(r.status, `q=${q.slice(0, 20)}`).toBeLessThan(500);
