@@ -526,7 +526,8 @@ describe.each(availableStores())('CONTRACT §1–§8 as a foreign client drives 
 		expect(seen.participants).toContainEqual(
 			expect.objectContaining({ id: obs.participant.id, role: 'observer', online: true })
 		);
-		// Observers write nothing (§2).
+		// Observers write nothing (§2): no hand, no statement.
+		expect(await emitAck(so, 'hand:raise', {})).toMatchObject({ ok: false });
 		expect(
 			(await obs.post(`/api/v1/sessions/${fx.session.id}/statements`, { text: '我也说' })).status
 		).toBe(403);
@@ -1093,6 +1094,14 @@ describe.each(availableStores())('CONTRACT §1–§8 as a foreign client drives 
 		const closed = expectStatus<Tally>(await fx.moderator.post(`/api/v1/votes/${v.id}/close`), 200);
 		expect(closed.counts![v.options[0]!.id]).toEqual({ headcount: 1, area: 0 });
 		expect(closed.result).toBeDefined();
+
+		// §4: closing the session closes its open votes; then anyone reads them.
+		expect((await anon.get(`/api/v1/votes/${vote.id}`)).status).not.toBe(200);
+		expectStatus(await fx.moderator.post(`/api/v1/sessions/${fx.session.id}/close`), 200);
+		const swept = expectStatus<Tally>(await anon.get(`/api/v1/votes/${vote.id}`), 200);
+		expect(swept.status).toBe('closed');
+		expect(swept.counts).toBeDefined();
+		expect(swept.result).toBeDefined();
 	});
 
 	it('[C8-KEY] GET /transparency/key → {alg:"Ed25519", publicKey}; signedHead verifies; the head log chains and pages with after', async () => {
