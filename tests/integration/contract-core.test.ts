@@ -469,15 +469,29 @@ describe.each(availableStores())('CONTRACT §1–§8 as a foreign client drives 
 		expect(read.status).toBe(200);
 	});
 
-	it('[C2-LOGOUT] logout → 204, cookie cleared, that session’s socket closed; signed out → 401', async () => {
+	it('[C2-LOGOUT] logout → 204, cookie cleared, that session’s socket.io and /yjs sockets closed; signed out → 401', async () => {
 		const mod = await userClient(server, admin, 'moderator');
+		const session = expectStatus<Session>(
+			await mod.post('/api/v1/sessions', { title: '登出', kind: 'live', items: [{ title: 'a' }] }),
+			201
+		);
 		const socket = await open(mod);
 		const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+		const doc = new Y.Doc();
+		const provider = yjsProvider(server, mod, session.items[0]!.docName, doc);
+		await whenSynced(provider);
+		const docClosed = new Promise<void>((resolve) =>
+			provider.on('status', ({ status }: { status: string }) => {
+				if (status === 'disconnected') resolve();
+			})
+		);
 		const res = await mod.logout();
 		expect(res.status).toBe(204);
 		expect(res.setCookies.some((c) => /^session=/.test(c))).toBe(true);
 		expect(mod.sessionCookie()).toBeUndefined();
 		await closed;
+		await docClosed;
+		provider.destroy();
 		expect((await mod.get('/api/v1/notifications')).status).toBe(401);
 		refused(await new ApiClient(server).post('/api/v1/logout'), 401, 'unauthorized');
 	});
