@@ -114,6 +114,29 @@ const formTextHandle: Handle = async ({ event, resolve }) => {
 };
 
 /**
+ * The API speaks the contract's error body on every path under it (src/lib/protocol/REFERENCE.md): an unknown
+ * call is 404 `not_found` and a known path asked with another method 405 `method_not_allowed`,
+ * not SvelteKit's HTML error page or its plain-text 405.
+ */
+const apiFallbackHandle: Handle = async ({ event, resolve }) => {
+	if (!event.url.pathname.startsWith('/api/')) return resolve(event);
+	if (event.route.id === null) {
+		return errorResponse(404, 'not_found', `no such call: ${event.url.pathname}`);
+	}
+	const response = await resolve(event);
+	if (response.status !== 405 || response.headers.get('content-type')?.includes('json')) {
+		return response;
+	}
+	const allow = response.headers.get('allow');
+	return errorResponse(
+		405,
+		'method_not_allowed',
+		`${event.request.method} is not a method of ${event.url.pathname}${allow ? ` (allowed: ${allow})` : ''}`,
+		allow ? { allow } : undefined
+	);
+};
+
+/**
  * Postgres down (a restart, a failover): 503 with a code and a Retry-After, never a 500
  * (db/availability.ts). A hook below this one that meets it throws through here; a page's load
  * or a form's action does not: SvelteKit renders its error page with 500 and tells
@@ -182,6 +205,7 @@ export const handle = sequence(
 	headersHandle,
 	addressTextHandle,
 	storeHandle,
+	apiFallbackHandle,
 	originHandle,
 	authHandle,
 	formTextHandle,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { fragmentText, proposalSnapshot } from './proposal-text';
+import { fragmentText, proposalFromText, proposalSnapshot } from './proposal-text';
 
 function para(name: string, text: string, attrs?: Record<string, unknown>) {
 	const el = new Y.XmlElement(name);
@@ -34,5 +34,22 @@ describe('proposal text', () => {
 		expect(proposalSnapshot(Y.encodeStateAsUpdate(doc)).stateHash).toBe(a.stateHash);
 		doc.getXmlFragment('prosemirror').insert(1, [para('paragraph', '补充')]);
 		expect(proposalSnapshot(Y.encodeStateAsUpdate(doc)).stateHash).not.toBe(a.stateHash);
+	});
+
+	it('[PROP-3] an item body becomes the proposal: one ProseMirror paragraph per line', () => {
+		const update = proposalFromText('第一段\r\n\n第三段')!;
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, update);
+		const root = doc.getXmlFragment('prosemirror');
+		expect(root.toArray().map((n) => (n as Y.XmlElement).nodeName)).toEqual([
+			'paragraph',
+			'paragraph',
+			'paragraph'
+		]);
+		expect(root.toString()).toBe(
+			'<paragraph>第一段</paragraph><paragraph></paragraph><paragraph>第三段</paragraph>'
+		);
+		expect(proposalSnapshot(update).text).toBe('第一段\n\n第三段');
+		expect(proposalFromText('  \n ')).toBeNull();
 	});
 });

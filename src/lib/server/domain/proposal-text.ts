@@ -61,3 +61,26 @@ export function proposalSnapshot(state: Uint8Array): { text: string; stateHash: 
 	doc.destroy();
 	return { text, stateHash };
 }
+
+/**
+ * The first state of a proposal given as plain text (an item's `body` when a session is
+ * created, CONTRACT.md §2–§3): one paragraph per line in the `Y.XmlFragment('prosemirror')`,
+ * as y-prosemirror writes a ProseMirror `paragraph` node, so every editor and reader opens it.
+ * Null for text with nothing to show.
+ */
+export function proposalFromText(text: string): Uint8Array | null {
+	if (text.trim() === '') return null;
+	const doc = new Y.Doc();
+	const paragraphs = text
+		.replace(/\r\n?/g, '\n')
+		.split('\n')
+		.map((line) => {
+			const paragraph = new Y.XmlElement('paragraph');
+			if (line !== '') paragraph.insert(0, [new Y.XmlText(line)]);
+			return paragraph;
+		});
+	doc.getXmlFragment('prosemirror').insert(0, paragraphs);
+	const update = Y.encodeStateAsUpdate(doc);
+	doc.destroy();
+	return update;
+}

@@ -18,7 +18,7 @@ import { newId, newToken } from '../ids';
 import type { Ctx, Viewer } from './context';
 import { forbidden, notFound, parse, requireGoodInput, ServiceError, unauthorized } from './errors';
 import { can, isStaff, requireCan } from '../access/check';
-import { maskUnit } from './pseudonyms';
+import { maskUnit, pseudonymizer } from './pseudonyms';
 import { actorOf, actorOfUser, record } from './transcript';
 import * as participantsDb from '../db/participants';
 import type { Participant } from '../db/participants';
@@ -105,13 +105,30 @@ export async function list(
 	await requireCommunity(ctx, communityId);
 	const rows = await households.listForCommunity(ctx.db, communityId);
 	const codes = await seatCodes.ensure(ctx, rows);
+	const ownerOf = await ownerShownTo(ctx, viewer, communityId);
 	return rows.map((h) => {
 		const code = codes.get(h.id);
 		return {
 			...toView(h),
+			owner: ownerOf(h.ownerKey),
 			...(code ? { shortCode: formatShortCode(h.building, h.unit, code) } : {})
 		};
 	});
+}
+
+/**
+ * How a register's owner value reaches this staff account. CONTRACT.md §8 gives owner values to
+ * the community's moderators (and the administrator) only; a clerk, who imports the register and
+ * prints slips, gets the community's pseudonym of the value instead (services/pseudonyms.ts): the
+ * same for every unit of one owner, so "units that share an owner" still reads right.
+ */
+async function ownerShownTo(
+	ctx: Ctx,
+	viewer: Viewer,
+	communityId: string
+): Promise<(ownerKey: string) => string> {
+	if (await can(ctx, viewer, 'community.manage', { communityId })) return (key) => key;
+	return pseudonymizer(ctx.db, communityId);
 }
 
 /**
@@ -321,8 +338,12 @@ export async function seatViews(ctx: Ctx, sessionId: string, participantId: stri
 	];
 }
 
-/** Seats of a session for the moderator's console: who holds which owner. */
+/** Seats of a session for the console: who holds which owner (a clerk reads pseudonyms). */
 export async function seatsOfSession(ctx: Ctx, viewer: Viewer, sessionId: string) {
 	await requireCan(ctx, viewer, 'session.console', { sessionId });
-	return households.seatsInSession(ctx.db, sessionId);
+	const session = await sessions.find(ctx.db, sessionId);
+	if (!session) throw notFound('session_not_found', 'session');
+	const ownerOf = await ownerShownTo(ctx, viewer, session.communityId);
+	const seats = await households.seatsInSession(ctx.db, sessionId);
+	return seats.map((s) => ({ ...s, ownerKey: ownerOf(s.ownerKey) }));
 }

@@ -26,6 +26,16 @@ export async function pseudonymFor(
 	return `v-${createHmac('sha256', secret).update(key, 'utf8').digest('hex').slice(0, 12)}`;
 }
 
+/** `pseudonymFor` with the secret read once, for a whole list (a register of hundreds of units). */
+export async function pseudonymizer(
+	db: Db,
+	communityId: string | null
+): Promise<(key: string) => string> {
+	const secret = await secretOf(db, communityId ?? 'default');
+	return (key) =>
+		`v-${createHmac('sha256', secret).update(key, 'utf8').digest('hex').slice(0, 12)}`;
+}
+
 /** Erases a community's pseudonym secret: its published pseudonyms point at no one from now on. */
 export async function forgetCommunitySecret(db: Db, communityId: string): Promise<void> {
 	await secrets.remove(db, communityId);

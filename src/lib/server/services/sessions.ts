@@ -8,6 +8,8 @@ import { canWrite, type Role } from '$lib/protocol/roles';
 import { can, requireCan, requireRole } from '../access/check';
 import type { SessionStateView } from '$lib/protocol';
 import * as sessions from '../db/sessions';
+import * as documents from '../db/documents';
+import { proposalFromText } from '../domain/proposal-text';
 import * as participants from '../db/participants';
 import { DEFAULT_COMMUNITY_ID } from '../db/orgs';
 import { newId } from '../ids';
@@ -110,6 +112,12 @@ export async function create(ctx: Ctx, viewer: Viewer, input: unknown): Promise<
 			},
 			items
 		);
+		// An item's body is its proposal's first text (CONTRACT.md §2–§3): a participant opening
+		// `/yjs/<docName>` — our editor or any y-prosemirror client — reads it there.
+		for (const item of items) {
+			const seed = item.body ? proposalFromText(item.body) : null;
+			if (seed) await documents.append(tx, item.docName, [seed]);
+		}
 		await record(tx, id, 'session_created', actorOfUser(user), {
 			title: session.title,
 			kind: session.kind,

@@ -125,9 +125,13 @@ export function signingJob(ctx: Pick<Ctx, 'config' | 'db' | 'log'>) {
 	};
 }
 
+/**
+ * `after` is the last `n` a mirror holds: decimal digits only. `Number()` alone would also take
+ * `1e3`, `0x10` or ` 7 `, which a mirror never sends and should hear about (REFERENCE.md §8).
+ */
 export async function heads(ctx: Ctx, afterRaw: string | null) {
 	const after = afterRaw === null || afterRaw === '' ? 0 : Number(afterRaw);
-	if (!Number.isSafeInteger(after) || after < 0)
+	if ((afterRaw && !/^\d+$/.test(afterRaw)) || !Number.isSafeInteger(after) || after < 0)
 		throw new ServiceError(400, 'invalid_payload', 'after: a whole number ≥ 0');
 	return { entries: await log.after(ctx.db, after, 1000) };
 }
