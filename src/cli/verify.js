@@ -137,7 +137,7 @@ if (signedHead) {
 			publicKey = key;
 		} catch (error) {
 			const why = `cannot fetch the key from ${origin}: ${error instanceof Error ? error.message : error}`;
-			// CONTRACT.md §4: the chain is checked offline. Only a key source the caller named is a
+			// REFERENCE.md §4: the chain is checked offline. Only a key source the caller named is a
 			// reason to stop; the origin a saved file mentions may simply be out of reach.
 			if (givenOrigin) unusable(why);
 			console.error(`note: ${why}`);

@@ -1,5 +1,5 @@
 /**
- * The owners' procedure (CONTRACT §9): notices, proxies, turnout, announcements. Request
+ * The owners' procedure (src/lib/protocol/REFERENCE.md §9): notices, proxies, turnout, announcements. Request
  * schemas and answer shapes.
  */
 import * as v from 'valibot';

@@ -64,7 +64,7 @@ export function proposalSnapshot(state: Uint8Array): { text: string; stateHash: 
 
 /**
  * The first state of a proposal given as plain text (an item's `body` when a session is
- * created, CONTRACT.md §2–§3): one paragraph per line in the `Y.XmlFragment('prosemirror')`,
+ * created, REFERENCE.md §2–§3): one paragraph per line in the `Y.XmlFragment('prosemirror')`,
  * as y-prosemirror writes a ProseMirror `paragraph` node, so every editor and reader opens it.
  * Null for text with nothing to show.
  */

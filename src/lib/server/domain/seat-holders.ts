@@ -12,7 +12,7 @@
  * place, not beside them).
  */
 
-/** Participant roles that may vote and hold a household seat (CONTRACT §5 eligibility). */
+/** Participant roles that may vote and hold a household seat (REFERENCE.md §5 eligibility). */
 export const SEAT_ROLES: ReadonlySet<string> = new Set(['owner', 'resident']);
 
 export const canHoldSeat = (role: string) => SEAT_ROLES.has(role);

@@ -117,7 +117,7 @@ export async function list(
 }
 
 /**
- * How a register's owner value reaches this staff account. CONTRACT.md §8 gives owner values to
+ * How a register's owner value reaches this staff account. REFERENCE.md §8 gives owner values to
  * the community's moderators (and the administrator) only; a clerk, who imports the register and
  * prints slips, gets the community's pseudonym of the value instead (services/pseudonyms.ts): the
  * same for every unit of one owner, so "units that share an owner" still reads right.

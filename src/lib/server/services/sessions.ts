@@ -112,7 +112,7 @@ export async function create(ctx: Ctx, viewer: Viewer, input: unknown): Promise<
 			},
 			items
 		);
-		// An item's body is its proposal's first text (CONTRACT.md §2–§3): a participant opening
+		// An item's body is its proposal's first text (REFERENCE.md §2–§3): a participant opening
 		// `/yjs/<docName>` — our editor or any y-prosemirror client — reads it there.
 		for (const item of items) {
 			const seed = item.body ? proposalFromText(item.body) : null;
