@@ -194,7 +194,7 @@ export async function run(ctx) {
 		beforeEdit: before
 	};
 	ctx.log(
-		`  tap 加入 → proposal visible p50 ${Math.round(out.joinToProposal.p50)} ms; cold reload ${Math.round(out.coldReload.p50)} ms; warm ${Math.round(out.warmReload.p50)} ms; JS before 编辑 ${before?.scriptsKb} KB on the wire (${before?.files} files, editor chunks: ${before?.editorChunks.length}); fonts ${before?.fonts}`
+		`  tap 加入 → proposal visible p50 ${Math.round(out.joinToProposal.p50)} ms; cold reload ${Math.round(out.coldReload.p50)} ms; warm ${Math.round(out.warmReload.p50)} ms; JS before 编辑 ${before?.coldReloadScriptsKb} KB on the wire from an empty cache (${before?.scriptsKb} KB in ${before?.files} files after 加入, the invite page's scripts cached; editor chunks: ${before?.editorChunks.length}); fonts ${before?.fonts}`
 	);
 	return out;
 }
