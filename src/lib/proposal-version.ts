@@ -69,7 +69,8 @@ function merged(ranges: [number, number][]): [number, number][] {
 	const sorted = ranges.filter(([, len]) => len > 0).sort((a, b) => a[0] - b[0]);
 	const out: [number, number][] = [];
 	for (const [clock, len] of sorted) {
-		const last = out.at(-1);
+		// Not `.at(-1)`: Safari 14 and Chrome 87 lack it (src/lib/server/ARCHITECTURE.md, browsers).
+		const last = out[out.length - 1];
 		if (last && clock <= last[0] + last[1]) last[1] = Math.max(last[1], clock + len - last[0]);
 		else out.push([clock, len]);
 	}
