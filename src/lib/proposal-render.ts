@@ -6,34 +6,11 @@
  * text (Svelte escapes it) and a link keeps its target only when `safeHref` allows it.
  */
 import * as Y from 'yjs';
+import { toBase64 } from './proposal-version';
+import type { BlockTag, ProposalNode, TextRun } from './proposal-tree';
 import { safeHref } from './safe-href';
 
-export type BlockTag =
-	'p' | 'h1' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6' | 'blockquote' | 'ul' | 'ol' | 'li' | 'pre' | 'hr';
-
-export interface TextRun {
-	kind: 'text';
-	text: string;
-	bold?: true;
-	italic?: true;
-	underline?: true;
-	strike?: true;
-	code?: true;
-	/** Present only for a safe target. */
-	href?: string;
-}
-
-export interface LineBreak {
-	kind: 'br';
-}
-
-export interface Block {
-	kind: 'block';
-	tag: BlockTag;
-	children: ProposalNode[];
-}
-
-export type ProposalNode = Block | TextRun | LineBreak;
+export * from './proposal-tree';
 
 const BLOCKS: Record<string, BlockTag> = {
 	paragraph: 'p',
@@ -125,22 +102,15 @@ export function renderProposalState(state: Uint8Array, fragmentName: string): Pr
 	}
 }
 
-/** Plain text of the tree, one line per block: what 朗读 reads aloud. */
-export function proposalPlainText(tree: ProposalNode[]): string {
-	const lines: string[] = [];
-	const walk = (list: ProposalNode[], line: string[]): void => {
-		for (const n of list) {
-			if (n.kind === 'text') line.push(n.text);
-			else if (n.kind === 'br') line.push('\n');
-			else {
-				const inner: string[] = [];
-				walk(n.children, inner);
-				if (inner.length) lines.push(inner.join(''));
-			}
-		}
+/**
+ * What the room needs to tell later whether the proposal changed since this state was rendered
+ * (`src/lib/proposal-version.ts`): its state vector and the diff that vector gets while
+ * nothing changed (its deletions alone), both base64.
+ */
+export function proposalVersion(state: Uint8Array): { stateVector: string; unchanged: string } {
+	const stateVector = Y.encodeStateVectorFromUpdate(state);
+	return {
+		stateVector: toBase64(stateVector),
+		unchanged: toBase64(Y.diffUpdate(state, stateVector))
 	};
-	const top: string[] = [];
-	walk(tree, top);
-	if (top.length) lines.push(top.join(''));
-	return lines.join('\n');
 }

@@ -26,14 +26,16 @@ const PHONE = {
 
 /** What the editor's code looks like inside a script: ProseMirror's class names, Tiptap's name. */
 const EDITOR_CODE = /ProseMirror-|@tiptap|tiptap/;
+/** A warning yjs.mjs carries at its top level, so in whichever chunk holds Yjs. */
+const YJS_CODE = /Yjs was already imported/;
 
-/** Every script the page downloads, with whether its body carries editor code. */
+/** Every script the page downloads, with whether its body carries editor code or Yjs. */
 function watchScripts(page: Page) {
-	const scripts: { url: string; editor: boolean }[] = [];
+	const scripts: { url: string; editor: boolean; yjs: boolean }[] = [];
 	page.on('response', async (response) => {
 		if (response.request().resourceType() !== 'script') return;
 		const body = await response.text().catch(() => '');
-		scripts.push({ url: response.url(), editor: EDITOR_CODE.test(body) });
+		scripts.push({ url: response.url(), editor: EDITOR_CODE.test(body), yjs: YJS_CODE.test(body) });
 	});
 	return scripts;
 }
@@ -128,6 +130,41 @@ test('participants read the proposal live without downloading the editor; 编辑
 	await openEditor(readers[0]!);
 	await expect.poll(() => logs[0]!.some((s) => s.editor)).toBe(true);
 	await expect(readers[0]!.locator('.proposal-text')).toContainText('费用按楼层分摊');
+});
+
+test('a reader downloads Yjs only once the proposal changes after the page was rendered', async ({
+	browser
+}) => {
+	const room = await newRoom(browser);
+	const a = await joinOnPhone(browser, room.url('resident'), '甲', PHONE);
+	await openEditor(a);
+	await a.locator('.proposal-text').click();
+	await a.keyboard.type('第一条：电梯装在北侧');
+
+	// 乙 opens the room once 甲 has stopped typing: the text comes with the page, and the room
+	// learns from the server that it is current without downloading Yjs.
+	const context = await browser.newContext(PHONE);
+	const page = await context.newPage();
+	const log = watchScripts(page);
+	await page.goto(room.url('resident'));
+	await page.getByLabel('您的称呼').fill('乙');
+	await page.getByRole('button', { name: '加入' }).click();
+	await expect(page.getByTestId('proposal-reader')).toContainText('第一条：电梯装在北侧');
+	await expect(page.getByRole('status').filter({ hasText: '连接状态' })).toContainText('已连接');
+	await page.waitForLoadState('networkidle');
+	expect(log.length).toBeGreaterThan(0);
+	expect(log.filter((s) => s.yjs || s.editor).map((s) => s.url)).toEqual([]);
+
+	// 甲 writes on: 乙's room fetches the live reader and shows the change.
+	await a.keyboard.type('，费用按楼层分摊');
+	await expect(page.getByTestId('proposal-reader')).toContainText('费用按楼层分摊');
+	expect(log.some((s) => s.yjs)).toBe(true);
+	expect(log.filter((s) => s.editor).map((s) => s.url)).toEqual([]);
+	// From then on the live reader follows every change, deletions too.
+	await a.keyboard.press('Backspace');
+	await a.keyboard.press('Backspace');
+	await expect(page.getByTestId('proposal-reader')).not.toContainText('费用按楼层分摊');
+	await context.close();
 });
 
 test('长辈版: the switch sets the cookie, the server renders data-large, text and targets are large', async ({

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { maskNumbers } from './trust';
 import { ACCOUNT_ROLES, PARTICIPANT_ROLES } from './roles';
 
-const trimmed = (max: number) =>
+/* @__NO_SIDE_EFFECTS__ */ const trimmed = (max: number) =>
 	v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max));
 
 export const loginSchema = v.object({

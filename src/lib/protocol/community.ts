@@ -4,7 +4,8 @@
  */
 import * as v from 'valibot';
 
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
+/* @__NO_SIDE_EFFECTS__ */ const text = (max: number) =>
+	v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 
 export const opinionCreateSchema = v.object({

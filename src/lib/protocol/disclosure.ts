@@ -2,7 +2,7 @@
 import * as v from 'valibot';
 import { maskNumbers, wellFormedText, type EntryContent, type SignedHeadView } from './trust';
 
-const text = (max: number) =>
+/* @__NO_SIDE_EFFECTS__ */ const text = (max: number) =>
 	v.pipe(
 		v.string(),
 		wellFormedText(),

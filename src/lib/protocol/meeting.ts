@@ -1,12 +1,7 @@
 /** Meeting events and views (REFERENCE.md §5): speaker queue, votes, tallies. */
 import * as v from 'valibot';
-import {
-	VOTE_KIND_IDS,
-	type Choice,
-	type Round,
-	type OptionScore,
-	type VoteKindId
-} from '../votes/kinds';
+import { VOTE_KIND_IDS, type VoteKindId } from '../votes/kinds/ids';
+import type { Choice, Round, OptionScore } from '../votes/kinds';
 
 export type { Choice, Round, OptionScore, VoteKindId };
 

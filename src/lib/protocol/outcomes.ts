@@ -5,7 +5,8 @@ import type { Role } from './roles';
 export const AMENDMENT_MAX_CHARS = 5000;
 
 const relativePosition = v.looseObject({});
-const shortText = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
+/* @__NO_SIDE_EFFECTS__ */ const shortText = (max: number) =>
+	v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
 
 export const createAmendmentSchema = v.object({
 	anchor: v.object({ start: relativePosition, end: relativePosition }),

@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import type { TallyView } from './meeting';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
-const optText = (max: number) =>
+/* @__NO_SIDE_EFFECTS__ */ const optText = (max: number) =>
 	v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(max))));
 
 export const openVoteSchema = v.object({

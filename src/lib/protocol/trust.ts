@@ -14,7 +14,7 @@ const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])
 export const isWellFormedText = (s: string): boolean => !BAD_TEXT.test(s);
 
 /** The valibot check every text schema can carry. */
-export const wellFormedText = () =>
+/* @__NO_SIDE_EFFECTS__ */ export const wellFormedText = () =>
 	v.check<string, string>(
 		isWellFormedText,
 		'invalid_text: contains a NUL byte or a lone surrogate'

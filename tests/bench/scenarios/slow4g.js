@@ -161,7 +161,7 @@ export async function run(ctx) {
 			}
 			// What the room fetched before anyone taps 编辑, once the network is quiet.
 			await page.waitForLoadState('networkidle', { timeout: 120_000 });
-			if (i === 0) before = { scriptsKb: kb(wire.scripts), files: wire.scriptFiles.length, editorChunks: editorIn(wire.scriptFiles), fonts: wire.fonts };
+			if (i === 0) before = { scriptsKb: kb(wire.scripts), files: wire.scriptFiles.length, fileNames: [...wire.scriptFiles], editorChunks: editorIn(wire.scriptFiles), fonts: wire.fonts };
 
 			const cookies = await context.cookies();
 			await context.close();
@@ -174,11 +174,12 @@ export async function run(ctx) {
 			cold.push(coldPainted - t);
 			await again.page.waitForLoadState('networkidle', { timeout: 120_000 });
 			const coldScripts = kb(again.wire.scripts);
+			const coldFiles = [...again.wire.scriptFiles];
 			again.reset();
 			t = Date.now();
 			const [warmPainted] = await proposalShown(again.page, () => again.page.reload({ waitUntil: 'commit', timeout: 120_000 }));
 			warm.push(warmPainted - t);
-			if (i === 0) before.coldReloadScriptsKb = coldScripts;
+			if (i === 0) Object.assign(before, { coldReloadScriptsKb: coldScripts, coldReloadFileNames: coldFiles });
 			await fresh.close();
 		}
 	} finally {
@@ -194,7 +195,7 @@ export async function run(ctx) {
 		beforeEdit: before
 	};
 	ctx.log(
-		`  tap 加入 → proposal visible p50 ${Math.round(out.joinToProposal.p50)} ms; cold reload ${Math.round(out.coldReload.p50)} ms; warm ${Math.round(out.warmReload.p50)} ms; JS before 编辑 ${before?.scriptsKb} KB on the wire (${before?.files} files, editor chunks: ${before?.editorChunks.length}); fonts ${before?.fonts}`
+		`  tap 加入 → proposal visible p50 ${Math.round(out.joinToProposal.p50)} ms; cold reload ${Math.round(out.coldReload.p50)} ms; warm ${Math.round(out.warmReload.p50)} ms; JS before 编辑 ${before?.coldReloadScriptsKb} KB on the wire from an empty cache (${before?.scriptsKb} KB in ${before?.files} files after 加入, the invite page's scripts cached; editor chunks: ${before?.editorChunks.length}); fonts ${before?.fonts}`
 	);
 	return out;
 }

@@ -1,5 +1,5 @@
 import { canWrite, PROPOSAL_FRAGMENT, type ItemView, type Role } from '$lib/protocol';
-import { renderProposalState } from '$lib/proposal-render';
+import { proposalVersion, renderProposalState } from '$lib/proposal-render';
 import * as clock from '$lib/server/clock';
 import * as notifications from '$lib/server/services/notifications';
 import * as sessions from '$lib/server/services/sessions';
@@ -23,12 +23,17 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const role = participant.role as Role;
 	// The current item's proposal as HTML in the first paint: read before any script arrives.
 	const current = session.items.find((item) => item.id === session.currentItemId) ?? null;
-	const proposal = current
-		? {
-				itemId: current.id,
-				tree: renderProposalState(await locals.ctx.docs.state(current.docName), PROPOSAL_FRAGMENT)
-			}
-		: null;
+	const state = current ? await locals.ctx.docs.state(current.docName) : null;
+	// With its version, the page tells whether the proposal changed since without Yjs
+	// (src/lib/proposal-version.ts).
+	const proposal =
+		current && state
+			? {
+					itemId: current.id,
+					tree: renderProposalState(state, PROPOSAL_FRAGMENT),
+					version: proposalVersion(state)
+				}
+			: null;
 	return {
 		sessionId: session.id,
 		title: session.title,
