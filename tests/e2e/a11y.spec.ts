@@ -52,15 +52,11 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
+import { PHONE_360, WECHAT_UA } from './phones';
 
 /** Android WeChat (XWeb) as seen in the field. */
-const WECHAT_UA =
-	'Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64';
-
 const PHONE = {
-	viewport: { width: 360, height: 740 },
-	isMobile: true,
-	hasTouch: true,
+	...PHONE_360,
 	deviceScaleFactor: 2,
 	userAgent: WECHAT_UA
 };

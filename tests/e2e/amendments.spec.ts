@@ -23,14 +23,8 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
-import { joinOnPhone, openEditor } from './phones';
+import { joinOnPhone, openEditor, PHONE_360 as PHONE } from './phones';
 
-const PHONE = {
-	viewport: { width: 360, height: 740 },
-	isMobile: true,
-	hasTouch: true,
-	locale: 'zh-CN'
-};
 const BEFORE = '楼道清洁费每户每月缴纳三十元，由物业统一收取。';
 const AFTER = '楼道清洁费每户每月缴纳二十元，由物业统一收取。';
 const QUESTION = '是否采纳修改建议：二十元';

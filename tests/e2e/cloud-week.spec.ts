@@ -25,14 +25,8 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
-import { openEditor } from './phones';
+import { openEditor, PHONE_360 as PHONE } from './phones';
 
-const PHONE = {
-	viewport: { width: 360, height: 740 },
-	isMobile: true,
-	hasTouch: true,
-	locale: 'zh-CN'
-};
 const PASSAGE = '每户限一个车位';
 const QUESTION = '是否同意停车位改造方案';
 const DAY = 24 * 3600;

@@ -26,18 +26,15 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
-import { joinOnPhone } from './phones';
+import { joinOnPhone, PHONE_360 } from './phones';
 
 const DAY = 24 * 3600;
 const QUESTION = '是否同意加装电梯分摊方案';
 
 /** A phone set to New York time: deadlines must still read in Beijing time. */
 const PHONE = {
-	viewport: { width: 360, height: 740 },
-	isMobile: true,
-	hasTouch: true,
+	...PHONE_360,
 	deviceScaleFactor: 2,
-	locale: 'zh-CN',
 	timezoneId: 'America/New_York'
 };
 

@@ -13,14 +13,7 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
-import { joinOnPhone } from './phones';
-
-const PHONE = {
-	viewport: { width: 360, height: 740 },
-	isMobile: true,
-	hasTouch: true,
-	locale: 'zh-CN'
-};
+import { joinOnPhone, PHONE_360 as PHONE } from './phones';
 
 let server: ServerHandle;
 test.beforeAll(async () => {

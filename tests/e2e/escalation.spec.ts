@@ -30,13 +30,11 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
+import { PHONE_360 } from './phones';
 
 const PHONE = {
-	viewport: { width: 360, height: 740 },
-	isMobile: true,
-	hasTouch: true,
-	deviceScaleFactor: 2,
-	locale: 'zh-CN'
+	...PHONE_360,
+	deviceScaleFactor: 2
 };
 
 const STREET_PASSWORD = 'jiedao-e2e-pw-2024';

@@ -37,7 +37,7 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
-import { openEditor } from './phones';
+import { openEditor, PHONE_360 } from './phones';
 
 const SEL = {
 	loginUser: (p: Page) => p.getByLabel(/用户名|账号|username/i).first(),
@@ -65,11 +65,8 @@ const SEL = {
 const ERROR_TEXT = /无效|不存在|找不到|失效|撤销|撤回|作废|停用|过期|用完|无法使用/;
 
 const PHONE = {
-	viewport: { width: 360, height: 740 },
-	isMobile: true,
-	hasTouch: true,
-	deviceScaleFactor: 2,
-	locale: 'zh-CN'
+	...PHONE_360,
+	deviceScaleFactor: 2
 };
 
 function escapeRegExp(text: string): string {

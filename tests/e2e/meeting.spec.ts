@@ -17,14 +17,8 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
-import { joinOnPhone } from './phones';
+import { joinOnPhone, PHONE_360 as PHONE } from './phones';
 
-const PHONE = {
-	viewport: { width: 360, height: 740 },
-	isMobile: true,
-	hasTouch: true,
-	locale: 'zh-CN'
-};
 const REGISTER = fileURLToPath(new URL('../fixtures/heping-garden-block-d.csv', import.meta.url));
 const QUESTION = '按每平方米15元二次筹集维修资金';
 

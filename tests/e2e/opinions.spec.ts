@@ -22,13 +22,11 @@ import {
 	userClient,
 	type ServerHandle
 } from '../integration/harness';
+import { PHONE_360 } from './phones';
 
 const PHONE = {
-	viewport: { width: 360, height: 740 },
-	isMobile: true,
-	hasTouch: true,
+	...PHONE_360,
 	deviceScaleFactor: 2,
-	locale: 'zh-CN',
 	timezoneId: 'Asia/Shanghai'
 };
 

@@ -1,6 +1,18 @@
 /** What the e2e specs share: joining a session from an invite link on a fresh phone. */
 import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 
+/** The phone the specs hold: 360 px wide (the narrowest common Android), touch, zh-CN. */
+export const PHONE_360 = {
+	viewport: { width: 360, height: 740 },
+	isMobile: true,
+	hasTouch: true,
+	locale: 'zh-CN'
+} satisfies BrowserContextOptions;
+
+/** WeChat's in-app browser on Android (XWeb), as residents open links from a group chat. */
+export const WECHAT_UA =
+	'Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64';
+
 /**
  * Opens the invite link in a new browser context (`device`: the spec's phone), gives the name,
  * and answers the room page once it says it is connected.

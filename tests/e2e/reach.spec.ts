@@ -5,7 +5,7 @@
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { createSessionWithInvites, startServer, type ServerHandle } from '../integration/harness';
-import { joinOnPhone, openEditor } from './phones';
+import { joinOnPhone, openEditor, PHONE_360, WECHAT_UA } from './phones';
 
 let server: ServerHandle;
 test.beforeAll(async () => {
@@ -16,12 +16,8 @@ test.afterAll(async () => {
 });
 
 const PHONE = {
-	locale: 'zh-CN',
-	viewport: { width: 360, height: 740 },
-	isMobile: true,
-	hasTouch: true,
-	userAgent:
-		'Mozilla/5.0 (Linux; Android 12; V2055A) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160083 MMWEBSDK/20240301 MMWEBID/1234 MicroMessenger/8.0.48.2580(0x28003037) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64'
+	...PHONE_360,
+	userAgent: WECHAT_UA
 };
 
 /** What the editor's code looks like inside a script: ProseMirror's class names, Tiptap's name. */

@@ -34,6 +34,7 @@ import {
 	type ServerHandle,
 	type SessionView
 } from '../integration/harness';
+import { PHONE_360 } from './phones';
 
 const FULL = process.env.YISHI_BATTERY_XSS_FULL === '1';
 
@@ -135,9 +136,7 @@ async function each<T>(list: T[], fn: (x: T, i: number) => Promise<unknown>, wid
 }
 
 const PHONE = {
-	viewport: { width: 360, height: 740 },
-	isMobile: true,
-	hasTouch: true,
+	...PHONE_360,
 	deviceScaleFactor: 2
 };
 
