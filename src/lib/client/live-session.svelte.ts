@@ -7,9 +7,9 @@ import { SessionExtras } from './session-extras.svelte';
  * What the room, the console and the projector each wired by hand: the room socket of one
  * session (`session:join`, rejoins and the connection status: REFERENCE.md §3) and the session's
  * extras (stream link, floor shares, amending phase: REFERENCE.md §11), read again whenever the
- * room state changes while online. Pages read `state`, `status` and `extras`; what only one page
- * needs (the record feed (`LiveRecord` in record.svelte.ts), seat claims, the proposal) is added on
- * top by that page.
+ * room state changes while online. Pages read `state`, `status` and `extras`. What only some pages
+ * need is added on top: the record feed (`LiveRecord`, record.svelte.ts, so the projector does
+ * not download it), the room's seat claim (`seatClaimer` below) and the room's proposal.
  *
  * Construct it while a component initialises: its `$effect`s open the socket after mount and
  * close it when the component goes, or when the session id changes (a new socket for the new
@@ -18,7 +18,7 @@ import { SessionExtras } from './session-extras.svelte';
 export class LiveSession {
 	/** The open room socket; null before mount and after the page left. */
 	room = $state.raw<RoomConnection | null>(null);
-	/** Stream link, floor shares, phases: made once, for the first session id (as before). */
+	/** Stream link, floor shares, phases: made once, for the first session id, as the pages did. */
 	readonly extras: SessionExtras;
 	/**
 	 * The session id, read where it is needed so that a new id (SvelteKit reuses the page
