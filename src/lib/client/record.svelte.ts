@@ -1,4 +1,6 @@
+import { untrack } from 'svelte';
 import { readable } from '$lib/transcript-words';
+import type { LiveSession } from './live-session.svelte';
 import { keepSignedHead } from './receipts';
 import { ROLES, type Role } from '$lib/protocol';
 
@@ -213,5 +215,25 @@ export class SessionRecord {
 		} catch {
 			return { ok: false, error: 'network' };
 		}
+	}
+}
+
+/**
+ * The statements and minutes of a live session, read again whenever the live transcript head
+ * moves (REFERENCE.md §4). The room and the console show the record; the projector does not.
+ */
+export class LiveRecord {
+	/** One record per session id, like the socket. */
+	current: SessionRecord;
+
+	constructor(live: LiveSession) {
+		this.current = $derived(new SessionRecord(live.id()));
+		// A number, so presence updates (a new snapshot, the same head) do not read the record.
+		const headSeq = $derived(live.state?.transcriptHead.seq ?? null);
+		$effect(() => {
+			const record = this.current;
+			if (headSeq === null) return;
+			untrack(() => void record.refresh());
+		});
 	}
 }
