@@ -1,9 +1,9 @@
 /**
- * CONTRACT.md §1–§8 driven the way a foreign program drives it: plain HTTP with a cookie, a
+ * The contract's §1–§8 driven the way a foreign program drives it: plain HTTP with a cookie, a
  * socket.io client, its own Ed25519 and RFC 8785 checks (node:crypto + canonicalize), nothing
  * imported from the app. Each test names the contract rows it holds to the letter — paths,
  * methods, status codes, error codes, field names — where the other integration tests check the
- * behaviour behind them (/work/shared/design/CONTRACT.md; src/lib/protocol/REFERENCE.md).
+ * behaviour behind them (src/lib/protocol/REFERENCE.md).
  */
 import { execFile } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';

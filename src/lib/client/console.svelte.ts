@@ -9,7 +9,7 @@ export interface HouseholdRow {
 	unit: string;
 	/** m², at most two decimals. */
 	area: number;
-	/** Units that share an owner key are one owner (PRODUCT.md, counting). */
+	/** Units that share an owner key are one owner (Civil Code art. 278 counts owners, not units). */
 	owner: string;
 	seatCode: string;
 	/** From the register's floor column, derived from the unit, or corrected by staff. */

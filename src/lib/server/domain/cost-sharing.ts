@@ -1,6 +1,6 @@
 /**
- * Who pays what: a total in fen apportioned among households, exactly (PRODUCT.md "Who pays
- * what"; src/lib/protocol/REFERENCE.md §12). Pure: no I/O, no clock, no floating point in the
+ * Who pays what: a total in fen apportioned among households, exactly (src/lib/protocol/REFERENCE.md
+ * §12). Pure: no I/O, no clock, no floating point in the
  * money path — weights and amounts are BigInt, so the same input always gives the same fen.
  *
  * Methods: by exclusive area, equal per household, by floor coefficients, or a mix (a share of

@@ -153,7 +153,7 @@ describe('civil_code_278', () => {
 	});
 });
 
-describe('[VOTE-278-LIFT] the lift levy of Heping Garden Block D (PRODUCT.md, shared/demo)', () => {
+describe('[VOTE-278-LIFT] the lift levy of Heping Garden Block D (tests/fixtures/heping-garden-block-d.csv)', () => {
 	// 192 households, 185 distinct owners (six own two units; the developer's two unsold units
 	// count as one owner), 20 062.00 m². Raising maintenance funds is a major matter.
 	const rows = readFileSync(

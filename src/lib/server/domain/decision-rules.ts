@@ -1,5 +1,5 @@
 /**
- * Decision rules evaluated when a vote closes (PRODUCT.md "Decision rules"). Pure: the tally
+ * Decision rules evaluated when a vote closes (Civil Code art. 278: owners counted by household AND by exclusive area). Pure: the tally
  * in, the result with every check out, so the transcript can show the rule step by step.
  */
 import { atLeast, formatRatio, moreThan, parseRatio, share, type Ratio } from './ratio';
