@@ -1,6 +1,7 @@
 /**
- * The contract's §9–§12 (src/lib/protocol/REFERENCE.md) driven as a foreign client would (a street platform, a script): public HTTP
- * and socket.io calls only, each community of its own, and results counted by hand in the test.
+ * The contract's §9–§12 (src/lib/protocol/REFERENCE.md) driven as a foreign client would (a
+ * street platform, a script): public HTTP and socket.io calls only, each community of its own,
+ * and results counted by hand in the test.
  * Rows covered elsewhere in more depth (owners.test.ts, outcomes.test.ts, search.test.ts,
  * cost-sharing.test.ts) are checked here for their exact names and shapes.
  */
