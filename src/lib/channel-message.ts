@@ -17,7 +17,8 @@ export const CHANNEL_KINDS = [
 	'vote_closed',
 	'session_closing',
 	'session_extended',
-	'project_notice'
+	'project_notice',
+	'outcome_notice'
 ] as const satisfies readonly NoticeKind[];
 
 export function isChannelKind(kind: string): boolean {

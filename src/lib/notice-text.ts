@@ -32,6 +32,8 @@ export interface NoticeParams {
 	project_created: { title: string; hands?: string; at?: string };
 	project_milestone: { title: string; excerpt: string };
 	project_notice: { title: string; at: string };
+	outcome_progress: { title: string; excerpt: string };
+	outcome_notice: { title: string; at: string };
 }
 export type NoticeKind = keyof NoticeParams;
 
@@ -72,7 +74,9 @@ const TEXTS: { [K in NoticeKind]: (p: NoticeParams[K], o: Options) => string } =
 			? m.notice_project_opened({ title: p.title, hands: p.hands, at: p.at }, o)
 			: m.notice_project_created({ title: p.title }, o),
 	project_milestone: (p, o) => m.notice_project_milestone(p, o),
-	project_notice: (p, o) => m.notice_project_notice(p, o)
+	project_notice: (p, o) => m.notice_project_notice(p, o),
+	outcome_progress: (p, o) => m.notice_outcome_progress(p, o),
+	outcome_notice: (p, o) => m.notice_outcome_notice(p, o)
 };
 
 /** A notification's kind, its words, and its sentence in zh-CN (the stored `text`). */

@@ -3,6 +3,7 @@
  * milestones, public notice and ratings (公示评价). Request schemas and answer shapes.
  */
 import * as v from 'valibot';
+import { PROGRESS_STATUSES, type FollowUpView, type ProgressStatus } from './outcomes';
 
 /* @__NO_SIDE_EFFECTS__ */ const text = (max: number) =>
 	v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
@@ -26,7 +27,9 @@ export const projectCreateSchema = v.object({
 
 export const milestoneSchema = v.object({
 	text: text(2000),
-	photoId: v.optional(v.nullable(id))
+	photoId: v.optional(v.nullable(id)),
+	/** The status the milestone leaves the project in; left out, the status stays as it was. */
+	status: v.optional(v.picklist(PROGRESS_STATUSES))
 });
 
 export const noticeSchema = v.object({
@@ -94,13 +97,14 @@ export interface ProjectSessionView {
 export interface MilestoneView {
 	id: string;
 	text: string;
+	status?: ProgressStatus;
 	photoUrl?: string;
 	author: string;
 	at: string;
 }
 
 /** The whole path of a project on one public page (`GET /api/v1/projects/:id`). */
-export interface ProjectView {
+export interface ProjectView extends FollowUpView {
 	id: string;
 	title: string;
 	communityId: string;
@@ -119,11 +123,6 @@ export interface ProjectView {
 	};
 	sessions: ProjectSessionView[];
 	milestones: MilestoneView[];
-	notice?: { startsAt: string; endsAt: string; open: boolean };
-	rating: { average: number | null; count: number };
-	ratings: { stars: number; comment: string | null; author: string; at: string }[];
-	/** Whether the asking member already rated (absent for non-members). */
-	myRating?: number;
 }
 
 /**

@@ -55,15 +55,37 @@ export const progressSchema = v.object({
 	photoId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64)))
 });
 
-export interface OutcomeView {
+/**
+ * What a decision led to, followed in public — the one shape a 举手 project and a decided item
+ * share: status, progress updates, the public notice (公示) and the ratings given during it.
+ */
+export interface FollowUpView {
+	status: ProgressStatus;
+	notice?: { startsAt: string; endsAt: string; open: boolean };
+	rating: { average: number | null; count: number };
+	ratings: { stars: number; comment: string | null; author: string; at: string }[];
+	/** Whether the asking member already rated (absent for non-members and before rating). */
+	myRating?: number;
+}
+
+export interface OutcomeView extends FollowUpView {
 	itemId: string;
+	sessionId: string;
+	/** The public notice opens only once the session is closed. */
+	sessionClosed: boolean;
+	communityId: string;
 	title: string;
 	itemStatus: string;
 	text: string;
 	owner?: string;
 	due?: string;
-	status: ProgressStatus;
-	updates: { text: string; status: ProgressStatus; at: string; photoUrl?: string }[];
+	updates: {
+		text: string;
+		status: ProgressStatus;
+		at: string;
+		photoUrl?: string;
+		author: string;
+	}[];
 }
 
 export const phaseSchema = v.object({ phase: v.picklist(['drafting', 'amending']) });

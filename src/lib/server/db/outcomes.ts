@@ -1,10 +1,9 @@
-/** Item outcomes, progress, the amending phase and per-session floor settings. */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+/** Item outcomes (follow-ups: follow-ups.ts), the amending phase and per-session floor settings. */
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
-import { itemOutcomes, itemProgress, items, sessionFloor } from './schema';
+import { itemOutcomes, items, sessionFloor } from './schema';
 
 export type ItemOutcome = typeof itemOutcomes.$inferSelect;
-export type Progress = typeof itemProgress.$inferSelect;
 export type Item = typeof items.$inferSelect;
 
 export async function findItem(db: Db, itemId: string): Promise<Item | null> {
@@ -41,18 +40,6 @@ export async function put(
 /** Remembers that the moderator set an item's status by hand (in the caller's transaction). */
 export function noteHandStatus(db: Db, itemId: string, status: string, at: Date) {
 	return put(db, itemId, { statusSetAt: at, handStatus: status });
-}
-
-export async function addProgress(db: Db, row: typeof itemProgress.$inferInsert) {
-	await db.insert(itemProgress).values(row);
-}
-
-export function progressOf(db: Db, itemId: string): Promise<Progress[]> {
-	return db
-		.select()
-		.from(itemProgress)
-		.where(eq(itemProgress.itemId, itemId))
-		.orderBy(asc(itemProgress.at));
 }
 
 export type FloorRow = typeof sessionFloor.$inferSelect;

@@ -647,7 +647,7 @@ export const opinionResponses = pgTable(
 	(t) => [index('opinion_responses_opinion_idx').on(t.opinionId, t.at)]
 );
 
-/** A project residents adopted (举手立项), followed to its public notice and rating. */
+/** A project residents adopted (举手立项), followed to its public notice and rating (follow_ups). */
 export const projects = pgTable('projects', {
 	id: text('id').primaryKey(),
 	communityId: text('community_id')
@@ -658,36 +658,63 @@ export const projects = pgTable('projects', {
 		.unique()
 		.references(() => opinions.id),
 	title: text('title').notNull(),
-	noticeStartsAt: timestamp('notice_starts_at', { withTimezone: true, mode: 'date' }),
-	noticeEndsAt: timestamp('notice_ends_at', { withTimezone: true, mode: 'date' }),
 	createdBy: text('created_by')
 		.notNull()
 		.references(() => users.id),
 	createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull()
 });
 
-export const projectMilestones = pgTable(
-	'project_milestones',
+/**
+ * What a decision led to, followed in public: one mechanism for a 举手 project and for a decided
+ * agenda item — progress updates with photos, a status (未开始 / 进行中 / 已完成 / 已搁置), a public
+ * notice (公示) and, while it is open, one rating per community participant.
+ */
+export const followUps = pgTable(
+	'follow_ups',
 	{
 		id: text('id').primaryKey(),
-		projectId: text('project_id')
+		subjectKind: text('subject_kind', { enum: ['project', 'item'] }).notNull(),
+		/** A project id or an item id; cleaned up with its subject by the services, not a key. */
+		subjectId: text('subject_id').notNull(),
+		communityId: text('community_id')
 			.notNull()
-			.references(() => projects.id, { onDelete: 'cascade' }),
+			.references(() => communities.id),
+		status: text('status', { enum: ['not_started', 'in_progress', 'done', 'shelved'] })
+			.notNull()
+			.default('not_started'),
+		noticeStartsAt: timestamp('notice_starts_at', { withTimezone: true, mode: 'date' }),
+		noticeEndsAt: timestamp('notice_ends_at', { withTimezone: true, mode: 'date' })
+	},
+	(t) => [
+		uniqueIndex('follow_ups_subject_idx').on(t.subjectKind, t.subjectId),
+		index('follow_ups_community_idx').on(t.communityId, t.noticeEndsAt)
+	]
+);
+
+/** A progress update; `status` is the status it left the follow-up in (null: unchanged). */
+export const followUpUpdates = pgTable(
+	'follow_up_updates',
+	{
+		id: text('id').primaryKey(),
+		followUpId: text('follow_up_id')
+			.notNull()
+			.references(() => followUps.id, { onDelete: 'cascade' }),
 		text: text('text').notNull(),
+		status: text('status', { enum: ['not_started', 'in_progress', 'done', 'shelved'] }),
 		photoId: text('photo_id').references(() => photos.id),
 		authorName: text('author_name').notNull(),
 		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
 	},
-	(t) => [index('project_milestones_project_idx').on(t.projectId, t.at)]
+	(t) => [index('follow_up_updates_idx').on(t.followUpId, t.at)]
 );
 
-/** One rating per community participant per project, during the notice period. */
-export const projectRatings = pgTable(
-	'project_ratings',
+/** One rating per community participant per follow-up, during its public notice. */
+export const followUpRatings = pgTable(
+	'follow_up_ratings',
 	{
-		projectId: text('project_id')
+		followUpId: text('follow_up_id')
 			.notNull()
-			.references(() => projects.id, { onDelete: 'cascade' }),
+			.references(() => followUps.id, { onDelete: 'cascade' }),
 		memberId: text('member_id')
 			.notNull()
 			.references(() => communityMembers.id),
@@ -696,8 +723,8 @@ export const projectRatings = pgTable(
 		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
 	},
 	(t) => [
-		primaryKey({ columns: [t.projectId, t.memberId] }),
-		check('project_ratings_stars_check', sql`${t.stars} between 1 and 5`)
+		primaryKey({ columns: [t.followUpId, t.memberId] }),
+		check('follow_up_ratings_stars_check', sql`${t.stars} between 1 and 5`)
 	]
 );
 
@@ -979,29 +1006,8 @@ export const itemOutcomes = pgTable('item_outcomes', {
 	text: text('text'),
 	owner: text('owner'),
 	due: text('due'),
-	progress: text('progress', { enum: ['not_started', 'in_progress', 'done', 'shelved'] })
-		.notNull()
-		.default('not_started'),
 	decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' })
 });
-
-export const itemProgress = pgTable(
-	'item_progress',
-	{
-		id: text('id').primaryKey(),
-		itemId: text('item_id')
-			.notNull()
-			.references(() => items.id, { onDelete: 'cascade' }),
-		text: text('text').notNull(),
-		status: text('status', {
-			enum: ['not_started', 'in_progress', 'done', 'shelved']
-		}).notNull(),
-		photoId: text('photo_id').references(() => photos.id),
-		authorName: text('author_name').notNull(),
-		at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
-	},
-	(t) => [index('item_progress_item_idx').on(t.itemId, t.at)]
-);
 
 /** Per-session floor settings: the hybrid meeting's stream link and each bloc's share. */
 export const sessionFloor = pgTable('session_floor', {

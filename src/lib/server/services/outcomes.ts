@@ -7,9 +7,9 @@ import { outcomeSchema, progressSchema, type OutcomeView } from '$lib/protocol';
 import * as clock from '../clock';
 import * as outcomesDb from '../db/outcomes';
 import * as sessions from '../db/sessions';
-import { newId } from '../ids';
 import type { Ctx, Viewer } from './context';
-import { notFound, parse } from './errors';
+import { notFound, parse, ServiceError } from './errors';
+import * as followUps from './follow-ups';
 import { requireCan } from '../access/check';
 import * as photos from './photos';
 import * as sessionsService from './sessions';
@@ -40,28 +40,34 @@ export async function setOutcome(ctx: Ctx, viewer: Viewer, itemId: string, input
 	});
 	ctx.realtime.sessionChanged(session.id);
 	ctx.realtime.transcriptChanged(session.id);
-	return view(ctx, item.id, item.title, item.status);
+	return view(ctx, viewer, item, session);
 }
+
+/** The decided item as a follow-up subject (services/follow-ups.ts). */
+function subjectOf(
+	item: { id: string; title: string },
+	session: { communityId: string }
+): followUps.Subject {
+	return {
+		kind: 'item',
+		id: item.id,
+		communityId: session.communityId,
+		title: item.title,
+		url: outcomeUrl(item.id)
+	};
+}
+
+export const outcomeUrl = (itemId: string) => `/outcomes/${itemId}`;
 
 /** A progress update, with the follow-up status it leaves the outcome in. */
 export async function addProgress(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
 	const body = parse(progressSchema, input);
-	const { session } = await itemAndSession(ctx, itemId);
+	const { item, session } = await itemAndSession(ctx, itemId);
 	const user = await requireRunner(ctx, viewer, session);
 	if (body.photoId) await photos.requirePhotoOf(ctx, body.photoId, session.communityId);
-	const id = newId();
 	const now = clock.now();
-	await ctx.db.transaction(async (tx) => {
-		await outcomesDb.addProgress(tx, {
-			id,
-			itemId,
-			text: body.text,
-			status: body.status,
-			photoId: body.photoId ?? null,
-			authorName: user.username,
-			at: now
-		});
-		await outcomesDb.put(tx, itemId, { progress: body.status });
+	const id = await ctx.db.transaction(async (tx) => {
+		const id = await followUps.addUpdate(tx, subjectOf(item, session), user.username, body, now);
 		// After a session closed its chain still takes entries: the follow-up is on the record.
 		await record(
 			tx,
@@ -71,33 +77,58 @@ export async function addProgress(ctx: Ctx, viewer: Viewer, itemId: string, inpu
 			{ itemId, text: body.text, status: body.status, photoId: body.photoId ?? null },
 			now
 		);
+		return id;
 	});
 	ctx.realtime.sessionChanged(session.id);
 	ctx.realtime.transcriptChanged(session.id);
 	return { id, at: now.toISOString() };
 }
 
+/**
+ * The public notice (公示) of how a decision was carried out: once the session is closed and the
+ * outcome is written, for `{days}`; community participants rate it meanwhile.
+ */
+export async function openNotice(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
+	const { item, session } = await itemAndSession(ctx, itemId);
+	await requireRunner(ctx, viewer, session);
+	if (session.status !== 'closed') {
+		throw new ServiceError(409, 'session_open', 'the notice opens once the session is closed');
+	}
+	if (!(await outcomesDb.find(ctx.db, itemId))?.text) {
+		throw new ServiceError(409, 'no_outcome', 'write the outcome before its public notice');
+	}
+	return followUps.openNotice(ctx, subjectOf(item, session), input);
+}
+
+/** A community participant's rating during the notice. */
+export async function rate(ctx: Ctx, viewer: Viewer, itemId: string, input: unknown) {
+	const { item, session } = await itemAndSession(ctx, itemId);
+	return followUps.rate(ctx, viewer, subjectOf(item, session), input);
+}
+
 async function view(
 	ctx: Ctx,
-	itemId: string,
-	title: string,
-	itemStatus: string
+	viewer: Viewer,
+	item: { id: string; title: string; status: string },
+	session: { id: string; communityId: string; status: string }
 ): Promise<OutcomeView> {
-	const row = await outcomesDb.find(ctx.db, itemId);
-	const updates = await outcomesDb.progressOf(ctx.db, itemId);
+	const row = await outcomesDb.find(ctx.db, item.id);
+	const followUp = await followUps.view(ctx, viewer, subjectOf(item, session));
 	return {
-		itemId,
-		title,
-		itemStatus,
+		...followUp,
+		itemId: item.id,
+		sessionId: session.id,
+		sessionClosed: session.status === 'closed',
+		communityId: session.communityId,
+		title: item.title,
+		itemStatus: item.status,
 		text: row?.text ?? '',
 		...(row?.owner ? { owner: row.owner } : {}),
 		...(row?.due ? { due: row.due } : {}),
-		status: row?.progress ?? 'not_started',
-		updates: updates.map((u) => ({
-			text: u.text,
-			status: u.status,
-			at: u.at.toISOString(),
-			...(u.photoId ? { photoUrl: photos.photoUrl(u.photoId) } : {})
+		// An item's updates always name a status (progressSchema); a project's may not.
+		updates: followUp.updates.map(({ id: _id, status, ...u }) => ({
+			...u,
+			status: status ?? followUp.status
 		}))
 	};
 }
@@ -106,16 +137,20 @@ async function view(
 export async function get(ctx: Ctx, viewer: Viewer, itemId: string): Promise<OutcomeView> {
 	const { item, session } = await itemAndSession(ctx, itemId);
 	if (session.status !== 'closed') await sessionsService.get(ctx, viewer, session.id);
-	return view(ctx, item.id, item.title, item.status);
+	return view(ctx, viewer, item, session);
 }
 
 /** Outcomes of a session's items that have one (public pages). */
-export async function listForSession(ctx: Ctx, sessionId: string): Promise<OutcomeView[]> {
+export async function listForSession(
+	ctx: Ctx,
+	viewer: Viewer,
+	sessionId: string
+): Promise<OutcomeView[]> {
 	const session = await sessions.find(ctx.db, sessionId);
 	if (!session) return [];
 	const out: OutcomeView[] = [];
 	for (const item of session.items) {
-		const v = await view(ctx, item.id, item.title, item.status);
+		const v = await view(ctx, viewer, item, session);
 		if (v.text || v.updates.length) out.push(v);
 	}
 	return out;

@@ -4,32 +4,19 @@
  * public notice during which community participants rate the result.
  */
 import { notice } from '$lib/notice-text';
-import {
-	milestoneSchema,
-	noticeSchema,
-	projectCreateSchema,
-	ratingSchema,
-	type ProjectView
-} from '$lib/protocol/community';
+import { milestoneSchema, projectCreateSchema, type ProjectView } from '$lib/protocol/community';
 import * as clock from '../clock';
 import * as searchIndex from './search-index';
 import * as opinionsDb from '../db/opinions';
 import * as projectsDb from '../db/projects';
 import * as sessionsDb from '../db/sessions';
-import {
-	averageRating,
-	DAY_MS,
-	handThreshold,
-	noticeState,
-	noticeWindow,
-	PROJECT_SESSION_DAYS,
-	shanghaiTime
-} from '../domain/opinions';
+import { DAY_MS, handThreshold, PROJECT_SESSION_DAYS, shanghaiTime } from '../domain/opinions';
 import { newId } from '../ids';
 import * as communityService from './community';
 import type { Ctx, Viewer } from './context';
 import { notFound, parse, ServiceError } from './errors';
 import { notify } from './notifications';
+import * as followUps from './follow-ups';
 import * as photos from './photos';
 import { requireCan } from '../access/check';
 import { maskHidden } from './hiding';
@@ -167,6 +154,17 @@ async function requireProject(ctx: Ctx, id: string) {
 	return project;
 }
 
+/** The project as a follow-up subject (services/follow-ups.ts). */
+function subjectOf(project: projectsDb.Project): followUps.Subject {
+	return {
+		kind: 'project',
+		id: project.id,
+		communityId: project.communityId,
+		title: project.title,
+		url: projectUrl(project.id)
+	};
+}
+
 export async function addMilestone(
 	ctx: Ctx,
 	viewer: Viewer,
@@ -178,31 +176,11 @@ export async function addMilestone(
 	const body = parse(milestoneSchema, input);
 	const project = await requireProject(ctx, projectId);
 	if (body.photoId) await photos.requirePhotoOf(ctx, body.photoId, project.communityId);
-	const milestone = await ctx.db.transaction(async (tx) => {
-		const created = await projectsDb.insertMilestone(tx, {
-			id: newId(),
-			projectId,
-			text: body.text,
-			photoId: body.photoId ?? null,
-			authorName: user.username,
-			at: now
-		});
-		await notify(
-			tx,
-			{ audience: 'community', communityId: project.communityId },
-			{
-				...notice('project_milestone', {
-					title: project.title,
-					excerpt: body.text.slice(0, 80)
-				}),
-				url: projectUrl(projectId),
-				at: now
-			}
-		);
-		return created;
-	});
-	ctx.log.info({ projectId, milestoneId: milestone.id }, 'milestone added');
-	return { id: milestone.id };
+	const id = await ctx.db.transaction((tx) =>
+		followUps.addUpdate(tx, subjectOf(project), user.username, body, now)
+	);
+	ctx.log.info({ projectId, milestoneId: id }, 'milestone added');
+	return { id };
 }
 
 export async function openNotice(
@@ -213,23 +191,8 @@ export async function openNotice(
 	now = clock.now()
 ) {
 	await requireCan(ctx, viewer, 'community.manage', { projectId });
-	const { days } = parse(noticeSchema, input);
 	const project = await requireProject(ctx, projectId);
-	const { startsAt, endsAt } = noticeWindow(now, days);
-	await ctx.db.transaction(async (tx) => {
-		await projectsDb.setNotice(tx, projectId, startsAt, endsAt);
-		await notify(
-			tx,
-			{ audience: 'community', communityId: project.communityId },
-			{
-				...notice('project_notice', { title: project.title, at: shanghaiTime(endsAt) }),
-				url: projectUrl(projectId),
-				at: now
-			}
-		);
-	});
-	ctx.log.info({ projectId, days }, 'public notice opened');
-	return { startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), open: true };
+	return followUps.openNotice(ctx, subjectOf(project), input, now);
 }
 
 export async function rate(
@@ -240,21 +203,7 @@ export async function rate(
 	now = clock.now()
 ): Promise<{ stars: number }> {
 	const project = await requireProject(ctx, projectId);
-	const member = await communityService.requireMember(ctx, viewer, project.communityId);
-	const body = parse(ratingSchema, input);
-	const state = noticeState(project, now);
-	if (state === 'none')
-		throw new ServiceError(409, 'notice_not_open', 'the public notice has not started');
-	if (state === 'closed') throw new ServiceError(409, 'notice_closed', 'the public notice is over');
-	const inserted = await projectsDb.insertRating(ctx.db, {
-		projectId,
-		memberId: member.id,
-		stars: body.stars,
-		comment: body.comment || null,
-		at: now
-	});
-	if (!inserted) throw new ServiceError(409, 'already_rated', 'you already rated this project');
-	return { stars: body.stars };
+	return followUps.rate(ctx, viewer, subjectOf(project), input, now);
 }
 
 /** The whole path on one page; public (residents' right to know, 知情权). */
@@ -271,18 +220,17 @@ export async function get(
 		{ id: found.id, title: found.title, text: found.text }
 	]);
 	const opinion = { ...found, title: shown!.title, text: shown!.text };
-	const [hands, responses, milestones, ratings, sessions, member] = await Promise.all([
+	const [hands, responses, followUp, sessions] = await Promise.all([
 		opinionsDb.handCount(ctx.db, opinion.id),
 		opinionsDb.responsesFor(ctx.db, [opinion.id]),
-		projectsDb.milestones(ctx.db, projectId),
-		projectsDb.ratings(ctx.db, projectId),
-		projectsDb.sessionsOf(ctx.db, projectId),
-		communityService.findMember(ctx, viewer, project.communityId)
+		followUps.view(ctx, viewer, subjectOf(project), now),
+		projectsDb.sessionsOf(ctx.db, projectId)
 	]);
 	const votes = await projectsDb.votesOf(
 		ctx.db,
 		sessions.map((s) => s.id)
 	);
+	const { updates: milestones, ...followUpFields } = followUp;
 	const view: ProjectView = {
 		id: project.id,
 		title: project.title,
@@ -318,32 +266,9 @@ export async function get(
 					passed: (v.result as { passed?: boolean } | null)?.passed ?? null
 				}))
 		})),
-		milestones: milestones.map((m) => ({
-			id: m.id,
-			text: m.text,
-			photoUrl: photos.photoUrl(m.photoId),
-			author: m.authorName,
-			at: m.at.toISOString()
-		})),
-		rating: averageRating(ratings.map((r) => r.stars)),
-		ratings: ratings.map((r) => ({
-			stars: r.stars,
-			comment: r.comment,
-			author: r.author,
-			at: r.at.toISOString()
-		}))
+		milestones,
+		...followUpFields
 	};
-	if (project.noticeStartsAt && project.noticeEndsAt) {
-		view.notice = {
-			startsAt: project.noticeStartsAt.toISOString(),
-			endsAt: project.noticeEndsAt.toISOString(),
-			open: noticeState(project, now) === 'open'
-		};
-	}
-	if (member) {
-		const mine = ratings.find((r) => r.memberId === member.id);
-		if (mine) view.myRating = mine.stars;
-	}
 	return view;
 }
 

@@ -7,6 +7,7 @@ import { ServiceError } from '$lib/server/services/errors';
 import * as opinions from '$lib/server/services/opinions';
 import * as photos from '$lib/server/services/photos';
 import * as projects from '$lib/server/services/projects';
+import * as followUps from '$lib/server/services/follow-ups';
 import * as archive from '$lib/server/services/archive';
 import { pageError } from '../../guards.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,13 +20,13 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	} catch (e) {
 		pageError(e, url);
 	}
-	const [list, member, projectRows, record] = await Promise.all([
+	const [list, member, projectRows, record, notices] = await Promise.all([
 		opinions.list(ctx, viewer, community.id),
 		communityService.findMember(ctx, viewer, community.id),
 		projects.listForCommunity(ctx, community.id),
-		archive.community(ctx, community.id)
+		archive.community(ctx, community.id),
+		followUps.noticesOf(ctx, community.id)
 	]);
-	const now = clock.now().getTime();
 	return {
 		community: {
 			id: community.id,
@@ -35,16 +36,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		},
 		opinions: list,
 		projects: projectRows.map((p) => ({ id: p.id, title: p.title })),
-		/** Public notices (公示) of adopted projects, the ones still running first. */
-		notices: projectRows
-			.filter((p) => p.noticeStartsAt && p.noticeEndsAt)
-			.map((p) => ({
-				projectId: p.id,
-				title: p.title,
-				endsAt: p.noticeEndsAt!.toISOString(),
-				open: p.noticeEndsAt!.getTime() > now
-			}))
-			.sort((a, b) => Number(b.open) - Number(a.open)),
+		/** Public notices (公示) of adopted projects and decisions, the ones still running first. */
+		notices,
 		archive: record.sessions.slice(0, 5).map((s) => ({ id: s.id, title: s.title })),
 		archiveCount: record.sessions.length,
 		member: member ? { name: member.name } : null,

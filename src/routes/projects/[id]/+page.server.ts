@@ -1,12 +1,9 @@
-import { fail } from '@sveltejs/kit';
-import { m } from '$lib/paraglide/messages.js';
 import { canModerate } from '$lib/protocol/roles';
 import * as clock from '$lib/server/clock';
 import * as communityService from '$lib/server/services/community';
-import { ServiceError } from '$lib/server/services/errors';
 import * as orgs from '$lib/server/services/orgs';
-import * as photos from '$lib/server/services/photos';
 import * as projects from '$lib/server/services/projects';
+import { followUpRefusal, ratingInput, updateInput, updatePhoto } from '../../follow-up.server';
 import { pageError } from '../../guards.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -32,36 +29,14 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	};
 };
 
-function refusal(e: unknown, action: string) {
-	if (!(e instanceof ServiceError)) throw e;
-	const message =
-		e.code === 'already_rated'
-			? m.projects_error_already_rated()
-			: e.code === 'notice_closed' || e.code === 'notice_not_open'
-				? m.projects_error_notice()
-				: e.code === 'photo_too_large'
-					? m.opinions_photo_too_large()
-					: e.code === 'photo_unsupported' || e.code === 'photo_empty'
-						? m.opinions_photo_bad()
-						: e.status === 401 || e.status === 403
-							? m.projects_rate_join()
-							: e.code === 'invalid_payload'
-								? m.opinions_error_fields()
-								: m.opinions_error_generic();
-	return fail(e.status, { action, message, code: e.code });
-}
-
 export const actions = {
 	rate: async ({ request, locals, params }) => {
 		const form = await request.formData();
 		try {
-			await projects.rate(locals.ctx, locals.viewer, params.id, {
-				stars: Number(form.get('stars') ?? 0),
-				comment: String(form.get('comment') ?? '') || undefined
-			});
+			await projects.rate(locals.ctx, locals.viewer, params.id, ratingInput(form));
 			return { action: 'rate', done: true };
 		} catch (e) {
-			return refusal(e, 'rate');
+			return followUpRefusal(e, 'rate');
 		}
 	},
 	milestone: async ({ request, locals, params }) => {
@@ -69,23 +44,14 @@ export const actions = {
 		const form = await request.formData();
 		try {
 			const project = await projects.get(ctx, viewer, params.id);
-			const photo = form.get('photo');
-			let photoId: string | undefined;
-			if (photo instanceof File && photo.size > 0) {
-				// Staff only may add milestones; check before storing anything.
-				if (!viewer.user || !canModerate(viewer.user.role)) {
-					throw new ServiceError(403, 'forbidden', 'only a moderator can do this');
-				}
-				const bytes = new Uint8Array(await photo.arrayBuffer());
-				photoId = (await photos.upload(ctx, viewer, project.communityId, bytes)).id;
-			}
+			const photoId = await updatePhoto(ctx, viewer, project.communityId, form);
 			await projects.addMilestone(ctx, viewer, params.id, {
-				text: String(form.get('text') ?? ''),
+				...updateInput(form),
 				photoId
 			});
 			return { action: 'milestone', done: true };
 		} catch (e) {
-			return refusal(e, 'milestone');
+			return followUpRefusal(e, 'milestone');
 		}
 	},
 	notice: async ({ request, locals, params }) => {
@@ -96,7 +62,7 @@ export const actions = {
 			});
 			return { action: 'notice', done: true };
 		} catch (e) {
-			return refusal(e, 'notice');
+			return followUpRefusal(e, 'notice');
 		}
 	}
 } satisfies Actions;

@@ -22,7 +22,10 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	}
 	// What was decided and how it is carried out: on the public record once the session closed.
 	const outcomeByItem = Object.fromEntries(
-		(await outcomes.listForSession(locals.ctx, params.sessionId)).map((o) => [o.itemId, o])
+		(await outcomes.listForSession(locals.ctx, locals.viewer, params.sessionId)).map((o) => [
+			o.itemId,
+			o
+		])
 	);
 	return {
 		record,
