@@ -995,6 +995,37 @@ const CASES: Case[] = [
 		path: (f) => `/api/v1/items/${f.itemId}/outcome`,
 		allow: MEMBERS
 	},
+	{
+		// The session is open here: the runner passes the check and meets 409 session_open.
+		route: 'POST /api/v1/items/[itemId]/outcome/notice',
+		path: (f) => `/api/v1/items/${f.itemId}/outcome/notice`,
+		allow: RUN,
+		json: () => ({ days: 7 })
+	},
+	{
+		route: 'POST /api/v1/items/[itemId]/outcome/ratings',
+		path: (f) => `/api/v1/items/${f.itemId}/outcome/ratings`,
+		allow: COMMUNITY_MEMBER,
+		json: () => ({ stars: 4 })
+	},
+	{
+		route: 'ACTION /outcomes/[itemId]?/rate',
+		path: (f) => `/outcomes/${f.itemId}?/rate`,
+		allow: COMMUNITY_MEMBER,
+		raw: () => form({ stars: '4' })
+	},
+	{
+		route: 'ACTION /outcomes/[itemId]?/progress',
+		path: (f) => `/outcomes/${f.itemId}?/progress`,
+		allow: RUN,
+		raw: () => form({ text: '表单进展', status: 'in_progress' })
+	},
+	{
+		route: 'ACTION /outcomes/[itemId]?/notice',
+		path: (f) => `/outcomes/${f.itemId}?/notice`,
+		allow: RUN,
+		raw: () => form({ days: '7' })
+	},
 	// Pages: what each server load renders. Staff pages are refused exactly like the API rows
 	// that serve the same data; public pages answer everyone.
 	{
@@ -1063,6 +1094,7 @@ const CASES: Case[] = [
 		allow: SIGNED_IN,
 		note: 'each their own feed, a participant’s phone too'
 	},
+	{ route: 'PAGE /outcomes/[itemId]', path: (f) => `/outcomes/${f.itemId}`, allow: MEMBERS },
 	{ route: 'PAGE /projects/[id]', path: (f) => `/projects/${f.projectId}`, allow: ALL },
 	{ route: 'PAGE /s/[id]', path: (f) => `/s/${f.session.id}`, allow: MEMBERS },
 	{

@@ -17,6 +17,7 @@ import {
 	joinAs,
 	socketClient,
 	startServer,
+	tokenOf,
 	whenSynced,
 	yjsProvider,
 	type ClientSocket,
@@ -238,6 +239,119 @@ describe.each(availableStores())('outcomes (%s)', (store) => {
 		expect(fragmentText(docC)).toBe(
 			'第一条：电梯费用按户数和面积分摊。\n第二条：施工期间每天九点开工。'
 		);
+	});
+
+	it('a decided item follows the path a project does: notice once closed, one rating per neighbour', async () => {
+		const fx = await createSessionWithInvites(server, {
+			roles: ['resident'],
+			asModerator: true,
+			items: [{ title: '加装电梯' }, { title: '暂无结论' }]
+		});
+		const sid = fx.session.id;
+		const [one, two] = fx.session.items as { id: string }[];
+		const community = fx.session.communityId ?? 'default-community';
+		const codeOf = (res: { body: unknown }) =>
+			(res.body as { error?: { code?: string } }).error?.code;
+		expectStatus(
+			await fx.moderator.post(`/api/v1/items/${one!.id}/outcome`, {
+				text: '加装一部电梯，费用按面积分摊',
+				owner: '居委会',
+				due: '2027-12-31'
+			}),
+			200
+		);
+		const early = await fx.moderator.post(`/api/v1/items/${one!.id}/outcome/notice`, { days: 3 });
+		expect([early.status, codeOf(early)]).toEqual([409, 'session_open']);
+		expectStatus(await fx.moderator.post(`/api/v1/sessions/${sid}/close`, {}), 200);
+		const empty = await fx.moderator.post(`/api/v1/items/${two!.id}/outcome/notice`, { days: 3 });
+		expect([empty.status, codeOf(empty)]).toEqual([409, 'no_outcome']);
+
+		// A neighbour joins the community with its link (not the session's).
+		const link = expectStatus(
+			await fx.moderator.post<{ url: string }>(`/api/v1/communities/${community}/invites`, {
+				role: 'resident'
+			}),
+			201
+		);
+		const neighbour = new ApiClient(server);
+		expectStatus(
+			await neighbour.post(`/api/v1/join/${tokenOf(link.url)}`, { name: '3号楼王阿姨' }),
+			200
+		);
+		const tooSoon = await neighbour.post(`/api/v1/items/${one!.id}/outcome/ratings`, {
+			stars: 4
+		});
+		expect([tooSoon.status, codeOf(tooSoon)]).toEqual([409, 'notice_not_open']);
+
+		const opened = expectStatus<{ open: boolean; endsAt: string }>(
+			await fx.moderator.post(`/api/v1/items/${one!.id}/outcome/notice`, { days: 3 }),
+			200
+		);
+		expect(opened.open).toBe(true);
+		expectStatus(
+			await neighbour.post(`/api/v1/items/${one!.id}/outcome/ratings`, { stars: 7 }),
+			400
+		);
+		expectStatus(
+			await neighbour.post(`/api/v1/items/${one!.id}/outcome/ratings`, {
+				stars: 4,
+				comment: '进度公开，很好'
+			}),
+			201
+		);
+		const again = await neighbour.post(`/api/v1/items/${one!.id}/outcome/ratings`, { stars: 1 });
+		expect([again.status, codeOf(again)]).toEqual([409, 'already_rated']);
+		// A session participant who never joined the community cannot rate it.
+		const outsider = await joinAs(server, fx.invites.resident!.token, '路过的人');
+		expect([401, 403]).toContain(
+			(await outsider.post(`/api/v1/items/${one!.id}/outcome/ratings`, { stars: 5 })).status
+		);
+
+		// Progress may set the status; everyone sees it, the neighbour sees their own rating.
+		expectStatus(
+			await fx.moderator.post(`/api/v1/items/${one!.id}/progress`, {
+				text: '电梯已安装并通过验收',
+				status: 'done'
+			}),
+			201
+		);
+		const mine = expectStatus<OutcomeView>(
+			await neighbour.get(`/api/v1/items/${one!.id}/outcome`),
+			200
+		);
+		expect(mine).toMatchObject({
+			status: 'done',
+			notice: { open: true, endsAt: opened.endsAt },
+			rating: { average: 4, count: 1 },
+			ratings: [{ stars: 4, comment: '进度公开，很好', author: '3号楼王阿姨' }],
+			myRating: 4,
+			updates: [{ text: '电梯已安装并通过验收', status: 'done' }]
+		});
+		const seen = expectStatus<OutcomeView>(
+			await new ApiClient(server).get(`/api/v1/items/${one!.id}/outcome`),
+			200
+		);
+		expect(seen.myRating).toBeUndefined();
+		expect(seen.rating).toEqual({ average: 4, count: 1 });
+
+		// The neighbour was told, and the community's page and the outcome's page show it.
+		const feed = expectStatus<{ items: { kind: string; url?: string }[] }>(
+			await neighbour.get('/api/v1/notifications'),
+			200
+		);
+		expect(feed.items).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ kind: 'outcome_notice', url: `/outcomes/${one!.id}` }),
+				expect.objectContaining({ kind: 'outcome_progress', url: `/outcomes/${one!.id}` })
+			])
+		);
+		const html = { headers: { accept: 'text/html' } };
+		const board = await new ApiClient(server).get(`/c/${community}`, html);
+		expect(board.text).toContain(`/outcomes/${one!.id}`);
+		const page = await neighbour.get(`/outcomes/${one!.id}`, html);
+		expect(page.status).toBe(200);
+		for (const words of ['加装一部电梯，费用按面积分摊', '电梯已安装并通过验收', '进度公开，很好'])
+			expect(page.text).toContain(words);
 	});
 
 	it('a failed vote leaves the item unresolved unless the moderator set its status after opening', async () => {
