@@ -384,6 +384,12 @@ test.beforeAll(async () => {
 		'outcome'
 	);
 	expectStatus(await moderator.post(`/api/v1/sessions/${closed.id}/close`, {}), 200, 'close');
+	// Its follow-up on public notice, so the outcome's page shows the rating form too.
+	expectStatus(
+		await moderator.post(`/api/v1/items/${closedItem}/outcome/notice`, { days: 7 }),
+		200,
+		'outcome notice'
+	);
 
 	const anonymousJoin = expectStatus<InviteView>(
 		await moderator.post(`/api/v1/sessions/${live.id}/invites`, { role: 'resident' }),
@@ -471,6 +477,11 @@ test.beforeAll(async () => {
 		{ route: '/login', path: '/login', roles: ['anonymous'] },
 		{ route: '/notices/[id]', path: `/notices/${notice.id}`, roles: ['anonymous', 'participant'] },
 		{ route: '/notifications', path: '/notifications', roles: ['participant', 'moderator'] },
+		{
+			route: '/outcomes/[itemId]',
+			path: `/outcomes/${closedItem}`,
+			roles: ['anonymous', 'participant', 'moderator']
+		},
 		{
 			route: '/projects/[id]',
 			path: `/projects/${project.projectId}`,
