@@ -50,6 +50,11 @@ export interface StoreOptions {
 	migrationsFolder?: string;
 	/** Postgres only: prepare named statements (default true; see `preparing`). */
 	prepare?: boolean;
+	/**
+	 * PGlite only: start from this dumped data directory (`PGlite.dumpDataDir`) — tests open an
+	 * already migrated database this way instead of migrating each one (db/test-stores.ts).
+	 */
+	template?: Blob;
 }
 
 type Sql = postgres.Sql;
@@ -236,7 +241,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 	}
 	const dataDir = options.dataDir ?? './data';
 	if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-	const client = await PGlite.create(dataDir.startsWith('memory://') ? undefined : dataDir);
+	const client = await PGlite.create({
+		...(dataDir.startsWith('memory://') ? {} : { dataDir }),
+		...(options.template ? { loadDataDir: options.template } : {})
+	});
 	const db = drizzlePglite(client, { schema });
 	await migratePglite(db, { migrationsFolder });
 	return {
