@@ -11,7 +11,8 @@
  *   /c/<id>           标题, 具体情况, 照片（可选，最大 3 MB）, button 提交意见; cards (test id
  *                     "opinion") with 举手支持, "N 人举手", 待回复, 还差 N 人举手, button 立项,
  *                     link 查看项目进展
- *   /projects/<id>    新进展 + 记录进展, 公示天数（1–30） + 开始公示, radio "N 星" + 提交评价
+ *   /projects/<id>    新进展 + 落实状态 + 记录进展, 公示天数（1–30） + 开始公示, radio "N 星" + 提交评价
+ *   /outcomes/<id>    the same forms for a decided item; link 查看落实与评价 on the archive page
  */
 import { randomBytes } from 'node:crypto';
 import { expect, test, type Browser, type Page } from '@playwright/test';
@@ -177,8 +178,10 @@ test.describe('raise-hands cycle', () => {
 		const projectUrl = mod.url();
 
 		await mod.getByLabel('新进展').fill('洗车点选址完成，设备已进场。');
+		await mod.getByLabel('落实状态').selectOption('in_progress');
 		await mod.getByRole('button', { name: '记录进展' }).click();
 		await expect(mod.getByTestId('milestone').filter({ hasText: '设备已进场' })).toBeVisible();
+		await expect(mod.getByTestId('project-status')).toHaveText('进行中');
 		await mod.getByLabel('公示天数（1–30）').fill('7');
 		await mod.getByRole('button', { name: '开始公示' }).click();
 		await expect(mod.getByTestId('notice')).toContainText('公示中');
@@ -215,6 +218,84 @@ test.describe('raise-hands cycle', () => {
 		await expect(pub.getByText('洗车方便多了')).toBeVisible();
 		await expect(pub.getByText('用社区二维码加入后可评价。')).toBeVisible();
 
+		expect(errors).toEqual([]);
+	});
+
+	test('a decision is followed like a project: progress, public notice and a neighbour’s rating', async ({
+		browser
+	}) => {
+		const errors: string[] = [];
+		const origin = server.origin;
+		const admin = await adminClient(server);
+		const moderator = await userClient(
+			server,
+			admin,
+			'moderator',
+			`done-${randomBytes(3).toString('hex')}`
+		);
+		const session = expectStatus<{ id: string; items: { id: string }[] }>(
+			await moderator.post('/api/v1/sessions', {
+				title: '楼道灯改造议事会',
+				kind: 'live',
+				items: [{ title: '楼道灯换成声控灯' }]
+			}),
+			201
+		);
+		const itemId = session.items[0]!.id;
+		expectStatus(
+			await moderator.post(`/api/v1/items/${itemId}/outcome`, {
+				text: '全楼换声控灯，物业负责，月底前完成',
+				owner: '物业',
+				due: '2027-01-31'
+			}),
+			200
+		);
+		expectStatus(await moderator.post(`/api/v1/sessions/${session.id}/close`, {}), 200);
+		const link = expectStatus(
+			await moderator.post<{ url: string }>(`/api/v1/communities/${COMMUNITY}/invites`, {
+				role: 'resident'
+			}),
+			201
+		);
+
+		// The moderator records progress and opens the notice on the outcome's page.
+		const modContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+		const mod = await modContext.newPage();
+		watchErrors(mod, 'moderator', errors);
+		const page = `/outcomes/${itemId}`;
+		await mod.goto(`${origin}/login?next=${encodeURIComponent(page)}`);
+		await mod.getByLabel('用户名').fill(moderator.user.username);
+		await mod.getByLabel('密码').fill(moderator.password);
+		await mod.getByRole('button', { name: '登录' }).click();
+		await expect(mod).toHaveURL(`${origin}${page}`);
+		await mod.getByLabel('新进展').fill('声控灯已全部装好。');
+		await mod.getByLabel('落实状态').selectOption('done');
+		await mod.getByRole('button', { name: '记录进展' }).click();
+		await expect(mod.getByText('声控灯已全部装好。')).toBeVisible();
+		await mod.getByLabel('公示天数（1–30）').fill('7');
+		await mod.getByRole('button', { name: '开始公示' }).click();
+		await expect(mod.getByTestId('notice')).toContainText('公示中');
+
+		// A neighbour joins on a phone, finds the notice on the board and rates it.
+		const a = await phone(browser, 'A', errors);
+		await joinAsResident(a, link.url, '2号楼周阿姨', origin);
+		await a.getByRole('link', { name: '楼道灯换成声控灯' }).click();
+		await expect(a).toHaveURL(`${origin}${page}`);
+		await a.getByRole('radio', { name: '5 星' }).check();
+		await a.getByLabel('说说您的看法（可选）').fill('晚上回家亮堂多了');
+		await a.getByRole('button', { name: '提交评价' }).click();
+		await expect(a.getByText('您已评价：5 星，谢谢！')).toBeVisible();
+
+		// Anyone reads the decision, how it was carried out and what neighbours said.
+		const fresh = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+		const pub = await fresh.newPage();
+		watchErrors(pub, 'public', errors);
+		await pub.goto(`${origin}/archive/s/${session.id}`);
+		await pub.getByRole('link', { name: '查看落实与评价' }).click();
+		await expect(pub.getByText('全楼换声控灯，物业负责，月底前完成')).toBeVisible();
+		await expect(pub.getByText('声控灯已全部装好。')).toBeVisible();
+		await expect(pub.getByTestId('rating')).toContainText('平均 5 星 · 1 人评价');
+		await expect(pub.getByText('晚上回家亮堂多了')).toBeVisible();
 		expect(errors).toEqual([]);
 	});
 
