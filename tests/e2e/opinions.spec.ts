@@ -23,7 +23,7 @@ import {
 	userClient,
 	type ServerHandle
 } from '../integration/harness';
-import { PHONE_360 } from './phones';
+import { hydrated, PHONE_360 } from './phones';
 
 const PHONE = {
 	...PHONE_360,
@@ -291,7 +291,9 @@ test.describe('raise-hands cycle', () => {
 		const pub = await fresh.newPage();
 		watchErrors(pub, 'public', errors);
 		await pub.goto(`${origin}/archive/s/${session.id}`);
+		await hydrated(pub);
 		await pub.getByRole('link', { name: '查看落实与评价' }).click();
+		await expect(pub).toHaveURL(`${origin}${page}`);
 		await expect(pub.getByText('全楼换声控灯，物业负责，月底前完成')).toBeVisible();
 		await expect(pub.getByText('声控灯已全部装好。')).toBeVisible();
 		await expect(pub.getByTestId('rating')).toContainText('平均 5 星 · 1 人评价');

@@ -40,3 +40,8 @@ export async function openEditor(page: Page): Promise<void> {
 	await page.getByRole('button', { name: '编辑', exact: true }).click();
 	await expect(page.locator('.proposal-text')).toBeVisible();
 }
+
+/** Resolves once the page has hydrated (the root layout marks `<html data-hydrated>`). */
+export async function hydrated(page: Page): Promise<void> {
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+}
